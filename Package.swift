@@ -43,6 +43,8 @@ let package = Package(
             dependencies: [
                 "CalSyncICal",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // Raw sqlite3 calls (persistent WAL) go through GRDB's own SQLite module.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

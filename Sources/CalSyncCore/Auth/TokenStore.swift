@@ -1,0 +1,115 @@
+public import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The tokens of every account, in one owner-only (0600) JSON file beside the store —
+/// never in the store, which readers may read.
+///
+/// Every save replaces the file atomically (a temporary file in the same directory,
+/// written, fsync'ed, renamed over the old one, then the directory fsync'ed), so a crash
+/// leaves either the old tokens or the new ones, never a torn file.
+public final class TokenStore: Sendable {
+    /// One account's tokens. `description` never shows a token.
+    public struct Tokens: Codable, Sendable, Equatable, CustomStringConvertible {
+        public var refreshToken: String?
+        public var accessToken: String?
+        public var accessTokenExpiresAt: Date?
+        public var scope: String?
+        public var email: String?
+
+        public init(
+            refreshToken: String?, accessToken: String? = nil, accessTokenExpiresAt: Date? = nil, scope: String? = nil,
+            email: String? = nil
+        ) {
+            self.refreshToken = refreshToken
+            self.accessToken = accessToken
+            self.accessTokenExpiresAt = accessTokenExpiresAt
+            self.scope = scope
+            self.email = email
+        }
+
+        public var description: String {
+            let expiry = accessTokenExpiresAt.map(Timestamp.string(from:)) ?? "-"
+            return "Tokens(refresh: \(refreshToken == nil ? "none" : "<redacted>"), access expires: \(expiry))"
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case refreshToken = "refresh_token"
+            case accessToken = "access_token"
+            case accessTokenExpiresAt = "access_token_expires_at"
+            case scope, email
+        }
+    }
+
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The tokens of an account, nil when it never signed in.
+    public func tokens(for account: String) throws -> Tokens? {
+        try load()[account]
+    }
+
+    /// Saves an account's tokens (replacing the file atomically).
+    public func save(_ tokens: Tokens, for account: String) throws {
+        var all = try load()
+        all[account] = tokens
+        try persist(all)
+    }
+
+    /// Forgets an account's tokens.
+    public func remove(account: String) throws {
+        var all = try load()
+        guard all.removeValue(forKey: account) != nil else { return }
+        try persist(all)
+    }
+
+    private func load() throws -> [String: Tokens] {
+        // Read afresh every time: calsyncctl login writes the file while calsyncd runs.
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CalSyncError(.store, "the token file \(path) cannot be read (check its owner and permissions)")
+        }
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .secondsSince1970
+            return try decoder.decode([String: Tokens].self, from: data)
+        } catch {
+            throw CalSyncError(.store, "the token file \(path) is damaged; sign in again after moving it away")
+        }
+    }
+
+    private func persist(_ all: [String: Tokens]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        let data = try encoder.encode(all)
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw CalSyncError(.store, "cannot write the token file \(path): \(String(cString: strerror(errno)))")
+        }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == data.count, synced, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw CalSyncError(.store, "cannot write the token file \(path): \(reason)")
+        }
+        let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+}

@@ -1,0 +1,443 @@
+public import Foundation
+import GRDB
+import Logging
+
+/// How a page takes part in the poll it belongs to.
+public enum PageMode: Sendable, Equatable {
+    /// An incremental page: apply upserts and deletions.
+    case incremental
+    /// A page of a full re-sync (after ``CalendarStore/beginFullSync(accountID:calendarID:now:)``):
+    /// apply upserts, mark them seen, delete nothing that is merely absent.
+    case fullSync
+    /// The last page of a full re-sync: as `.fullSync`, then sweep what was not seen, in
+    /// the same transaction as the page and its cursor — unless the sweep would delete
+    /// `maxDeleteRatio` or more of a non-empty calendar and `force` is false, in which case
+    /// nothing is deleted and the hold is recorded.
+    case fullSyncEnd(maxDeleteRatio: Double, force: Bool)
+}
+
+/// What applying one page did.
+public struct PageOutcome: Sendable, Equatable {
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var deleted = 0
+    public var quarantined = 0
+    /// Series whose expansion hit the per-series cap.
+    public var truncatedSeries: [String] = []
+    /// The sweep at the end of a full re-sync.
+    public var sweep: SweepResult?
+}
+
+/// The end of a full re-sync.
+public enum SweepResult: Sendable, Equatable {
+    /// Events not seen in the re-sync were deleted.
+    case applied(deleted: Int)
+    /// The safety valve held the deletion of `wouldDelete` of the calendar's `of` events.
+    case held(wouldDelete: Int, of: Int)
+}
+
+extension CalendarStore {
+    /// Starts a full re-sync of a calendar by mark and sweep: the saved cursor is dropped
+    /// (a crash now restarts the full sync), earlier quarantine entries are forgotten (they
+    /// come back if still unreadable), and nothing is deleted until the last page.
+    public func beginFullSync(accountID: String, calendarID: String, now: Date) async throws {
+        try await write { db in
+            let arguments: StatementArguments = [accountID, calendarID]
+            for table in ["internal_cursors", "internal_full_sync_seen", "internal_quarantine"] {
+                try db.execute(
+                    sql: "DELETE FROM \(table) WHERE account_id = ? AND calendar_id = ?", arguments: arguments)
+            }
+            let existing =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM events WHERE account_id = ? AND calendar_id = ?",
+                    arguments: arguments)
+                ?? 0
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO internal_full_syncs(account_id, calendar_id, started_at, existing_events)
+                    VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [accountID, calendarID, Timestamp.string(from: now), existing])
+        }
+    }
+
+    /// Applies one page and the cursor that follows it in ONE transaction: a reader sees
+    /// the calendar before this page or after it, never half of it.
+    ///
+    /// - `changes` gets one row per inserted event, per update that changed the etag, and
+    ///   per deletion; an event re-applied with the same etag writes nothing.
+    /// - Deleting a series master deletes its exceptions; unknown ids are ignored.
+    /// - Occurrences are rebuilt only for the events and series this page touched.
+    /// - The cursor is saved when it ends a round (`.delta`), forgotten when a listing
+    ///   without incremental support ended (`.initial`), and never saved mid-chain (`.page`).
+    public func applyPage(
+        _ page: ChangePage, accountID: String, calendarID: String, cursor: SyncCursor, fingerprint: String,
+        mode: PageMode, window: SyncWindow, now: Date
+    ) async throws -> PageOutcome {
+        try await write { db in
+            var writer = PageWriter(
+                db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
+                now: Timestamp.string(from: now))
+            return try writer.apply(page, cursor: cursor, fingerprint: fingerprint, mode: mode)
+        }
+    }
+
+    /// Re-expands every series of the calendar for a new window (the daily slide): new
+    /// instances appear at the far end, old ones drop off, nothing is fetched.
+    public func rebuildOccurrences(accountID: String, calendarID: String, window: SyncWindow, now: Date) async throws {
+        try await write { db in
+            var writer = PageWriter(
+                db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
+                now: Timestamp.string(from: now))
+            try writer.rebuildAll()
+        }
+    }
+}
+
+/// The work of one transaction on one calendar.
+struct PageWriter {
+    let db: Database
+    let store: CalendarStore
+    let accountID: String
+    let calendarID: String
+    let window: SyncWindow
+    let now: String
+    private var outcome = PageOutcome()
+    private var touchedSeries = Set<String>()
+    private var touchedSingles = Set<String>()
+
+    init(db: Database, store: CalendarStore, accountID: String, calendarID: String, window: SyncWindow, now: String) {
+        self.db = db
+        self.store = store
+        self.accountID = accountID
+        self.calendarID = calendarID
+        self.window = window
+        self.now = now
+    }
+
+    private var key: StatementArguments { [accountID, calendarID] }
+
+    mutating func apply(
+        _ page: ChangePage, cursor: SyncCursor, fingerprint: String, mode: PageMode
+    ) throws -> PageOutcome {
+        guard
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM calendars WHERE account_id = ? AND id = ?", arguments: key) == true
+        else {
+            throw CalSyncError(.store, "calendar \(calendarID) of account \(accountID) is not in the store")
+        }
+        if let zone = page.calendarTimeZone {
+            try db.execute(
+                sql:
+                    "UPDATE calendars SET time_zone = ?, updated_at = ? WHERE account_id = ? AND id = ? AND time_zone IS NOT ?",
+                arguments: [zone, now, accountID, calendarID, zone])
+        }
+        let marking: Bool
+        if mode == .incremental {
+            marking = false
+        } else {
+            let existing = try Int.fetchOne(
+                db, sql: "SELECT existing_events FROM internal_full_syncs WHERE account_id = ? AND calendar_id = ?",
+                arguments: key)
+            // An empty calendar at the start has nothing to sweep: skip marking.
+            marking = (existing ?? 1) > 0
+        }
+        let allDayZone = try calendarZone()
+        let select = try db.cachedStatement(
+            sql: "SELECT etag, raw, kind, series_id FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?")
+        let insert = try db.cachedStatement(sql: StoredEvent.insertSQL)
+        let mark = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO internal_full_sync_seen(account_id, calendar_id, event_id) VALUES (?, ?, ?)")
+        let clearQuarantine = try db.cachedStatement(
+            sql: "DELETE FROM internal_quarantine WHERE account_id = ? AND calendar_id = ? AND event_id = ?")
+
+        for event in page.upserts {
+            if marking { try mark.execute(arguments: [accountID, calendarID, event.id]) }
+            try clearQuarantine.execute(arguments: [accountID, calendarID, event.id])
+            let previous = try Row.fetchOne(select, arguments: [accountID, calendarID, event.id])
+            if let previous {
+                let previousEtag: String? = previous["etag"]
+                let unchanged =
+                    event.etag != nil ? previousEtag == event.etag : (previous["raw"] as String?) == event.raw
+                if unchanged {
+                    outcome.unchanged += 1
+                    continue
+                }
+                touch(kind: previous["kind"], id: event.id, seriesID: previous["series_id"])
+                outcome.updated += 1
+            } else {
+                outcome.inserted += 1
+            }
+            try insert.execute(
+                arguments: StoredEvent.arguments(
+                    event, accountID: accountID, calendarID: calendarID, allDayZone: allDayZone, now: now))
+            try appendChange(event.id, "upsert")
+            touch(kind: event.kind.rawValue, id: event.id, seriesID: event.seriesID)
+        }
+        for id in page.deletions {
+            if try delete(id) { outcome.deleted += 1 }
+        }
+        for item in page.quarantined {
+            let id = item.eventID ?? "unidentified-" + SHA256.hexDigest(item.raw).prefix(16)
+            if marking { try mark.execute(arguments: [accountID, calendarID, id]) }
+            try quarantine(id, reason: item.reason, raw: item.raw)
+            outcome.quarantined += 1
+            store.logger.warning(
+                "Event quarantined",
+                metadata: [
+                    "calsync.account": "\(accountID)", "calsync.calendar": "\(calendarID)", "calsync.event": "\(id)",
+                    "calsync.reason": "\(item.reason)",
+                ].merging(MessageID.metadata(MessageID.quarantinedEvent)) { $1 })
+        }
+        if case .fullSyncEnd(let ratio, let force) = mode {
+            outcome.sweep = try sweep(maxDeleteRatio: ratio, force: force, marking: marking)
+        }
+        try rebuildTouched()
+        switch cursor {
+        case .delta(let token):
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO internal_cursors(account_id, calendar_id, token, fingerprint, saved_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [accountID, calendarID, token, fingerprint, now])
+        case .initial:
+            try db.execute(sql: "DELETE FROM internal_cursors WHERE account_id = ? AND calendar_id = ?", arguments: key)
+        case .page:
+            break
+        }
+        try updateCounts()
+        return outcome
+    }
+
+    /// Re-expands every series and single of the calendar for the writer's window.
+    mutating func rebuildAll() throws {
+        touchedSeries = Set(
+            try String.fetchAll(
+                db, sql: "SELECT id FROM events WHERE account_id = ? AND calendar_id = ? AND kind = 'series'",
+                arguments: key)
+                + String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT DISTINCT series_id FROM events WHERE account_id = ? AND calendar_id = ? AND kind = 'exception'",
+                    arguments: key))
+        touchedSingles = Set(
+            try String.fetchAll(
+                db, sql: "SELECT id FROM events WHERE account_id = ? AND calendar_id = ? AND kind = 'single'",
+                arguments: key))
+        try db.execute(sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ?", arguments: key)
+        try rebuildTouched()
+        try updateCounts()
+    }
+
+    // MARK: Pieces
+
+    private mutating func touch(kind: String?, id: String, seriesID: String?) {
+        switch kind {
+        case "series": touchedSeries.insert(id)
+        case "exception": if let seriesID { touchedSeries.insert(seriesID) }
+        default: touchedSingles.insert(id)
+        }
+    }
+
+    private func appendChange(_ eventID: String, _ op: String) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO changes(account_id, calendar_id, event_id, op, at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [accountID, calendarID, eventID, op, now])
+    }
+
+    /// Deletes an event (a master with its exceptions); false when it was not there.
+    private mutating func delete(_ id: String) throws -> Bool {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT kind, series_id FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?",
+                arguments: [accountID, calendarID, id])
+        else { return false }
+        let kind: String = row["kind"]
+        touch(kind: kind, id: id, seriesID: row["series_id"])
+        var ids = [id]
+        if kind == "series" {
+            ids += try String.fetchAll(
+                db,
+                sql:
+                    "SELECT id FROM events WHERE account_id = ? AND calendar_id = ? AND series_id = ? AND kind = 'exception'",
+                arguments: [accountID, calendarID, id])
+        }
+        for eventID in ids {
+            try db.execute(
+                sql: "DELETE FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?",
+                arguments: [accountID, calendarID, eventID])
+            try db.execute(
+                sql: "DELETE FROM internal_quarantine WHERE account_id = ? AND calendar_id = ? AND event_id = ?",
+                arguments: [accountID, calendarID, eventID])
+            try appendChange(eventID, "delete")
+        }
+        return true
+    }
+
+    private func quarantine(_ id: String, reason: String, raw: String?) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO internal_quarantine(account_id, calendar_id, event_id, reason, raw, at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [accountID, calendarID, id, reason, raw, now])
+    }
+
+    private mutating func sweep(maxDeleteRatio: Double, force: Bool, marking: Bool) throws -> SweepResult {
+        defer {
+            _ = try? db.execute(
+                sql: "DELETE FROM internal_full_sync_seen WHERE account_id = ? AND calendar_id = ?", arguments: key)
+            _ = try? db.execute(
+                sql: "DELETE FROM internal_full_syncs WHERE account_id = ? AND calendar_id = ?", arguments: key)
+        }
+        try db.execute(
+            sql: "UPDATE sync_state SET last_full_sync = ? WHERE account_id = ? AND calendar_id = ?",
+            arguments: [now, accountID, calendarID])
+        guard marking else {
+            try db.execute(
+                sql: "DELETE FROM internal_held_deletions WHERE account_id = ? AND calendar_id = ?", arguments: key)
+            return .applied(deleted: 0)
+        }
+        let total =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM events WHERE account_id = ? AND calendar_id = ?", arguments: key)
+            ?? 0
+        // Exceptions go with their master; sweeping masters first avoids deleting them twice.
+        let unseen = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM events e WHERE account_id = ? AND calendar_id = ?
+                AND NOT EXISTS (SELECT 1 FROM internal_full_sync_seen s
+                    WHERE s.account_id = e.account_id AND s.calendar_id = e.calendar_id AND s.event_id = e.id)
+                ORDER BY kind = 'exception'
+                """,
+            arguments: key
+        ).map { $0["id"] as String }
+        if !unseen.isEmpty, total > 0, !force, Double(unseen.count) / Double(total) >= maxDeleteRatio {
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO internal_held_deletions(account_id, calendar_id, would_delete, of_total, at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [accountID, calendarID, unseen.count, total, now])
+            try db.execute(
+                sql: "UPDATE sync_state SET last_error = ? WHERE account_id = ? AND calendar_id = ?",
+                arguments: [CalendarStore.heldMessage(wouldDelete: unseen.count, of: total), accountID, calendarID])
+            store.logger.warning(
+                "Safety valve held a full re-sync deletion",
+                metadata: [
+                    "calsync.account": "\(accountID)", "calsync.calendar": "\(calendarID)",
+                    "calsync.would_delete": "\(unseen.count)", "calsync.events": "\(total)",
+                ].merging(MessageID.metadata(MessageID.deletionHeld)) { $1 })
+            return .held(wouldDelete: unseen.count, of: total)
+        }
+        var deleted = 0
+        for id in unseen where try delete(id) { deleted += 1 }
+        outcome.deleted += deleted
+        try db.execute(
+            sql: "DELETE FROM internal_held_deletions WHERE account_id = ? AND calendar_id = ?", arguments: key)
+        return .applied(deleted: deleted)
+    }
+
+    private func calendarZone() throws -> TimeZone? {
+        try String.fetchOne(
+            db, sql: "SELECT time_zone FROM calendars WHERE account_id = ? AND id = ?", arguments: key
+        ).flatMap(TimeZone.init(identifier:))
+    }
+
+    // MARK: Occurrences
+
+    private mutating func rebuildTouched() throws {
+        let zone = try calendarZone()
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO occurrences(account_id, calendar_id, instance_id, event_id, series_id, start, "end",
+                    all_day, start_ts, end_ts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        func add(_ occurrence: Occurrence, eventZone: String?) throws {
+            let allDayZone = zone ?? eventZone.flatMap(TimeZone.init(identifier:))
+            let start = occurrence.start.unixSeconds(allDayZone: allDayZone)
+            let end = occurrence.end.unixSeconds(allDayZone: allDayZone)
+            guard overlapsWindow(start: start, end: end) else { return }
+            try insert.execute(arguments: [
+                accountID, calendarID, occurrence.instanceID, occurrence.eventID, occurrence.seriesID,
+                occurrence.start.description, occurrence.end.description, occurrence.start.isAllDay, start, end,
+            ])
+        }
+        for id in touchedSingles {
+            try db.execute(
+                sql:
+                    "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND event_id = ? AND series_id IS NULL",
+                arguments: [accountID, calendarID, id])
+            guard let event = try loadEvent(id), event.kind == .single else { continue }
+            try add(
+                Occurrence(instanceID: event.id, eventID: event.id, seriesID: nil, start: event.start, end: event.end),
+                eventZone: event.timeZone)
+        }
+        for seriesID in touchedSeries {
+            try db.execute(
+                sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND series_id = ?",
+                arguments: [accountID, calendarID, seriesID])
+            let exceptions = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT * FROM events WHERE account_id = ? AND calendar_id = ? AND series_id = ? AND kind = 'exception'",
+                arguments: [accountID, calendarID, seriesID]
+            ).compactMap(StoredEvent.event(from:))
+            if let master = try loadEvent(seriesID), master.kind == .series {
+                do {
+                    let expansion = try store.expander.occurrences(
+                        of: master, exceptions: exceptions, window: window, calendarTimeZone: zone?.identifier)
+                    for occurrence in expansion.occurrences { try add(occurrence, eventZone: master.timeZone) }
+                    if expansion.truncated { outcome.truncatedSeries.append(seriesID) }
+                    continue
+                } catch let error as CalSyncError {
+                    try quarantine(seriesID, reason: "recurrence cannot be expanded: \(error.message)", raw: nil)
+                    outcome.quarantined += 1
+                }
+            }
+            // No readable master: each remaining instance stands alone (STORE.md).
+            for exception in exceptions where exception.status != .cancelled {
+                try add(
+                    Occurrence(
+                        instanceID: exception.id, eventID: exception.id, seriesID: seriesID, start: exception.start,
+                        end: exception.end), eventZone: exception.timeZone)
+            }
+        }
+        touchedSeries.removeAll()
+        touchedSingles.removeAll()
+    }
+
+    private func overlapsWindow(start: Int64, end: Int64) -> Bool {
+        let windowStart = Int64(window.start.timeIntervalSince1970)
+        let windowEnd = Int64(window.end.timeIntervalSince1970)
+        // Zero-length events count when they start inside the window.
+        return start < windowEnd && (end > windowStart || (end == start && start >= windowStart))
+    }
+
+    private func loadEvent(_ id: String) throws -> CalendarEvent? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?",
+            arguments: [accountID, calendarID, id]
+        ).flatMap(StoredEvent.event(from:))
+    }
+
+    private func updateCounts() throws {
+        try CalendarStore.ensureSyncState(db, accountID, calendarID)
+        try db.execute(
+            sql: """
+                UPDATE sync_state SET
+                    events_count = (SELECT COUNT(*) FROM events WHERE account_id = ?1 AND calendar_id = ?2),
+                    occurrences_count = (SELECT COUNT(*) FROM occurrences WHERE account_id = ?1 AND calendar_id = ?2),
+                    quarantined_count = (SELECT COUNT(*) FROM internal_quarantine WHERE account_id = ?1 AND calendar_id = ?2),
+                    window_start = ?3, window_end = ?4
+                WHERE account_id = ?1 AND calendar_id = ?2
+                """,
+            arguments: [
+                accountID, calendarID, Timestamp.string(from: window.start), Timestamp.string(from: window.end),
+            ])
+    }
+}

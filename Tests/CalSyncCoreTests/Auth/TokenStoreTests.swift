@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@testable import CalSyncCore
+
+struct TokenStoreTests {
+    @Test func roundTripsInAnOwnerOnlyFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("state/tokens")
+        let store = TokenStore(path: path)
+        #expect(try store.tokens(for: "work") == nil)
+        let expiry = Date(timeIntervalSince1970: 1_800_000_000)
+        try store.save(
+            .init(refreshToken: "1//refresh", accessToken: "ya29.access", accessTokenExpiresAt: expiry, email: "a@b"),
+            for: "work")
+        try store.save(.init(refreshToken: "other"), for: "office")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let reopened = TokenStore(path: path)
+        #expect(try reopened.tokens(for: "work")?.accessTokenExpiresAt == expiry)
+        #expect(try reopened.tokens(for: "work")?.refreshToken == "1//refresh")
+        try reopened.remove(account: "work")
+        #expect(try TokenStore(path: path).tokens(for: "work") == nil)
+        #expect(try TokenStore(path: path).tokens(for: "office")?.refreshToken == "other")
+        // No temporary file is left behind.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path("state"))
+        #expect(leftovers == ["tokens"])
+    }
+
+    @Test func descriptionsNeverShowTokens() {
+        let tokens = TokenStore.Tokens(refreshToken: "1//refresh-secret", accessToken: "ya29.access-secret")
+        #expect(!"\(tokens)".contains("secret"))
+    }
+
+    @Test func aDamagedFileIsReportedNotOverwritten() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("tokens")
+        try "{not json".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: CalSyncError.self) { try TokenStore(path: path).tokens(for: "x") }
+        #expect(error?.message.contains("damaged") == true)
+        #expect(throws: CalSyncError.self) { try TokenStore(path: path).save(.init(refreshToken: "r"), for: "x") }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "{not json")
+    }
+}

@@ -1,0 +1,91 @@
+import CalSyncCore
+import Foundation
+import Logging
+
+/// A temporary directory for one test's store, removed at the end.
+final class TemporaryDirectory {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("calsync-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+/// A stand-in expander for store tests: a series with `RRULE:FREQ=DAILY;COUNT=n` has n
+/// daily instances; exceptions replace or (cancelled) remove the instance they name. The
+/// real, libical-backed expander is tested on its own.
+struct DailyTestExpander: OccurrenceExpanding {
+    func occurrences(
+        of master: CalendarEvent, exceptions: [CalendarEvent], window: SyncWindow, calendarTimeZone: String?
+    ) throws -> OccurrenceExpansion {
+        guard let rule = master.recurrence?.first, rule.hasPrefix("RRULE:FREQ=DAILY;COUNT="),
+            let count = Int(rule.dropFirst("RRULE:FREQ=DAILY;COUNT=".count)),
+            case .instant(let start) = master.start, case .instant(let end) = master.end
+        else { throw CalSyncError(.decoding, "test expander reads only FREQ=DAILY;COUNT=n") }
+        var byStart = Dictionary(uniqueKeysWithValues: exceptions.compactMap { e in e.originalStart.map { ($0, e) } })
+        var result: [Occurrence] = []
+        for day in 0..<count {
+            let instanceStart = start.addingTimeInterval(Double(day) * 86_400)
+            let original = EventTime.instant(instanceStart)
+            if let exception = byStart.removeValue(forKey: original) {
+                if exception.status != .cancelled {
+                    result.append(
+                        Occurrence(
+                            instanceID: exception.id, eventID: exception.id, seriesID: master.id,
+                            start: exception.start,
+                            end: exception.end))
+                }
+                continue
+            }
+            result.append(
+                Occurrence(
+                    instanceID: "\(master.id)_\(day)", eventID: master.id, seriesID: master.id, start: original,
+                    end: .instant(end.addingTimeInterval(Double(day) * 86_400))))
+        }
+        return OccurrenceExpansion(occurrences: result, truncated: false)
+    }
+}
+
+enum StoreFixtures {
+    static let now = Timestamp.parse("2026-03-01T12:00:00Z")!
+    static let window = SyncWindow.around(now, past: .seconds(30 * 86_400), future: .seconds(60 * 86_400))
+
+    static func openStore(_ path: String) throws -> CalendarStore {
+        try CalendarStore(
+            path: path, writerName: "calsync-tests", expander: DailyTestExpander(), logger: Logger(label: "test"))
+    }
+
+    /// A store with account `a` and calendar `c` (zone Europe/Berlin).
+    static func prepared(_ path: String) async throws -> CalendarStore {
+        let store = try openStore(path)
+        try await store.upsertAccount(
+            id: "a", provider: "google", auth: "oauth", email: "ada@example.com", state: "ok", stateDetail: nil,
+            now: now)
+        try await store.replaceCalendars(
+            accountID: "a",
+            calendars: [
+                RemoteCalendar(id: "c", name: "Work", timeZone: "Europe/Berlin", access: .owner, isPrimary: true)
+            ],
+            enabledIDs: ["c"], now: now)
+        return store
+    }
+
+    static func timed(_ id: String, _ start: String, minutes: Double = 30, etag: String = "e1") -> CalendarEvent {
+        let begin = Timestamp.parse(start)!
+        return CalendarEvent(
+            id: id, etag: etag, summary: "Event \(id)", start: .instant(begin),
+            end: .instant(begin.addingTimeInterval(minutes * 60)), raw: #"{"id":"\#(id)"}"#)
+    }
+
+    static func apply(
+        _ store: CalendarStore, upserts: [CalendarEvent] = [], deletions: [String] = [],
+        cursor: SyncCursor = .page("p"),
+        mode: PageMode = .incremental, quarantined: [QuarantinedItem] = []
+    ) async throws -> PageOutcome {
+        try await store.applyPage(
+            ChangePage(upserts: upserts, deletions: deletions, quarantined: quarantined), accountID: "a",
+            calendarID: "c", cursor: cursor, fingerprint: "f", mode: mode, window: window, now: now)
+    }
+}

@@ -62,7 +62,9 @@ final class TestHTTPServer: Sendable {
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
-        for client in state.withLock({ $0.clients }) { shutdown(client, Int32(SHUT_RDWR)) }
+        // Under the lock, so a client descriptor that `serve` already closed (and the
+        // kernel may have handed to another test's socket) is never shut down here.
+        state.withLock { for client in $0.clients { shutdown(client, Int32(SHUT_RDWR)) } }
     }
 
     private func acceptLoop() {
@@ -78,7 +80,12 @@ final class TestHTTPServer: Sendable {
     }
 
     private func serve(_ client: Int32) {
-        defer { close(client) }
+        defer {
+            state.withLock {
+                $0.clients.removeAll { $0 == client }
+                close(client)
+            }
+        }
         var buffer: [UInt8] = []
         while let request = Self.readRequest(client, &buffer) {
             state.withLock { $0.requests.append(request) }

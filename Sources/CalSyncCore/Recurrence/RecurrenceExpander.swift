@@ -1,0 +1,164 @@
+import CalSyncICal
+import Foundation
+
+/// Expands series into the instances inside the sync window, with libical iterating the
+/// rules (RFC 5545) and the system's zone database placing them in time.
+///
+/// - Rules iterate in the series' own wall-clock time (its `time_zone`, else the
+///   calendar's, else UTC), so a 09:00 meeting stays at 09:00 across DST changes; `UNTIL`
+///   in UTC is first converted into that wall-clock time.
+/// - All-day series stay dates from start to end; their instances are dates.
+/// - `EXDATE` removes, `RDATE` adds; several `RRULE` lines are united.
+/// - An exception replaces the instance at its original start; a cancelled exception
+///   removes it, even when the exception itself moved outside the window; an exception
+///   whose original start the rule does not produce still appears in its own slot.
+/// - Lenient with what providers send (RecurrenceLines); a rule libical cannot read
+///   throws `.decoding` and the store quarantines that one series.
+/// - At most `maximumInstances` instances per series; more are cut and reported.
+public struct RecurrenceExpander: OccurrenceExpanding {
+    public let maximumInstances: Int
+
+    public init(maximumInstances: Int = 10_000) {
+        self.maximumInstances = maximumInstances
+    }
+
+    public func occurrences(
+        of master: CalendarEvent, exceptions: [CalendarEvent], window: SyncWindow, calendarTimeZone: String?
+    ) throws -> OccurrenceExpansion {
+        let zone =
+            master.timeZone.flatMap(TimeZone.init(identifier:)) ?? calendarTimeZone.flatMap(TimeZone.init(identifier:))
+            ?? TimeZone(identifier: "UTC")!
+        let lines = try RecurrenceLines(master.recurrence ?? [], defaultZone: zone)
+        let clock = ZoneClock(zone: zone)
+
+        // The series' first instance and length.
+        let startWallClock: WallClock
+        let length: SeriesLength
+        switch (master.start, master.end) {
+        case (.date(let start), .date(let end)):
+            startWallClock = WallClock(year: start.year, month: start.month, day: start.day, isDate: true)
+            // End before start: providers do send it; treat as a one-day event.
+            length = .days(max(1, end.daysSinceEpoch - start.daysSinceEpoch))
+        case (.instant(let start), .instant(let end)):
+            startWallClock = clock.wallClock(of: start)
+            length = .seconds(max(0, end.timeIntervalSince(start)))
+        default:
+            throw CalSyncError(.decoding, "the series \(master.id) mixes a date and a time in its start and end")
+        }
+
+        // Instance starts from every rule, bounded by the window (with a day of margin for
+        // zone offsets; exact overlap is checked below).
+        let lengthSeconds: TimeInterval = {
+            switch length {
+            case .days(let days): Double(days) * 86_400
+            case .seconds(let seconds): seconds
+            }
+        }()
+        let skipTo = clock.wallClock(
+            of: window.start.addingTimeInterval(-lengthSeconds - 86_400), isDate: startWallClock.isDate)
+        let rangeEnd = clock.wallClock(of: window.end.addingTimeInterval(86_400), isDate: startWallClock.isDate)
+        var starts = Set<EventTime>()
+        var truncated = false
+        for rule in lines.rules {
+            var untilOverride: WallClock?
+            if let until = rule.until {
+                untilOverride = clock.convertUntil(until.wallClock, isUTC: until.isUTC, forDates: startWallClock.isDate)
+            }
+            let result = rule.instances(
+                start: startWallClock, rangeEnd: rangeEnd, skipTo: skipTo, untilOverride: untilOverride,
+                limit: maximumInstances)
+            truncated = truncated || result.truncated
+            for wallClock in result.instances { starts.insert(clock.eventTime(wallClock)) }
+        }
+        if lines.rules.isEmpty {
+            starts.insert(master.start)
+        }
+        for added in lines.additions { starts.insert(clock.eventTime(added, isDate: startWallClock.isDate)) }
+        for removed in lines.exclusions { starts.remove(clock.eventTime(removed, isDate: startWallClock.isDate)) }
+        if startWallClock.isDate {
+            // A timed EXDATE on an all-day series removes that day.
+            for removed in lines.exclusions where !removed.value.isDate {
+                let day = clock.eventTime(removed, isDate: true)
+                starts.remove(day)
+            }
+        }
+
+        var exceptionsByStart: [EventTime: CalendarEvent] = [:]
+        for exception in exceptions {
+            if let original = exception.originalStart { exceptionsByStart[original] = exception }
+        }
+        var occurrences: [Occurrence] = []
+        for start in starts.sorted(by: EventTime.precedes) {
+            if let exception = exceptionsByStart.removeValue(forKey: start) {
+                if exception.status != .cancelled {
+                    occurrences.append(
+                        Occurrence(
+                            instanceID: exception.id, eventID: exception.id, seriesID: master.id,
+                            start: exception.start,
+                            end: exception.end))
+                }
+                continue
+            }
+            let end = length.end(after: start)
+            guard Self.overlaps(start: start, end: end, window: window, zone: zone) else { continue }
+            occurrences.append(
+                Occurrence(
+                    instanceID: Self.instanceID(master: master.id, start: start), eventID: master.id,
+                    seriesID: master.id,
+                    start: start, end: end))
+        }
+        // Exceptions whose original slot the rule does not produce (moved or changed rules)
+        // keep their own slot; cancelled ones have nothing to show.
+        for exception in exceptionsByStart.values where exception.status != .cancelled {
+            occurrences.append(
+                Occurrence(
+                    instanceID: exception.id, eventID: exception.id, seriesID: master.id, start: exception.start,
+                    end: exception.end))
+        }
+        if occurrences.count > maximumInstances {
+            occurrences = Array(occurrences.prefix(maximumInstances))
+            truncated = true
+        }
+        return OccurrenceExpansion(occurrences: occurrences, truncated: truncated)
+    }
+
+    /// Google's instance ids: `<master>_<YYYYMMDDTHHMMSSZ>` (UTC) or `<master>_<YYYYMMDD>`.
+    static func instanceID(master: String, start: EventTime) -> String {
+        switch start {
+        case .date(let date): return master + "_" + date.description.replacingOccurrences(of: "-", with: "")
+        case .instant(let instant):
+            let text = Timestamp.string(from: instant)
+            return master + "_" + text.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        }
+    }
+
+    static func overlaps(start: EventTime, end: EventTime, window: SyncWindow, zone: TimeZone) -> Bool {
+        let startSeconds = Double(start.unixSeconds(allDayZone: zone))
+        let endSeconds = Double(end.unixSeconds(allDayZone: zone))
+        let windowStart = window.start.timeIntervalSince1970
+        let windowEnd = window.end.timeIntervalSince1970
+        return startSeconds < windowEnd
+            && (endSeconds > windowStart || (endSeconds == startSeconds && startSeconds >= windowStart))
+    }
+
+    enum SeriesLength {
+        case days(Int)
+        case seconds(TimeInterval)
+
+        func end(after start: EventTime) -> EventTime {
+            switch (self, start) {
+            case (.days(let days), .date(let date)): .date(date.adding(days: days))
+            case (.seconds(let seconds), .instant(let instant)): .instant(instant.addingTimeInterval(seconds))
+            case (.days(let days), .instant(let instant)): .instant(instant.addingTimeInterval(Double(days) * 86_400))
+            case (.seconds, .date(let date)): .date(date.adding(days: 1))
+            }
+        }
+    }
+}
+
+extension EventTime {
+    /// Orders instants and dates on one line (dates at UTC midnight): for sorting instances.
+    static func precedes(_ lhs: EventTime, _ rhs: EventTime) -> Bool {
+        lhs.unixSeconds(allDayZone: nil) < rhs.unixSeconds(allDayZone: nil)
+    }
+}

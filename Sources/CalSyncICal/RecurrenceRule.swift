@@ -1,0 +1,100 @@
+internal import CICal
+import Foundation
+import Synchronization
+
+/// An RFC 5545 `RRULE` value, read and iterated by libical.
+///
+/// Iteration happens in floating wall-clock time: the caller converts `UNTIL` into the
+/// series' zone beforehand (``untilOverride``) and turns the instances into instants with
+/// the zone database afterwards, which keeps wall-clock times across DST changes.
+public struct RecurrenceRule: Sendable {
+    /// The rule text after `RRULE:` (`FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20260101T000000Z`).
+    public let text: String
+    /// `UNTIL` as written, and whether it was in UTC.
+    public let until: (wallClock: WallClock, isUTC: Bool)?
+    /// Whether the rule has `COUNT` (iteration must then start at DTSTART).
+    public let hasCount: Bool
+
+    // libical keeps global state (error flags, caches): one caller at a time.
+    private static let lock = Mutex(())
+
+    /// - Throws: ``RecurrenceRuleError`` when libical cannot read the rule.
+    public init(_ text: String) throws(RecurrenceRuleError) {
+        let parsed = Self.lock.withLock { _ in
+            icalerror_set_errors_are_fatal(0)
+            let rule = icalrecurrencetype_from_string(text)
+            icalerror_clear_errno()
+            return rule
+        }
+        guard parsed.freq != ICAL_NO_RECURRENCE else { throw RecurrenceRuleError(text: text) }
+        self.text = text
+        self.hasCount = parsed.count > 0
+        if icaltime_is_null_time(parsed.until) == 0 {
+            let until = parsed.until
+            // libical drops the Z; read it from the text.
+            let upper = text.uppercased()
+            let isUTC =
+                upper.components(separatedBy: ";").first { $0.hasPrefix("UNTIL=") }.map { $0.hasSuffix("Z") } ?? false
+            self.until = (
+                WallClock(
+                    year: Int(until.year), month: Int(until.month), day: Int(until.day), hour: Int(until.hour),
+                    minute: Int(until.minute), second: Int(until.second), isDate: until.is_date != 0),
+                isUTC
+            )
+        } else {
+            self.until = nil
+        }
+    }
+
+    /// The instances from `start` (the series' DTSTART) up to `rangeEnd` (exclusive), at most
+    /// `limit` of them, skipping ahead to `skipTo` when the rule allows it (no COUNT).
+    /// - Parameter untilOverride: `UNTIL` in the series' own wall-clock time.
+    /// - Returns: the instances and whether `limit` cut them short.
+    public func instances(
+        start: WallClock, rangeEnd: WallClock, skipTo: WallClock?, untilOverride: WallClock?, limit: Int
+    ) -> (instances: [WallClock], truncated: Bool) {
+        Self.lock.withLock { _ in
+            var rule = icalrecurrencetype_from_string(text)
+            if let untilOverride { rule.until = Self.icalTime(untilOverride) }
+            guard let iterator = icalrecur_iterator_new(rule, Self.icalTime(start)) else { return ([], false) }
+            defer { icalrecur_iterator_free(iterator) }
+            if let skipTo, !hasCount, skipTo > start {
+                _ = icalrecur_iterator_set_start(iterator, Self.icalTime(skipTo))
+            }
+            var result: [WallClock] = []
+            // Iterations are bounded too: a rule that yields nothing inside the range
+            // (BYDAY on a day that never comes) must not spin.
+            var iterations = 0
+            while iterations < limit * 4 + 100_000 {
+                iterations += 1
+                let next = icalrecur_iterator_next(iterator)
+                if icaltime_is_null_time(next) != 0 { return (result, false) }
+                let wallClock = WallClock(
+                    year: Int(next.year), month: Int(next.month), day: Int(next.day), hour: Int(next.hour),
+                    minute: Int(next.minute), second: Int(next.second), isDate: start.isDate)
+                if wallClock >= rangeEnd { return (result, false) }
+                if let skipTo, wallClock < skipTo { continue }
+                if result.count == limit { return (result, true) }
+                result.append(wallClock)
+            }
+            return (result, true)
+        }
+    }
+
+    static func icalTime(_ wallClock: WallClock) -> icaltimetype {
+        var time = icaltime_null_time()
+        time.year = Int32(wallClock.year)
+        time.month = Int32(wallClock.month)
+        time.day = Int32(wallClock.day)
+        time.hour = Int32(wallClock.isDate ? 0 : wallClock.hour)
+        time.minute = Int32(wallClock.isDate ? 0 : wallClock.minute)
+        time.second = Int32(wallClock.isDate ? 0 : wallClock.second)
+        time.is_date = wallClock.isDate ? 1 : 0
+        return time
+    }
+}
+
+/// libical could not read a rule.
+public struct RecurrenceRuleError: Error, Sendable, Equatable {
+    public let text: String
+}

@@ -1,0 +1,182 @@
+/// Finds the elements of one array in a JSON page without decoding them, so that each item
+/// can be decoded on its own (a bad item quarantines itself, not the page) and stored in
+/// `events.raw` exactly as received — re-encoding 100,000 items costs ten times their
+/// decoding (docs/architecture.md).
+///
+/// The scanner tracks strings, escapes and nesting; it does not validate the items
+/// themselves, which their decoder does.
+public struct JSONItemScanner {
+    /// The page with the array replaced by `[]`, for decoding the envelope cheaply.
+    public var envelope: [UInt8]
+    /// Each element's bytes, compacted (insignificant whitespace removed).
+    public var items: [ArraySlice<UInt8>]
+
+    /// Scans a top-level object for the array under `key` (`items` for Google, `value` for Graph).
+    /// - Throws: ``CalSyncError`` `.decoding` when the page is not a JSON object or is cut short.
+    public init(page bytes: [UInt8], arrayKey key: String) throws {
+        var scanner = Cursor(bytes: bytes)
+        scanner.skipWhitespace()
+        guard scanner.peek == UInt8(ascii: "{") else { throw Cursor.malformed("the page is not a JSON object") }
+        scanner.index += 1
+        let wanted = Array(key.utf8)
+        var found: (start: Int, end: Int, elements: [Range<Int>])?
+        while true {
+            scanner.skipWhitespace()
+            guard let byte = scanner.peek else { throw Cursor.malformed("the page ends inside an object") }
+            if byte == UInt8(ascii: "}") { break }
+            if byte == UInt8(ascii: ",") {
+                scanner.index += 1
+                continue
+            }
+            let keyRange = try scanner.skipString()
+            scanner.skipWhitespace()
+            guard scanner.peek == UInt8(ascii: ":") else { throw Cursor.malformed("a key is not followed by ':'") }
+            scanner.index += 1
+            scanner.skipWhitespace()
+            let valueStart = scanner.index
+            let isWanted = bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)].elementsEqual(wanted)
+            if isWanted, scanner.peek == UInt8(ascii: "[") {
+                scanner.index += 1
+                var elements: [Range<Int>] = []
+                while true {
+                    scanner.skipWhitespace()
+                    guard let next = scanner.peek else { throw Cursor.malformed("the page ends inside \"\(key)\"") }
+                    if next == UInt8(ascii: "]") {
+                        scanner.index += 1
+                        break
+                    }
+                    if next == UInt8(ascii: ",") {
+                        scanner.index += 1
+                        continue
+                    }
+                    let start = scanner.index
+                    try scanner.skipValue()
+                    elements.append(start..<scanner.index)
+                }
+                found = (valueStart, scanner.index, elements)
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        if let found {
+            envelope = Array(bytes[..<found.start]) + Array("[]".utf8) + Array(bytes[found.end...])
+            items = found.elements.map { JSONItemScanner.compact(bytes[$0]) }
+        } else {
+            envelope = bytes
+            items = []
+        }
+    }
+
+    /// The JSON text without whitespace outside strings.
+    public static func compact(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var hasWhitespace = false
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+                hasWhitespace = true
+                break
+            }
+        }
+        guard hasWhitespace else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        inString = false
+        escaped = false
+        for byte in bytes {
+            if inString {
+                out.append(byte)
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+                continue
+            } else {
+                if byte == UInt8(ascii: "\"") { inString = true }
+                out.append(byte)
+            }
+        }
+        return out[...]
+    }
+
+    private struct Cursor {
+        let bytes: [UInt8]
+        var index = 0
+
+        var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+        static func malformed(_ what: String) -> CalSyncError {
+            CalSyncError(.decoding, "the response is not readable JSON: \(what)")
+        }
+
+        mutating func skipWhitespace() {
+            while let byte = peek, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
+        }
+
+        /// Skips a string starting at `index`; returns its range including the quotes.
+        mutating func skipString() throws -> Range<Int> {
+            let start = index
+            guard peek == UInt8(ascii: "\"") else { throw Self.malformed("a key is not a string") }
+            index += 1
+            while let byte = peek {
+                index += 1
+                if byte == UInt8(ascii: "\\") {
+                    index += 1
+                } else if byte == UInt8(ascii: "\"") {
+                    return start..<index
+                }
+            }
+            throw Self.malformed("a string is not closed")
+        }
+
+        /// Skips one value of any kind.
+        mutating func skipValue() throws {
+            guard let first = peek else { throw Self.malformed("a value is missing") }
+            switch first {
+            case UInt8(ascii: "\""):
+                _ = try skipString()
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                var depth = 0
+                while let byte = peek {
+                    switch byte {
+                    case UInt8(ascii: "\""):
+                        _ = try skipString()
+                        continue
+                    case UInt8(ascii: "{"), UInt8(ascii: "["):
+                        depth += 1
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        depth -= 1
+                        if depth == 0 {
+                            index += 1
+                            return
+                        }
+                    default:
+                        break
+                    }
+                    index += 1
+                }
+                throw Self.malformed("an object or array is not closed")
+            default:
+                while let byte = peek, byte != UInt8(ascii: ","), byte != UInt8(ascii: "}"), byte != UInt8(ascii: "]"),
+                    byte != 0x20, byte != 0x0A, byte != 0x0D, byte != 0x09
+                {
+                    index += 1
+                }
+            }
+        }
+    }
+}

@@ -10,8 +10,8 @@ extension CalSyncConfiguration {
             "store:         \(store.path)",
             "tokens:        \(store.tokensPath)",
             "sync:          every \(ConfigDuration.format(sync.interval)); occurrences from "
-                + "\(ConfigDuration.format(sync.windowPast)) back to \(ConfigDuration.format(sync.windowFuture)) ahead; "
-                + "safety valve at \(Self.percent(sync.maxDeleteRatio)) of a calendar",
+                + "\(ConfigDuration.format(sync.windowPast)) back to \(ConfigDuration.format(sync.windowFuture)) ahead",
+            "safety valve:  a full re-sync that would delete \(Self.share(sync.maxDeleteRatio)) of a calendar is held",
         ]
         if accounts.isEmpty {
             lines.append("")
@@ -60,8 +60,8 @@ extension CalSyncConfiguration {
         return lines
     }
 
-    static func percent(_ ratio: Double) -> String {
-        ratio >= 1 ? "100% (only when all events would go)" : "\(Int((ratio * 100).rounded()))%"
+    static func share(_ ratio: Double) -> String {
+        ratio >= 1 ? "all" : "\(Int((ratio * 100).rounded()))% or more"
     }
 
     static func availability(of source: SecretSource, _ environment: [String: String]) -> String {

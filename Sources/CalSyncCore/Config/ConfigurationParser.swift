@@ -220,6 +220,11 @@ struct ConfigurationParser {
                     return nil
                 }
                 auth = .apiKey(apiKey)
+                if calendars?.isEmpty != false {
+                    report(
+                        key: "calendars", section: "account", index: index, context: context,
+                        "an API-key account needs its public calendar ids in calendars (it cannot list them)")
+                }
                 if clientSecret != nil {
                     report(
                         key: "client_secret_file", section: "account", index: index, context: context,

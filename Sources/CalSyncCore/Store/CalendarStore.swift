@@ -184,6 +184,20 @@ public final class CalendarStore: Sendable {
         }
     }
 
+    /// The occurrence window last materialised for the calendar, if any.
+    public func storedWindow(accountID: String, calendarID: String) async throws -> SyncWindow? {
+        try await read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT window_start, window_end FROM sync_state WHERE account_id = ? AND calendar_id = ?",
+                    arguments: [accountID, calendarID]),
+                let start = (row["window_start"] as String?).flatMap({ Timestamp.parse($0) }),
+                let end = (row["window_end"] as String?).flatMap({ Timestamp.parse($0) })
+            else { return nil }
+            return SyncWindow(start: start, end: end)
+        }
+    }
+
     /// Notes that a poll of the calendar starts now.
     public func recordAttempt(accountID: String, calendarID: String, now: Date) async throws {
         try await write { db in

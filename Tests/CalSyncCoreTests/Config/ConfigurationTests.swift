@@ -138,6 +138,7 @@ struct ConfigurationTests {
             "provider = \"google\"\napi_key_env = \"K\"\nclient_secret_env = \"S\"",
             "an API-key account uses no client secret"
         ),
+        ("provider = \"google\"\napi_key_env = \"K\"", "an API-key account needs its public calendar ids in calendars"),
         (
             "provider = \"google\"\nclient_id = \"a\"\nclient_secret_env = \"S\"\nenabled = \"no\"",
             "is not true or false"
@@ -164,6 +165,7 @@ struct ConfigurationTests {
             name = "public"
             provider = "google"
             api_key_credential = "google-key"
+            calendars = ["en.usa#holiday@group.v.calendar.google.com"]
             """)
         #expect(configuration.accounts[0].auth == .server(authURL: nil, refreshURL: "https://example.org/refresh"))
         #expect(configuration.accounts[0].endpoints.api == "http://127.0.0.1:8080/calendar/v3")

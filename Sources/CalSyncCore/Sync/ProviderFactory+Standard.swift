@@ -1,0 +1,27 @@
+extension ProviderFactory {
+    /// The providers calsync ships, one line each.
+    public static func standard(transport: any HTTPTransport, environment: [String: String]) -> ProviderFactory {
+        ProviderFactory { account, tokens in
+            switch account.provider {
+            case .google:
+                let access: GoogleProvider.Access
+                if case .apiKey(let source) = account.auth {
+                    access = .apiKey(
+                        try source.resolve(environment: environment).value, calendarIDs: account.calendars ?? [])
+                } else if let tokens {
+                    access = .oauth(tokens)
+                } else {
+                    throw CalSyncError(.needsLogin, "account \(account.name) is not signed in yet.")
+                }
+                return GoogleProvider(
+                    configuration: .init(
+                        apiBaseURL: account.endpoints.api, eventTypes: account.eventTypes, access: access),
+                    transport: transport)
+            case .microsoft:
+                throw CalSyncError(
+                    .config,
+                    "account \(account.name): Microsoft 365 accounts are not supported by this build of calsyncd")
+            }
+        }
+    }
+}

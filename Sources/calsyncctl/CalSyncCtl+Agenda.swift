@@ -1,0 +1,46 @@
+import ArgumentParser
+import CalSyncCore
+import Foundation
+
+extension CalSyncCtl {
+    struct Agenda: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What the store says is on.",
+            discussion: "WHEN is YYYY-MM-DD (local midnight) or RFC 3339. Default: today and the next 7 days.")
+
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Start (YYYY-MM-DD or RFC 3339).") var from: String?
+        @Option(help: "End, exclusive (YYYY-MM-DD or RFC 3339).") var to: String?
+        @Flag(help: "Print JSON (the agenda view's columns).") var json = false
+
+        func run() async throws {
+            let zone = TimeZone.current
+            var (start, end) = CalSyncCore.Agenda.defaultRange(now: Date(), timeZone: zone)
+            do {
+                if let from { start = try CalSyncCore.Agenda.parseWhen(from, option: "--from", timeZone: zone) }
+                if let to {
+                    end = try CalSyncCore.Agenda.parseWhen(to, option: "--to", timeZone: zone)
+                } else if from != nil {
+                    end = start.addingTimeInterval(7 * 86_400)
+                }
+            } catch let error as CalSyncError {
+                printError("calsyncctl: \(error.message)")
+                throw ExitCodes.usage
+            }
+            guard start < end else {
+                printError("calsyncctl: --to must come after --from")
+                throw ExitCodes.usage
+            }
+            let configuration = try options.loadConfiguration()
+            let reader: StoreReader
+            do {
+                reader = try StoreReader(path: configuration.store.path)
+            } catch let error as CalSyncError {
+                printError("calsyncctl: \(error.message)")
+                throw ExitCodes.storeUnavailable
+            }
+            let items = try reader.agenda(from: start, to: end)
+            print(json ? CalSyncCore.Agenda.json(items) : CalSyncCore.Agenda.text(items, timeZone: zone))
+        }
+    }
+}

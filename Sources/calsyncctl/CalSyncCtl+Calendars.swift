@@ -1,0 +1,47 @@
+import ArgumentParser
+import CalSyncCore
+import Foundation
+
+extension CalSyncCtl {
+    struct Calendars: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the calendars in the store.")
+
+        @OptionGroup var options: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let configuration = try options.loadConfiguration()
+            let reader: StoreReader
+            do {
+                reader = try StoreReader(path: configuration.store.path)
+            } catch let error as CalSyncError {
+                printError("calsyncctl: \(error.message)")
+                throw ExitCodes.storeUnavailable
+            }
+            let calendars = try reader.calendars()
+            if json {
+                let objects = calendars.map { entry -> [String: Any] in
+                    [
+                        "account_id": entry.accountID, "id": entry.calendar.id, "name": entry.calendar.name,
+                        "time_zone": entry.calendar.timeZone ?? NSNull(), "color": entry.calendar.color ?? NSNull(),
+                        "access": entry.calendar.access.rawValue, "is_primary": entry.calendar.isPrimary,
+                        "sync_enabled": entry.syncEnabled,
+                    ]
+                }
+                let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            guard !calendars.isEmpty else {
+                print("No calendars in the store yet: they appear after the first sync.")
+                return
+            }
+            for entry in calendars {
+                let flags = [entry.calendar.isPrimary ? "primary" : nil, entry.syncEnabled ? nil : "not synced"]
+                    .compactMap { $0 }
+                let suffix = flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"
+                print("\(entry.accountID)/\(entry.calendar.id)  \(entry.calendar.name)\(suffix)")
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import CalSyncCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `calsyncctl`: status, sign-in, the agenda and configuration checks for calsync.
+@main
+struct CalSyncCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calsyncctl",
+        abstract: "Show calsync's status, sign accounts in, print the agenda.",
+        discussion: """
+            The store is read directly, whether or not calsyncd runs. Configuration: --config, \
+            $CALSYNC_CONFIG, /etc/calsync/calsync.toml (system) or ~/.config/calsync/calsync.toml (user); \
+            see docs/configuration.md.
+            """,
+        version: CalSyncVersion.current,
+        subcommands: [Status.self, Login.self, Logout.self, Calendars.self, Agenda.self, CheckConfig.self]
+    )
+
+    /// Parses and runs, mapping failures to the documented exit codes: 2 for a usage error
+    /// (ArgumentParser would say 64), the command's own codes otherwise.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch let error as CalSyncError {
+            FileHandle.standardError.write(Data("calsyncctl: \(error.message)\n".utf8))
+            Foundation.exit(error.code == .config ? 78 : 1)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (default: $CALSYNC_CONFIG, then the system or user file).")
+    var config: String?
+
+    /// The configuration, or a clean exit 78 naming every problem.
+    func loadConfiguration() throws -> CalSyncConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        let locator = ConfigurationLocator(environment: environment, isRoot: getuid() == 0)
+        return try CalSyncConfiguration.load(path: locator.configurationPath(explicit: config), locator: locator)
+    }
+}
+
+/// Exit codes shared by the commands (docs/status-json.md, INTERFACE.md).
+enum ExitCodes {
+    static let attention = ExitCode(1)
+    static let usage = ExitCode(2)
+    static let storeUnavailable = ExitCode(3)
+    static let configuration = ExitCode(78)
+}
+
+/// Prints to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

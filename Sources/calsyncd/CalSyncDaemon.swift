@@ -1,0 +1,103 @@
+import ArgumentParser
+import CalSyncCore
+import CalSyncSystemd
+import CurlTransport
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `calsyncd`: keeps the store fresh. Wiring only: the work is in CalSyncCore.
+@main
+struct CalSyncDaemon: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calsyncd",
+        abstract: "Keep a local SQLite copy of Google and Microsoft 365 calendars fresh.",
+        discussion: """
+            Without --once: the service (normally started by systemd). With --once: sync every enabled \
+            calendar once, print one line per calendar, exit 0 when all synced, 1 when any failed or a \
+            deletion was held, 78 for a configuration error, 75 when another calsyncd writes the store.
+            """,
+        version: CalSyncVersion.current)
+
+    @Option(help: "The configuration file (default: $CALSYNC_CONFIG, then the system or user file).")
+    var config: String?
+    @Flag(help: "Sync every enabled calendar once and exit.") var once = false
+    @Option(help: "trace, debug, info, notice, warning or error.") var logLevel: String = "info"
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if let daemon = command as? CalSyncDaemon {
+                try await daemon.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError(
+                "--log-level \"\(logLevel)\" is not a level (trace, debug, info, notice, warning, error)")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let systemd = SystemdEnvironment.current(environment: environment)
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                systemd.stderrIsJournal
+                ? JournalLogHandler(label: label, identifier: "calsyncd")
+                : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "calsyncd")
+        CurlGlobal.initialize()
+
+        let locator = ConfigurationLocator(environment: environment, isRoot: getuid() == 0)
+        let configurationPath = locator.configurationPath(explicit: config)
+        let configuration: CalSyncConfiguration
+        do {
+            configuration = try CalSyncConfiguration.load(path: configurationPath, locator: locator)
+        } catch let error as CalSyncError {
+            logger.error("Invalid configuration", metadata: ["calsync.error": "\(error.message)"])
+            FileHandle.standardError.write(Data("calsyncd: \(error.message)\n".utf8))
+            throw ExitCode(78)
+        }
+        let store: CalendarStore
+        do {
+            store = try CalendarStore(
+                path: configuration.store.path, writerName: "calsyncd \(CalSyncVersion.current)",
+                expander: RecurrenceExpander(maximumInstances: configuration.sync.maxInstancesPerSeries),
+                logger: logger)
+        } catch let error as CalSyncError {
+            FileHandle.standardError.write(Data("calsyncd: \(error.message)\n".utf8))
+            throw ExitCode(error.code == .storeLocked ? 75 : 1)
+        }
+        let transport = CurlTransport(logger: logger)
+        defer { transport.shutdown() }
+        let sync = AccountSync(
+            configuration: configuration, store: store, tokens: TokenStore(path: configuration.store.tokensPath),
+            transport: transport, providers: .standard(transport: transport, environment: environment),
+            environment: environment, logger: logger)
+
+        if once {
+            let results = await sync.syncAll()
+            for result in results { print(result.line) }
+            if configuration.accounts.isEmpty {
+                print("No accounts configured: the store at \(configuration.store.path) is ready.")
+            }
+            if !results.allSatisfy(\.succeeded) { throw ExitCode(1) }
+            return
+        }
+        try await DaemonService.run(
+            sync: sync, store: store, configurationPath: configurationPath, locator: locator, systemd: systemd,
+            logger: logger)
+    }
+}

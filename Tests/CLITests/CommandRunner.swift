@@ -1,0 +1,80 @@
+import Foundation
+
+/// Runs the built executables as a user would, capturing output and exit status.
+enum CommandRunner {
+    /// The directory holding the built products (`calsyncd`, `calsyncctl`, …): the test
+    /// bundle's own directory.
+    static let productsDirectory: URL = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug"),
+        ]
+        return candidates.first {
+            FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("calsyncctl").path)
+        }
+            ?? candidates[0]
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var all: String { stdout + stderr }
+    }
+
+    /// Runs `executable arguments…` with `environment` added to a minimal environment.
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil
+    ) throws -> Result {
+        let process = start(executable, arguments, environment: environment, input: input)
+        try process.process.run()
+        if let input {
+            process.input?.fileHandleForWriting.write(Data(input.utf8))
+        }
+        try? process.input?.fileHandleForWriting.close()
+        let out = process.stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = process.stderr.fileHandleForReading.readDataToEndOfFile()
+        process.process.waitUntilExit()
+        return Result(
+            status: process.process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// A configured, not yet started process (for daemons a test stops itself).
+    static func start(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil
+    ) -> (process: Process, stdout: Pipe, stderr: Pipe, input: Pipe?) {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent(executable)
+        process.arguments = arguments
+        var base = ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path, "LANG": "C.UTF-8"]
+        base.merge(environment) { $1 }
+        process.environment = base
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        let input = Pipe()
+        process.standardInput = input
+        return (process, stdout, stderr, input)
+    }
+}
+
+/// A temporary directory removed at the end of the test.
+final class Scratch {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("calsync-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = path(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}

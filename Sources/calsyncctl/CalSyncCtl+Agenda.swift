@@ -32,13 +32,7 @@ extension CalSyncCtl {
                 throw ExitCodes.usage
             }
             let configuration = try options.loadConfiguration()
-            let reader: StoreReader
-            do {
-                reader = try StoreReader(path: configuration.store.path)
-            } catch let error as CalSyncError {
-                printError("calsyncctl: \(error.message)")
-                throw ExitCodes.storeUnavailable
-            }
+            let reader = try openStore(configuration)
             let items = try reader.agenda(from: start, to: end)
             print(json ? CalSyncCore.Agenda.json(items) : CalSyncCore.Agenda.text(items, timeZone: zone))
         }

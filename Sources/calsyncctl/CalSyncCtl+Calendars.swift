@@ -11,13 +11,7 @@ extension CalSyncCtl {
 
         func run() async throws {
             let configuration = try options.loadConfiguration()
-            let reader: StoreReader
-            do {
-                reader = try StoreReader(path: configuration.store.path)
-            } catch let error as CalSyncError {
-                printError("calsyncctl: \(error.message)")
-                throw ExitCodes.storeUnavailable
-            }
+            let reader = try openStore(configuration)
             let calendars = try reader.calendars()
             if json {
                 let objects = calendars.map { entry -> [String: Any] in

@@ -16,13 +16,7 @@ extension CalSyncCtl {
 
         func run() async throws {
             let configuration = try options.loadConfiguration()
-            let reader: StoreReader
-            do {
-                reader = try StoreReader(path: configuration.store.path)
-            } catch let error as CalSyncError {
-                printError("calsyncctl: \(error.message)")
-                throw ExitCodes.storeUnavailable
-            }
+            let reader = try openStore(configuration)
             let tokens = TokenStore(path: configuration.store.tokensPath)
             let accounts = try reader.statusAccounts(
                 interval: { configuration.account(named: $0)?.interval ?? configuration.sync.interval },

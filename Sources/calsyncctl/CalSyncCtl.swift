@@ -72,3 +72,14 @@ enum ExitCodes {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+/// Opens the store read-only for a reporting command; a missing or unreadable store is
+/// exit 3 with the reason, the same for `status`, `calendars` and `agenda`.
+func openStore(_ configuration: CalSyncConfiguration) throws -> StoreReader {
+    do {
+        return try StoreReader(path: configuration.store.path)
+    } catch let error as CalSyncError {
+        printError("calsyncctl: \(error.message)")
+        throw ExitCodes.storeUnavailable
+    }
+}

@@ -69,10 +69,13 @@ public struct JSONItemScanner {
 
     /// The JSON text without whitespace outside strings.
     public static func compact(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var hasWhitespace = false
+        // One pass; the copy starts only at the first whitespace outside a string, so an
+        // already compact item (the common case) is returned without allocating.
+        var out: [UInt8]?
         var inString = false
         var escaped = false
-        for byte in bytes {
+        for index in bytes.indices {
+            let byte = bytes[index]
             if inString {
                 if escaped {
                     escaped = false
@@ -81,36 +84,18 @@ public struct JSONItemScanner {
                 } else if byte == UInt8(ascii: "\"") {
                     inString = false
                 }
+            } else if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+                if out == nil {
+                    out = Array(bytes[bytes.startIndex..<index])
+                    out?.reserveCapacity(bytes.count)
+                }
+                continue
             } else if byte == UInt8(ascii: "\"") {
                 inString = true
-            } else if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-                hasWhitespace = true
-                break
             }
+            out?.append(byte)
         }
-        guard hasWhitespace else { return bytes }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        inString = false
-        escaped = false
-        for byte in bytes {
-            if inString {
-                out.append(byte)
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-            } else if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-                continue
-            } else {
-                if byte == UInt8(ascii: "\"") { inString = true }
-                out.append(byte)
-            }
-        }
-        return out[...]
+        return out.map { $0[...] } ?? bytes
     }
 
     private struct Cursor {

@@ -64,6 +64,8 @@ let package = Package(
         .target(
             name: "CalSyncEmulator",
             dependencies: [
+                // Only for SHA256 (PKCE verification); the emulator never uses the engine.
+                "CalSyncCore",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ]

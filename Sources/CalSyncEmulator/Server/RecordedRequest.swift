@@ -1,0 +1,34 @@
+public import Foundation
+
+/// One request the emulator received and what it answered, for tests to assert on
+/// (what was sent, in which order, how often, and when).
+public struct RecordedRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: [(name: String, value: String)]
+    public var headers: [(name: String, value: String)]
+    public var status: Int
+    /// Set when an injected fault decided the outcome.
+    public var fault: Fault.Outcome?
+    public var receivedAt: Date
+
+    public func parameter(_ name: String) -> String? {
+        query.first { $0.name == name }?.value
+    }
+
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.name == lowered }?.value
+    }
+
+    var json: JSONValue {
+        var object: JSONValue = .object([
+            ("method", .string(method)), ("path", .string(path)),
+            ("query", .array(query.map { .object([("name", .string($0.name)), ("value", .string($0.value))]) })),
+            ("status", .number(Double(status))),
+            ("receivedAt", .string(EmulatorClock.rfc3339(receivedAt))),
+        ])
+        if let fault { object.set("fault", .string(String(describing: fault))) }
+        return object
+    }
+}

@@ -237,6 +237,25 @@ struct GoogleFixtureApplyTests {
         #expect(try store.int("SELECT occurrences_count FROM sync_state") == 38)
     }
 
+    @Test func aCancelledInstanceGetsTheSeriesLengthWhenItsMasterArrivesLater() async throws {
+        let store = try await GoogleFixtureStore(now: Self.chicagoNow, calendarZone: "America/Chicago")
+        let page = try GoogleFixture.page("events-list-incremental-recurring-one-instance-deleted")
+        let cancelledID = "5hni4sj3ql1669otmjg7sn1mok_20250325T130000Z"
+        var first = page
+        first.envelope.nextSyncToken = nil
+        first.envelope.nextPageToken = "next"
+        first.changes.upserts = page.changes.upserts.filter { $0.id == cancelledID }
+        try await store.apply(first)
+        // The master is unknown: the original start twice.
+        #expect(try store.event(cancelledID)?.end == "2025-03-25T13:00:00Z")
+
+        var second = page
+        second.changes.upserts = page.changes.upserts.filter { $0.id != cancelledID }
+        try await store.apply(second)
+        #expect(try store.event(cancelledID)?.end == "2025-03-25T14:00:00Z")
+        #expect(try store.int("SELECT COUNT(*) FROM occurrences WHERE instance_id = ?", [cancelledID]) == 0)
+    }
+
     // MARK: Deletions
 
     @Test func aSeriesTombstoneDeletesTheMasterItsExceptionsAndInstances() async throws {

@@ -388,6 +388,7 @@ struct PageWriter {
                 arguments: [accountID, calendarID, seriesID]
             ).compactMap(StoredEvent.event(from:))
             if let master = try loadEvent(seriesID), master.kind == .series {
+                try fillCancelledEnds(exceptions, master: master, calendarZone: zone)
                 do {
                     let expansion = try store.expander.occurrences(
                         of: master, exceptions: exceptions, window: window, calendarTimeZone: zone?.identifier)
@@ -409,6 +410,32 @@ struct PageWriter {
         }
         touchedSeries.removeAll()
         touchedSingles.removeAll()
+    }
+
+    /// STORE.md: a cancelled exception ends at its original start plus the series' length.
+    /// Google's cancelled instances carry no times (the mapping stores the original start
+    /// twice), so the end is filled in here, once the master is known — whichever of the
+    /// two arrived first. Cancelled exceptions with times of their own are left alone.
+    private func fillCancelledEnds(_ exceptions: [CalendarEvent], master: CalendarEvent, calendarZone: TimeZone?) throws
+    {
+        for exception in exceptions where exception.status == .cancelled && exception.start == exception.originalStart {
+            let end: EventTime
+            switch (exception.start, master.start, master.end) {
+            case (.instant(let start), .instant(let masterStart), .instant(let masterEnd)):
+                end = .instant(start.addingTimeInterval(max(0, masterEnd.timeIntervalSince(masterStart))))
+            case (.date(let start), .date(let masterStart), .date(let masterEnd)):
+                end = .date(start.adding(days: max(1, masterEnd.daysSinceEpoch - masterStart.daysSinceEpoch)))
+            default:
+                continue
+            }
+            guard end != exception.end else { continue }
+            let allDayZone = calendarZone ?? exception.timeZone.flatMap(TimeZone.init(identifier:))
+            try db.execute(
+                sql: #"UPDATE events SET "end" = ?, end_ts = ? WHERE account_id = ? AND calendar_id = ? AND id = ?"#,
+                arguments: [
+                    end.description, end.unixSeconds(allDayZone: allDayZone), accountID, calendarID, exception.id,
+                ])
+        }
     }
 
     private func overlapsWindow(start: Int64, end: Int64) -> Bool {

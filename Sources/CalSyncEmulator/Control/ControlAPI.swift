@@ -2,6 +2,11 @@ import Foundation
 
 /// The emulator's own HTTP API under `/_emulator`, for the demo, the benchmarks and
 /// scripts: the same operations as the library API, with JSON bodies.
+/// The control API's reference text, for `calsync-emulator --help`.
+public enum ControlAPIReference {
+    public static var text: String { ControlAPI.reference }
+}
+
 enum ControlAPI {
     static let basePath = "/_emulator"
 

@@ -172,7 +172,7 @@ extension EmulatorState {
             ? .object([("date", .string(EmulatorClock.dateString(date, in: zone)))])
             : .object([
                 ("dateTime", .string(EmulatorClock.googleDateTime(date, in: zone))),
-                ("timeZone", .string(zone.identifier)),
+                ("timeZone", .string(zone.name)),
             ])
     }
 }

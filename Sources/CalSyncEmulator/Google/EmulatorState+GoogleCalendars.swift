@@ -14,7 +14,7 @@ extension EmulatorState {
             ("id", .string(calendar.id)), ("summary", .string(calendar.summary)),
         ])
         if !calendar.description.isEmpty { entry.set("description", .string(calendar.description)) }
-        entry.set("timeZone", .string(calendar.timeZone.identifier))
+        entry.set("timeZone", .string(calendar.timeZone.name))
         entry.set("colorId", .string(calendar.colorID))
         entry.set("backgroundColor", "#9fc6e7")
         entry.set("foregroundColor", "#000000")
@@ -80,7 +80,7 @@ extension EmulatorState {
             ("id", .string(calendar.id)), ("summary", .string(calendar.summary)),
         ])
         if !calendar.description.isEmpty { body.set("description", .string(calendar.description)) }
-        body.set("timeZone", .string(calendar.timeZone.identifier))
+        body.set("timeZone", .string(calendar.timeZone.name))
         body.set(
             "conferenceProperties", .object([("allowedConferenceSolutionTypes", .array(["hangoutsMeet"]))]))
         return .json(200, body)

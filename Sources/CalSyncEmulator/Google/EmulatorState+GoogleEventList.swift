@@ -107,7 +107,7 @@ extension EmulatorState {
         writer.append(",\"updated\":")
         writer.writeString(EmulatorClock.rfc3339(calendar.updated))
         writer.append(",\"timeZone\":")
-        writer.writeString(calendar.timeZone.identifier)
+        writer.writeString(calendar.timeZone.name)
         writer.append(",\"accessRole\":")
         writer.writeString(calendar.accessRole)
         writer.append(",\"defaultReminders\":[{\"method\":\"popup\",\"minutes\":10}]")

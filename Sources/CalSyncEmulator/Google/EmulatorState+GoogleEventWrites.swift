@@ -140,7 +140,7 @@ extension EmulatorState {
             let last = GoogleTime.instant(masterEnd, calendarZone: zone)
         else { return nil }
         let length = last.timeIntervalSince(first)
-        let timeZoneField: [(String, JSONValue)] = [("timeZone", .string(zone.identifier))]
+        let timeZoneField: [(String, JSONValue)] = [("timeZone", .string(zone.name))]
         return (
             .object([("dateTime", .string(EmulatorClock.googleDateTime(instant, in: zone)))] + timeZoneField),
             .object(

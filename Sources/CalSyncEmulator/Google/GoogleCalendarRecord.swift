@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One Google calendar: its metadata and events, indexed for the two ways lists read
 /// them: by id (full listings page through ids in order) and by change number

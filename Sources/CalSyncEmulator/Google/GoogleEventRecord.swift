@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One Google event as the emulator stores it: the full JSON resource, its encoded
 /// bytes (cached, so a 2,500-item page is a concatenation, not 2,500 encodings), and the

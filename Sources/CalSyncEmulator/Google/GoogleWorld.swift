@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Everything the Google Calendar emulator knows: calendars, their events and the
 /// change counters behind sync tokens.

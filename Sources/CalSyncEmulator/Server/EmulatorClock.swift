@@ -28,7 +28,7 @@ public enum EmulatorClock {
         let sign = offset < 0 ? "-" : "+"
         let magnitude = abs(offset)
         let zonePart =
-            offset == 0 && zone.identifier == "UTC"
+            offset == 0 && zone.name == "UTC"
             ? "Z" : String(format: "%@%02d:%02d", sign, magnitude / 3600, (magnitude % 3600) / 60)
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!,
@@ -83,5 +83,12 @@ extension Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         return calendar
+    }
+}
+
+extension TimeZone {
+    /// The IANA name as the providers write it: Foundation on Linux calls UTC "GMT".
+    public var name: String {
+        identifier == "GMT" ? "UTC" : identifier
     }
 }

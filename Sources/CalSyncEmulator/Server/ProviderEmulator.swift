@@ -28,10 +28,11 @@ public final class ProviderEmulator: Sendable {
 
     /// Starts listening on 127.0.0.1:`port` (0: a free port, read it from `port`).
     public static func start(
-        port: UInt16 = 0, options: EmulatorOptions = EmulatorOptions(), state: EmulatorState? = nil
+        port: UInt16 = 0, options: EmulatorOptions = EmulatorOptions(), state: EmulatorState? = nil,
+        logRequests: Bool = false
     ) async throws -> ProviderEmulator {
         let state = state ?? EmulatorState(options: options)
-        let handler = EmulatorHTTPHandler(state: state)
+        let handler = EmulatorHTTPHandler(state: state, logRequests: logRequests)
         let server = HTTPServer(
             address: try .inet(ip4: "127.0.0.1", port: port), timeout: 300, logger: .disabled, handler: handler)
         let task = Task { try await server.run() }
@@ -62,6 +63,8 @@ public struct EmulatorError: Error, CustomStringConvertible, Sendable {
 /// records every exchange.
 struct EmulatorHTTPHandler: HTTPHandler {
     let state: EmulatorState
+    /// One stderr line per request (`calsync-emulator --verbose`).
+    let logRequests: Bool
 
     func handleRequest(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
         let body = try await request.bodyData
@@ -85,6 +88,11 @@ struct EmulatorHTTPHandler: HTTPHandler {
             response = await state.respond(to: emulatorRequest)
         }
         await state.record(emulatorRequest, status: response.status, fault: fault?.outcome)
+        if logRequests {
+            let faultNote = fault.map { " (fault: \($0.outcome))" } ?? ""
+            FileHandle.standardError.write(
+                Data("\(emulatorRequest.method) \(emulatorRequest.path) → \(response.status)\(faultNote)\n".utf8))
+        }
 
         var httpHeaders = HTTPHeaders()
         for header in response.headers {

@@ -20,7 +20,7 @@ enum ControlAPI {
                     "status": 429, "retryAfter": "2.5",  (or an HTTP date)
                     "delayMs": 1500, "truncate": true, "drop": true}
           DELETE /_emulator/faults                      remove pending faults
-          POST   /_emulator/tokens                      {"provider": "google"|"microsoft", "user": "…"}
+          POST   /_emulator/tokens                      {"provider": "google"|"microsoft", "user"?, "client_id"?}
                                                         → {"access_token", "refresh_token"} without a browser
           POST   /_emulator/tokens/revoke               {"provider"?, "user"?}: refreshes get invalid_grant
           POST   /_emulator/tokens/expire               every access token expires now (→ 401, refresh)
@@ -140,7 +140,8 @@ extension EmulatorState {
         switch segments.dropFirst().first {
         case nil:
             guard let provider else { throw EmulatorError("tokens: say which \"provider\"") }
-            let tokens = issueTokens(provider: provider, user: user)
+            let tokens = issueTokens(
+                provider: provider, user: user, clientID: body["client_id"]?.stringValue ?? "emulator-client")
             return .json(
                 200,
                 .object([

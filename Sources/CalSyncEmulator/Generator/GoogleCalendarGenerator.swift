@@ -111,17 +111,18 @@ struct GoogleCalendarGenerator {
         if allDay { begin = Calendar.gregorian(in: zone).startOfDay(for: begin) }
         let weekday = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"][
             Calendar.gregorian(in: zone).component(.weekday, from: begin) - 1]
-        let (rule, step): (String, DateComponents) =
+        let (rule, step, cadence): (String, DateComponents, String) =
             switch Int.random(in: 0..<10, using: &random) {
-            case 0..<2: ("RRULE:FREQ=DAILY;COUNT=\(Int.random(in: 5...30, using: &random))", DateComponents(day: 1))
-            case 2..<7: ("RRULE:FREQ=WEEKLY;BYDAY=\(weekday)", DateComponents(day: 7))
-            case 7..<8: ("RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=\(weekday)", DateComponents(day: 14))
-            case 8..<9: ("RRULE:FREQ=MONTHLY", DateComponents(month: 1))
-            default: ("RRULE:FREQ=YEARLY", DateComponents(year: 1))
+            case 0..<2:
+                ("RRULE:FREQ=DAILY;COUNT=\(Int.random(in: 5...30, using: &random))", DateComponents(day: 1), "Daily")
+            case 2..<7: ("RRULE:FREQ=WEEKLY;BYDAY=\(weekday)", DateComponents(day: 7), "Weekly")
+            case 7..<8: ("RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=\(weekday)", DateComponents(day: 14), "Fortnightly")
+            case 8..<9: ("RRULE:FREQ=MONTHLY", DateComponents(month: 1), "Monthly")
+            default: ("RRULE:FREQ=YEARLY", DateComponents(year: 1), "Yearly")
             }
         let masterID = nextID()
         let length: TimeInterval = allDay ? 86_400 : 3600
-        var master = base(masterID, summary: "Weekly " + titles.randomElement(using: &random)!)
+        var master = base(masterID, summary: cadence + " " + titles.randomElement(using: &random)!.lowercased())
         master.append(("start", EmulatorState.googleTime(begin, allDay: allDay, zone: zone)))
         master.append(("end", EmulatorState.googleTime(begin.addingTimeInterval(length), allDay: allDay, zone: zone)))
         master.append(("recurrence", .array([.string(rule)])))

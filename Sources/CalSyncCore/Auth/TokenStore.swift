@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -56,16 +57,48 @@ public final class TokenStore: Sendable {
 
     /// Saves an account's tokens (replacing the file atomically).
     public func save(_ tokens: Tokens, for account: String) throws {
-        var all = try load()
-        all[account] = tokens
-        try persist(all)
+        try update { $0[account] = tokens }
     }
 
     /// Forgets an account's tokens.
     public func remove(account: String) throws {
-        var all = try load()
-        guard all.removeValue(forKey: account) != nil else { return }
-        try persist(all)
+        try update { $0.removeValue(forKey: account) }
+    }
+
+    /// Serialises read-modify-write of the file within the process.
+    private static let updateLock = Mutex(())
+
+    /// Reads, changes and rewrites the file as one step. Accounts refresh concurrently
+    /// and `calsyncctl login` writes while the daemon runs: without the lock (a mutex in
+    /// the process, `flock` on `PATH.lock` across processes) two writers would each
+    /// rewrite the file from what they read, and one account's new refresh token — at
+    /// Microsoft, the only one still valid — would be lost.
+    private func update(_ change: (inout [String: Tokens]) -> Void) throws {
+        try Self.updateLock.withLock { _ in
+            try createDirectoryIfNeeded()
+            let lockFD = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard lockFD >= 0 else {
+                throw CalSyncError(.store, "cannot lock the token file \(path): \(String(cString: strerror(errno)))")
+            }
+            defer { close(lockFD) }
+            while flock(lockFD, LOCK_EX) != 0 {
+                guard errno == EINTR else {
+                    throw CalSyncError(
+                        .store, "cannot lock the token file \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+            var all = try load()
+            change(&all)
+            try persist(all)
+        }
+    }
+
+    private func createDirectoryIfNeeded() throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
     }
 
     private func load() throws -> [String: Tokens] {
@@ -89,10 +122,6 @@ public final class TokenStore: Sendable {
         encoder.dateEncodingStrategy = .secondsSince1970
         let data = try encoder.encode(all)
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {

@@ -24,7 +24,24 @@ struct TokenStoreTests {
         #expect(try TokenStore(path: path).tokens(for: "office")?.refreshToken == "other")
         // No temporary file is left behind.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path("state"))
-        #expect(leftovers == ["tokens"])
+        #expect(leftovers.sorted() == ["tokens", "tokens.lock"])
+    }
+
+    /// Accounts refresh at the same time; none may lose its new tokens to another's write.
+    @Test func concurrentSavesOfDifferentAccountsAllLand() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("tokens")
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<24 {
+                group.addTask {
+                    try? TokenStore(path: path).save(.init(refreshToken: "refresh-\(index)"), for: "account\(index)")
+                }
+            }
+        }
+        let store = TokenStore(path: path)
+        for index in 0..<24 {
+            #expect(try store.tokens(for: "account\(index)")?.refreshToken == "refresh-\(index)")
+        }
     }
 
     @Test func descriptionsNeverShowTokens() {

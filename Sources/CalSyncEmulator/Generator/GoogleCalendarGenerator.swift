@@ -177,9 +177,11 @@ extension EmulatorState {
             calendarZone: google.calendars[calendarID]!.timeZone, around: now)
         let inputs = generator.events(count: count)
         let first = google.reserveChangeNumbers(inputs.count)
+        let nowText = EmulatorClock.rfc3339(now)
         let resources = inputs.enumerated().map { index, input in
             Self.googleResource(
-                from: input, calendarID: calendarID, previous: nil, changeNumber: first + index, now: now)
+                from: input, calendarID: calendarID, previous: nil, changeNumber: first + index, now: now,
+                nowText: nowText)
         }
         google.calendars[calendarID]!.storeBulk(resources, firstChangeNumber: first)
         return resources.count

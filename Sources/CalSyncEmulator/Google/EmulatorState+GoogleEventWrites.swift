@@ -6,7 +6,7 @@ extension EmulatorState {
     func getGoogleEvent(calendarID: String, eventID: String) -> EmulatorResponse {
         guard let calendar = google.calendars[calendarID] else { return GoogleErrorBody.notFound() }
         guard let event = calendar.event(eventID) else { return GoogleErrorBody.notFound() }
-        return .json(200, bytes: event.resource.bytes, headers: [(name: "ETag", value: event.etag)])
+        return .json(200, bytes: event.resourceBytes, headers: [(name: "ETag", value: event.etag)])
     }
 
     func insertGoogleEvent(calendarID: String, body: Data) -> EmulatorResponse {
@@ -162,10 +162,11 @@ extension EmulatorState {
     /// The event as Google returns it: server-set fields (`kind`, `etag`, `htmlLink`,
     /// `created`, `updated`, `sequence`, …) first and as Google sets them, then the rest.
     static func googleResource(
-        from input: JSONValue, calendarID: String, previous: JSONValue?, changeNumber: Int, now: Date
+        from input: JSONValue, calendarID: String, previous: JSONValue?, changeNumber: Int, now: Date,
+        nowText precomputed: String? = nil
     ) -> JSONValue {
         let eventID = input["id"]?.stringValue ?? ""
-        let nowText = JSONValue.string(EmulatorClock.rfc3339(now))
+        let nowText = JSONValue.string(precomputed ?? EmulatorClock.rfc3339(now))
         var members: [(String, JSONValue)] = [
             ("kind", "calendar#event"), ("etag", .string("\"\(3_000_000_000_000_000 + changeNumber)\"")),
             ("id", .string(eventID)), ("status", input["status"] ?? "confirmed"),

@@ -1,10 +1,12 @@
 import Foundation
 
-/// One Google event as the emulator stores it: the full JSON resource, its encoded
-/// bytes (cached, so a 2,500-item page is a concatenation, not 2,500 encodings), and the
-/// facts the list filters need.
+/// One Google event as the emulator stores it: the resource's encoded JSON (so a
+/// 2,500-item page is a concatenation, not 2,500 encodings, and 100,000 events take
+/// bytes rather than trees), and the facts the list filters need. Writes, which are rare,
+/// parse the bytes back.
 struct GoogleEventRecord {
-    private(set) var resource: JSONValue
+    /// The whole resource, as `GET` returns it.
+    private(set) var resourceBytes: [UInt8]
     /// The JSON that lists return: the whole resource, or the tombstone form of a
     /// cancelled event (`kind`, `etag`, `id`, `status`, plus `recurringEventId` and
     /// `originalStartTime` for a cancelled instance), as Google sends them.
@@ -12,29 +14,45 @@ struct GoogleEventRecord {
     /// The change number of the last write; a sync token is "everything after N".
     var changeNumber: Int
     private(set) var span: (start: Date, end: Date)
+    private(set) var id: String
+    private(set) var etag: String
+    private(set) var isCancelled: Bool
+    private(set) var recurringEventID: String?
+    private(set) var isSeriesMaster: Bool
+    private(set) var eventType: String
 
     init(resource: JSONValue, changeNumber: Int, calendarZone: TimeZone) {
-        self.resource = resource
         self.changeNumber = changeNumber
+        self.resourceBytes = []
         self.listBytes = []
         self.span = (.distantPast, .distantFuture)
-        refresh(calendarZone: calendarZone)
+        self.id = ""
+        self.etag = ""
+        self.isCancelled = false
+        self.isSeriesMaster = false
+        self.eventType = "default"
+        refresh(resource, calendarZone: calendarZone)
     }
 
-    var id: String { resource["id"]?.stringValue ?? "" }
-    var etag: String { resource["etag"]?.stringValue ?? "" }
-    var isCancelled: Bool { resource["status"]?.stringValue == "cancelled" }
-    var recurringEventID: String? { resource["recurringEventId"]?.stringValue }
-    var isSeriesMaster: Bool { resource["recurrence"]?.arrayValue?.isEmpty == false }
-    var eventType: String { resource["eventType"]?.stringValue ?? "default" }
+    /// The resource as a JSON tree (parsed from the stored bytes).
+    var resource: JSONValue {
+        // The bytes were written by JSONWriter from a tree: they always parse.
+        (try? JSONValue.parse(Data(resourceBytes))) ?? .object([])
+    }
 
     mutating func replace(_ resource: JSONValue, changeNumber: Int, calendarZone: TimeZone) {
-        self.resource = resource
         self.changeNumber = changeNumber
-        refresh(calendarZone: calendarZone)
+        refresh(resource, calendarZone: calendarZone)
     }
 
-    private mutating func refresh(calendarZone: TimeZone) {
+    private mutating func refresh(_ resource: JSONValue, calendarZone: TimeZone) {
+        id = resource["id"]?.stringValue ?? ""
+        etag = resource["etag"]?.stringValue ?? ""
+        isCancelled = resource["status"]?.stringValue == "cancelled"
+        recurringEventID = resource["recurringEventId"]?.stringValue
+        isSeriesMaster = resource["recurrence"]?.arrayValue?.isEmpty == false
+        eventType = resource["eventType"]?.stringValue ?? "default"
+        resourceBytes = resource.bytes
         if isCancelled {
             var tombstone: JSONValue = .object([
                 ("kind", "calendar#event"), ("etag", .string(etag)), ("id", .string(id)), ("status", "cancelled"),
@@ -45,7 +63,7 @@ struct GoogleEventRecord {
             }
             listBytes = tombstone.bytes
         } else {
-            listBytes = resource.bytes
+            listBytes = resourceBytes
         }
         span = Self.span(of: resource, calendarZone: calendarZone)
     }

@@ -47,6 +47,12 @@ struct JSONWriter {
 
     mutating func writeString(_ text: String) {
         output.append(UInt8(ascii: "\""))
+        // Most strings need no escape: one bulk append instead of a switch per byte.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output.append(contentsOf: text.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): append("\\\"")

@@ -116,8 +116,13 @@ extension EmulatorState {
     /// `POST /revoke` (form or query `token`): the refresh token (and its access tokens) die.
     func googleRevoke(_ request: EmulatorRequest) -> EmulatorResponse {
         let token = request.formFields["token"] ?? request.parameter("token") ?? ""
-        if identity.refreshTokens[token] != nil {
+        if let grant = identity.refreshTokens[token] {
+            // Revoking the grant ends its access tokens too (the emulator cannot tell
+            // which access tokens came from which refresh token of the same user).
             identity.refreshTokens[token]?.revoked = true
+            identity.accessTokens = identity.accessTokens.filter {
+                !($0.value.user == grant.user && $0.value.provider == grant.provider)
+            }
             return .json(200, .object([]))
         }
         if identity.accessTokens.removeValue(forKey: token) != nil { return .json(200, .object([])) }

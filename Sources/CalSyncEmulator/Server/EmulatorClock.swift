@@ -15,9 +15,7 @@ public enum EmulatorClock {
         let parts = Calendar.gregorian(in: zone).dateComponents(
             [.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
         let ticks = (parts.nanosecond ?? 0) / 100
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%07d", parts.year!, parts.month!, parts.day!, parts.hour!,
-            parts.minute!, parts.second!, ticks)
+        return localDateTime(parts) + "." + padded(ticks, 7)
     }
 
     /// Google's `dateTime` with the offset of `zone` at that instant (`2025-03-24T07:30:00-05:00`).
@@ -29,16 +27,27 @@ public enum EmulatorClock {
         let magnitude = abs(offset)
         let zonePart =
             offset == 0 && zone.name == "UTC"
-            ? "Z" : String(format: "%@%02d:%02d", sign, magnitude / 3600, (magnitude % 3600) / 60)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!,
-            parts.minute!, parts.second!) + zonePart
+            ? "Z" : sign + padded(magnitude / 3600, 2) + ":" + padded((magnitude % 3600) / 60, 2)
+        return localDateTime(parts) + zonePart
     }
 
     /// `YYYY-MM-DD` of `date` in `zone`.
     public static func dateString(_ date: Date, in zone: TimeZone) -> String {
         let parts = Calendar.gregorian(in: zone).dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        return padded(parts.year!, 4) + "-" + padded(parts.month!, 2) + "-" + padded(parts.day!, 2)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS` of date components.
+    static func localDateTime(_ parts: DateComponents) -> String {
+        padded(parts.year!, 4) + "-" + padded(parts.month!, 2) + "-" + padded(parts.day!, 2) + "T"
+            + padded(parts.hour!, 2) + ":" + padded(parts.minute!, 2) + ":" + padded(parts.second!, 2)
+    }
+
+    /// `value` with leading zeros to `width` digits (`String(format:)` is slow on Linux,
+    /// and the generator formats hundreds of thousands of times).
+    static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     /// An RFC 3339 timestamp with an offset or `Z`, fractions optional.
@@ -73,8 +82,9 @@ public enum EmulatorClock {
         let utc = TimeZone(identifier: "UTC")!
         let parts = Calendar.gregorian(in: allDay ? zone : utc).dateComponents(
             [.year, .month, .day, .hour, .minute, .second], from: date)
-        let day = String(format: "%04d%02d%02d", parts.year!, parts.month!, parts.day!)
-        return allDay ? day : day + String(format: "T%02d%02d%02dZ", parts.hour!, parts.minute!, parts.second!)
+        let day = padded(parts.year!, 4) + padded(parts.month!, 2) + padded(parts.day!, 2)
+        return allDay
+            ? day : day + "T" + padded(parts.hour!, 2) + padded(parts.minute!, 2) + padded(parts.second!, 2) + "Z"
     }
 }
 

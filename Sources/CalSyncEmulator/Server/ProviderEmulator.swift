@@ -110,7 +110,10 @@ struct EmulatorHTTPHandler: HTTPHandler {
         default:
             return FlyingFox.HTTPResponse(
                 statusCode: HTTPStatusCode(response.status, phrase: Self.phrase(response.status)),
-                headers: httpHeaders, body: Data(response.body))
+                headers: httpHeaders,
+                // Large writes: a 2,500-event page is about 2 MB, 4 KiB chunks would mean
+                // hundreds of socket writes per page.
+                body: HTTPBodySequence(data: Data(response.body), suggestedBufferSize: 256 * 1024))
         }
     }
 

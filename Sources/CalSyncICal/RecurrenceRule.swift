@@ -46,12 +46,17 @@ public struct RecurrenceRule: Sendable {
         }
     }
 
-    /// The instances from `start` (the series' DTSTART) up to `rangeEnd` (exclusive), at most
-    /// `limit` of them, skipping ahead to `skipTo` when the rule allows it (no COUNT).
-    /// - Parameter untilOverride: `UNTIL` in the series' own wall-clock time.
+    /// The instances from `start` (the series' DTSTART) up to `rangeEnd` (exclusive), skipping
+    /// ahead to `skipTo` when the rule allows it (no COUNT), at most `limit` of them from
+    /// `countFrom` on.
+    /// - Parameters:
+    ///   - untilOverride: `UNTIL` in the series' own wall-clock time.
+    ///   - countFrom: where `limit` starts counting; the instances between `skipTo` and it (a
+    ///     margin the caller filters itself) are all returned. nil: from `skipTo`.
     /// - Returns: the instances and whether `limit` cut them short.
     public func instances(
-        start: WallClock, rangeEnd: WallClock, skipTo: WallClock?, untilOverride: WallClock?, limit: Int
+        start: WallClock, rangeEnd: WallClock, skipTo: WallClock?, countFrom: WallClock? = nil,
+        untilOverride: WallClock?, limit: Int
     ) -> (instances: [WallClock], truncated: Bool) {
         Self.lock.withLock { _ in
             var rule = icalrecurrencetype_from_string(text)
@@ -62,6 +67,7 @@ public struct RecurrenceRule: Sendable {
                 _ = icalrecur_iterator_set_start(iterator, Self.icalTime(skipTo))
             }
             var result: [WallClock] = []
+            var counted = 0
             // Iterations are bounded too: a rule that yields nothing inside the range
             // (BYDAY on a day that never comes) must not spin.
             var iterations = 0
@@ -74,7 +80,10 @@ public struct RecurrenceRule: Sendable {
                     minute: Int(next.minute), second: Int(next.second), isDate: start.isDate)
                 if wallClock >= rangeEnd { return (result, false) }
                 if let skipTo, wallClock < skipTo { continue }
-                if result.count == limit { return (result, true) }
+                if countFrom.map({ wallClock >= $0 }) ?? true {
+                    if counted == limit { return (result, true) }
+                    counted += 1
+                }
                 result.append(wallClock)
             }
             return (result, true)

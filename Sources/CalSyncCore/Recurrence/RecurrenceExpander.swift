@@ -57,6 +57,12 @@ public struct RecurrenceExpander: OccurrenceExpanding {
         let skipTo = clock.wallClock(
             of: window.start.addingTimeInterval(-lengthSeconds - 86_400), isDate: startWallClock.isDate)
         let rangeEnd = clock.wallClock(of: window.end.addingTimeInterval(86_400), isDate: startWallClock.isDate)
+        // The cap counts only from where instances start to overlap the window: counted from
+        // `skipTo`, a rule every second spent it all in the margin and showed nothing. An hour
+        // later than strictly needed, so a wall-clock hour repeated by a DST change never
+        // spends it either; the instances this leaves uncounted are trimmed by the cap below.
+        let countFrom = clock.wallClock(
+            of: window.start.addingTimeInterval(-lengthSeconds + 3600), isDate: startWallClock.isDate)
         var starts = Set<EventTime>()
         var truncated = false
         for rule in lines.rules {
@@ -65,8 +71,8 @@ public struct RecurrenceExpander: OccurrenceExpanding {
                 untilOverride = clock.convertUntil(until.wallClock, isUTC: until.isUTC, forDates: startWallClock.isDate)
             }
             let result = rule.instances(
-                start: startWallClock, rangeEnd: rangeEnd, skipTo: skipTo, untilOverride: untilOverride,
-                limit: maximumInstances)
+                start: startWallClock, rangeEnd: rangeEnd, skipTo: skipTo, countFrom: countFrom,
+                untilOverride: untilOverride, limit: maximumInstances)
             truncated = truncated || result.truncated
             for wallClock in result.instances { starts.insert(clock.eventTime(wallClock)) }
         }
@@ -90,7 +96,10 @@ public struct RecurrenceExpander: OccurrenceExpanding {
         var occurrences: [Occurrence] = []
         for start in starts.sorted(by: EventTime.precedes) {
             if let exception = exceptionsByStart.removeValue(forKey: start) {
-                if exception.status != .cancelled {
+                // Moved out of the window, it still takes its original slot away.
+                if exception.status != .cancelled,
+                    Self.overlaps(start: exception.start, end: exception.end, window: window, zone: zone)
+                {
                     occurrences.append(
                         Occurrence(
                             instanceID: exception.id, eventID: exception.id, seriesID: master.id,
@@ -108,8 +117,12 @@ public struct RecurrenceExpander: OccurrenceExpanding {
                     start: start, end: end))
         }
         // Exceptions whose original slot the rule does not produce (moved or changed rules)
-        // keep their own slot; cancelled ones have nothing to show.
-        for exception in exceptionsByStart.values where exception.status != .cancelled {
+        // keep their own slot; cancelled ones have nothing to show. Exceptions are all of the
+        // series' (last year's too), so only those overlapping the window are instances here.
+        for exception in exceptionsByStart.values
+        where exception.status != .cancelled
+            && Self.overlaps(start: exception.start, end: exception.end, window: window, zone: zone)
+        {
             occurrences.append(
                 Occurrence(
                     instanceID: exception.id, eventID: exception.id, seriesID: master.id, start: exception.start,

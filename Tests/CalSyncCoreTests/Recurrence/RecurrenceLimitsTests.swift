@@ -45,6 +45,8 @@ struct RecurrenceLimitsTests {
         ["RRULE:"],
         ["RRULE:FREQ=WEEKLY;BYDAY=MO", "EXDATE:2026-03-09"],
         ["RRULE:FREQ=WEEKLY", "RDATE;TZID=Europe/Berlin:20260399T090000"],
+        // February 31 is no day; read as March 3 it would silently remove that instance.
+        ["RRULE:FREQ=DAILY", "EXDATE;TZID=Europe/Berlin:20260231T090000"],
         ["X-GOOGLE-CALENDAR-CONTENT:1"],
         ["WEEKLY"],
     ]

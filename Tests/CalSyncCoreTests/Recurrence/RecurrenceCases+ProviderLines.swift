@@ -60,6 +60,18 @@ extension RecurrenceCase {
             "EXDATE for a time the rule does not make removes nothing",
             lines: weeklyMonday + ["EXDATE;TZID=Europe/Berlin:20260309T100000"], expected: allMondaysInMarch),
         mondays(
+            // As libical does: a date in EXDATE removes the instances of that day in the series' zone.
+            "EXDATE;VALUE=DATE on a timed series removes that day's instance",
+            lines: weeklyMonday + ["EXDATE;VALUE=DATE:20260316,20260330"],
+            expected: ["2026-03-02T08:00:00Z", "2026-03-09T08:00:00Z", "2026-03-23T08:00:00Z"]),
+        mondays(
+            "RDATE on an instance of the rule is not doubled, EXDATE removes an RDATE",
+            lines: [
+                "RRULE:FREQ=WEEKLY;COUNT=2", "RDATE;TZID=Europe/Berlin:20260309T090000,20260312T090000",
+                "RDATE:20260313T080000Z", "EXDATE:20260312T080000Z",
+            ],
+            expected: ["2026-03-02T08:00:00Z", "2026-03-09T08:00:00Z", "2026-03-13T08:00:00Z"]),
+        mondays(
             "Several RRULE lines are united without duplicates",
             lines: ["RRULE:FREQ=WEEKLY;BYDAY=MO", "RRULE:FREQ=WEEKLY;BYDAY=MO,TH;COUNT=3"],
             expected: [

@@ -72,6 +72,23 @@ extension RecurrenceCase {
                 "1997-10-28T14:00:00Z", "1997-11-04T14:00:00Z",
             ]),
         RecurrenceCase(
+            "RFC weekly on Tuesday and Thursday until October 7", zone: newYork, start: "1997-09-02T09:00:00",
+            end: "1997-09-02T10:00:00", lines: ["RRULE:FREQ=WEEKLY;UNTIL=19971007T000000Z;WKST=SU;BYDAY=TU,TH"],
+            window: ("1997-09-01", "1998-01-01"),
+            expected: [
+                "1997-09-02T13:00:00Z", "1997-09-04T13:00:00Z", "1997-09-09T13:00:00Z", "1997-09-11T13:00:00Z",
+                "1997-09-16T13:00:00Z", "1997-09-18T13:00:00Z", "1997-09-23T13:00:00Z", "1997-09-25T13:00:00Z",
+                "1997-09-30T13:00:00Z", "1997-10-02T13:00:00Z",
+            ]),
+        RecurrenceCase(
+            "RFC every other week forever", zone: newYork, start: "1997-09-02T09:00:00", end: "1997-09-02T10:00:00",
+            lines: ["RRULE:FREQ=WEEKLY;INTERVAL=2;WKST=SU"], window: ("1997-09-01", "1998-01-01"),
+            expected: [
+                "1997-09-02T13:00:00Z", "1997-09-16T13:00:00Z", "1997-09-30T13:00:00Z", "1997-10-14T13:00:00Z",
+                "1997-10-28T14:00:00Z", "1997-11-11T14:00:00Z", "1997-11-25T14:00:00Z", "1997-12-09T14:00:00Z",
+                "1997-12-23T14:00:00Z",
+            ]),
+        RecurrenceCase(
             "RFC every other week on Monday, Wednesday and Friday until December 24", zone: newYork,
             start: "1997-09-01T09:00:00", end: "1997-09-01T10:00:00",
             lines: ["RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=19971224T000000Z;WKST=SU;BYDAY=MO,WE,FR"],
@@ -212,6 +229,15 @@ extension RecurrenceCase {
             "RFC every 20th Monday of the year", zone: newYork, start: "1997-05-19T09:00:00",
             end: "1997-05-19T10:00:00", lines: ["RRULE:FREQ=YEARLY;BYDAY=20MO"], window: ("1997-01-01", "2000-01-01"),
             expected: ["1997-05-19T13:00:00Z", "1998-05-18T13:00:00Z", "1999-05-17T13:00:00Z"]),
+        RecurrenceCase(
+            "RFC Monday of week number 20", zone: newYork, start: "1997-05-12T09:00:00", end: "1997-05-12T10:00:00",
+            lines: ["RRULE:FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO"], window: ("1997-01-01", "2000-01-01"),
+            expected: ["1997-05-12T13:00:00Z", "1998-05-11T13:00:00Z", "1999-05-17T13:00:00Z"]),
+        RecurrenceCase(
+            "RFC every day in January for 3 years, daily form, the last two", zone: newYork,
+            start: "1998-01-01T09:00:00", end: "1998-01-01T10:00:00",
+            lines: ["RRULE:FREQ=DAILY;UNTIL=20000131T140000Z;BYMONTH=1"], window: ("2000-01-30", "2000-03-01"),
+            expected: ["2000-01-30T14:00:00Z", "2000-01-31T14:00:00Z"]),
         RecurrenceCase(
             "RFC every Thursday in March", zone: newYork, start: "1997-03-13T09:00:00", end: "1997-03-13T10:00:00",
             lines: ["RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=TH"], window: ("1997-01-01", "2000-01-01"),

@@ -87,6 +87,20 @@ public struct RecurrenceExpander: OccurrenceExpanding {
                 let day = clock.eventTime(removed, isDate: true)
                 starts.remove(day)
             }
+        } else {
+            // A date EXDATE on a timed series removes that day's instances (in the series'
+            // zone), as libical reads it; compared as an instant it matched nothing.
+            let days = Set(
+                lines.exclusions.filter(\.value.isDate).map {
+                    CalendarDate(year: $0.value.year, month: $0.value.month, day: $0.value.day)
+                })
+            if !days.isEmpty {
+                starts = starts.filter { start in
+                    guard case .instant(let instant) = start else { return true }
+                    let local = clock.wallClock(of: instant)
+                    return !days.contains(CalendarDate(year: local.year, month: local.month, day: local.day))
+                }
+            }
         }
 
         var exceptionsByStart: [EventTime: CalendarEvent] = [:]

@@ -6,7 +6,8 @@ import Testing
 struct RecurrenceTableTests {
     static let cases: [RecurrenceCase] =
         RecurrenceCase.rfc5545 + RecurrenceCase.daylightSaving + RecurrenceCase.monthlyAndYearly
-        + RecurrenceCase.allDay + RecurrenceCase.exceptions + RecurrenceCase.providerLines + RecurrenceCase.limits
+        + RecurrenceCase.allDay + RecurrenceCase.exceptions + RecurrenceCase.providerLines
+        + RecurrenceCase.googleRecordings + RecurrenceCase.limits
 
     @Test(arguments: cases)
     func expandsToTheInstancesWrittenOut(_ testCase: RecurrenceCase) throws {

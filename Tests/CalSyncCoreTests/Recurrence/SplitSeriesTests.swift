@@ -18,6 +18,7 @@ struct SplitSeriesTests {
         var window: (String, String)
         /// Both series' instances, in order (UTC instants or dates).
         var expected: [String]
+        var newID = SplitSeriesTests.newID
         var testDescription: String { name }
     }
 
@@ -56,6 +57,17 @@ struct SplitSeriesTests {
             old: ("2026-03-02", "2026-03-03", ["RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20260315"]),
             new: ("2026-03-16", "2026-03-17", ["RRULE:FREQ=WEEKLY;BYDAY=MO"]), window: ("2026-03-01", "2026-04-01"),
             expected: ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"]),
+        SplitCase(
+            // Recorded: shared/fixtures/google/events-list-incremental-recurring-this-and-following-split.json;
+            // UNTIL is 23:59:59 CDT on March 25, the new master starts at 07:30 CDT on March 26.
+            name: "Recorded Google split of a daily series in Chicago", zone: RecurrenceCase.chicago,
+            old: ("2025-03-24T07:30:00", "2025-03-24T08:15:00", ["RRULE:FREQ=DAILY;UNTIL=20250326T045959Z"]),
+            new: ("2025-03-26T07:30:00", "2025-03-26T08:15:00", ["RRULE:FREQ=DAILY"]),
+            window: ("2025-03-23", "2025-03-29"),
+            expected: [
+                "2025-03-24T12:30:00Z", "2025-03-25T12:30:00Z", "2025-03-26T12:30:00Z", "2025-03-27T12:30:00Z",
+                "2025-03-28T12:30:00Z",
+            ], newID: "master_R20250326T123000"),
     ]
 
     @Test(arguments: cases)
@@ -68,7 +80,7 @@ struct SplitSeriesTests {
             id: RecurrenceCase.masterID, kind: .series, start: RecurrenceCase.time(split.old.start, zone: zone),
             end: RecurrenceCase.time(split.old.end, zone: zone), timeZone: split.zone, recurrence: split.old.lines)
         let newMaster = CalendarEvent(
-            id: Self.newID, kind: .series, start: RecurrenceCase.time(split.new.start, zone: zone),
+            id: split.newID, kind: .series, start: RecurrenceCase.time(split.new.start, zone: zone),
             end: RecurrenceCase.time(split.new.end, zone: zone), timeZone: split.zone, recurrence: split.new.lines)
 
         let old = try expander.occurrences(
@@ -80,6 +92,6 @@ struct SplitSeriesTests {
         #expect(all.map(\.start.description) == split.expected)
         #expect(Set(all.map(\.instanceID)).count == all.count, "no instance id twice")
         #expect(old.occurrences.allSatisfy { $0.seriesID == RecurrenceCase.masterID })
-        #expect(new.occurrences.allSatisfy { $0.seriesID == Self.newID && $0.instanceID.hasPrefix(Self.newID + "_") })
+        #expect(new.occurrences.allSatisfy { $0.seriesID == split.newID && $0.instanceID.hasPrefix(split.newID + "_") })
     }
 }

@@ -7,7 +7,7 @@ struct RecurrenceTableTests {
     static let cases: [RecurrenceCase] =
         RecurrenceCase.rfc5545 + RecurrenceCase.daylightSaving + RecurrenceCase.monthlyAndYearly
         + RecurrenceCase.allDay + RecurrenceCase.exceptions + RecurrenceCase.providerLines
-        + RecurrenceCase.googleRecordings + RecurrenceCase.limits
+        + RecurrenceCase.googleRecordings + RecurrenceCase.window + RecurrenceCase.limits
 
     @Test(arguments: cases)
     func expandsToTheInstancesWrittenOut(_ testCase: RecurrenceCase) throws {

@@ -14,6 +14,8 @@ public struct RecurrenceRule: Sendable {
     public let until: (wallClock: WallClock, isUTC: Bool)?
     /// Whether the rule has `COUNT` (iteration must then start at DTSTART).
     public let hasCount: Bool
+    /// HOURLY, MINUTELY and SECONDLY rules: seconds between two periods (INTERVAL × unit).
+    let periodSeconds: Int?
 
     // libical keeps global state (error flags, caches): one caller at a time.
     private static let lock = Mutex(())
@@ -29,6 +31,13 @@ public struct RecurrenceRule: Sendable {
         guard parsed.freq != ICAL_NO_RECURRENCE else { throw RecurrenceRuleError(text: text) }
         self.text = text
         self.hasCount = parsed.count > 0
+        let interval = max(1, Int(parsed.interval))
+        switch parsed.freq {
+        case ICAL_HOURLY_RECURRENCE: self.periodSeconds = interval * 3600
+        case ICAL_MINUTELY_RECURRENCE: self.periodSeconds = interval * 60
+        case ICAL_SECONDLY_RECURRENCE: self.periodSeconds = interval
+        default: self.periodSeconds = nil
+        }
         if icaltime_is_null_time(parsed.until) == 0 {
             let until = parsed.until
             // libical drops the Z; read it from the text.
@@ -61,11 +70,22 @@ public struct RecurrenceRule: Sendable {
         Self.lock.withLock { _ in
             var rule = icalrecurrencetype_from_string(text)
             if let untilOverride { rule.until = Self.icalTime(untilOverride) }
-            guard let iterator = icalrecur_iterator_new(rule, Self.icalTime(start)) else { return ([], false) }
-            defer { icalrecur_iterator_free(iterator) }
+            var first = start
+            var setStart: WallClock?
             if let skipTo, !hasCount, skipTo > start {
-                _ = icalrecur_iterator_set_start(iterator, Self.icalTime(skipTo))
+                if let periodSeconds {
+                    // libical 3.0's set_start restarts a sub-daily INTERVAL at midnight of the
+                    // new start (every 5 hours became 02:00, 07:00… instead of 04:00, 09:00…):
+                    // begin instead at a later DTSTART on the same grid, which without COUNT
+                    // gives the same instances; it lies before `skipTo`, so it is skipped below.
+                    first = Self.onGrid(before: skipTo, start: start, period: periodSeconds)
+                } else {
+                    setStart = skipTo
+                }
             }
+            guard let iterator = icalrecur_iterator_new(rule, Self.icalTime(first)) else { return ([], false) }
+            defer { icalrecur_iterator_free(iterator) }
+            if let setStart { _ = icalrecur_iterator_set_start(iterator, Self.icalTime(setStart)) }
             var result: [WallClock] = []
             var counted = 0
             // Iterations are bounded too: a rule that yields nothing inside the range
@@ -88,6 +108,26 @@ public struct RecurrenceRule: Sendable {
             }
             return (result, true)
         }
+    }
+
+    /// The last time before `time` (and not before `start`) a whole number of `period`
+    /// seconds after `start`, counted in floating time (a UTC calendar has no DST changes).
+    static func onGrid(before time: WallClock, start: WallClock, period: Int) -> WallClock {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        func instant(_ wallClock: WallClock) -> Date {
+            let parts = DateComponents(
+                year: wallClock.year, month: wallClock.month, day: wallClock.day, hour: wallClock.hour,
+                minute: wallClock.minute, second: wallClock.second)
+            return calendar.date(from: parts) ?? Date(timeIntervalSince1970: 0)
+        }
+        let elapsed = Int(instant(time).timeIntervalSince(instant(start)))
+        guard elapsed > 0 else { return start }
+        let aligned = instant(start).addingTimeInterval(Double((elapsed - 1) / period * period))
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: aligned)
+        return WallClock(
+            year: parts.year ?? start.year, month: parts.month ?? start.month, day: parts.day ?? start.day,
+            hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0, isDate: start.isDate)
     }
 
     static func icalTime(_ wallClock: WallClock) -> icaltimetype {

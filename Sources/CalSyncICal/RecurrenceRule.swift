@@ -56,15 +56,15 @@ public struct RecurrenceRule: Sendable {
     }
 
     /// The instances from `start` (the series' DTSTART) up to `rangeEnd` (exclusive), skipping
-    /// ahead to `skipTo` when the rule allows it (no COUNT), at most `limit` of them from
-    /// `countFrom` on.
+    /// ahead to `skipTo` when the rule allows it (no COUNT), at most `limit` of them inside
+    /// `counting`.
     /// - Parameters:
     ///   - untilOverride: `UNTIL` in the series' own wall-clock time.
-    ///   - countFrom: where `limit` starts counting; the instances between `skipTo` and it (a
-    ///     margin the caller filters itself) are all returned. nil: from `skipTo`.
+    ///   - counting: the instances that count toward `limit`; those outside it (margins the
+    ///     caller filters itself) are all returned. nil: every instance counts.
     /// - Returns: the instances and whether `limit` cut them short.
     public func instances(
-        start: WallClock, rangeEnd: WallClock, skipTo: WallClock?, countFrom: WallClock? = nil,
+        start: WallClock, rangeEnd: WallClock, skipTo: WallClock?, counting: Range<WallClock>? = nil,
         untilOverride: WallClock?, limit: Int
     ) -> (instances: [WallClock], truncated: Bool) {
         Self.lock.withLock { _ in
@@ -100,7 +100,7 @@ public struct RecurrenceRule: Sendable {
                     minute: Int(next.minute), second: Int(next.second), isDate: start.isDate)
                 if wallClock >= rangeEnd { return (result, false) }
                 if let skipTo, wallClock < skipTo { continue }
-                if countFrom.map({ wallClock >= $0 }) ?? true {
+                if counting?.contains(wallClock) ?? true {
                     if counted == limit { return (result, true) }
                     counted += 1
                 }

@@ -81,13 +81,20 @@ struct RecurrenceRuleTests {
         #expect(result.truncated)
     }
 
-    @Test func limitCountsFromCountFrom() throws {
+    @Test func limitCountsOnlyInsideCounting() throws {
         let rule = try RecurrenceRule("FREQ=DAILY")
-        let result = rule.instances(
-            start: Self.march(2), rangeEnd: Self.nextYear, skipTo: nil,
-            countFrom: WallClock(year: 2026, month: 3, day: 5), untilOverride: nil, limit: 2)
-        #expect(result.instances == [Self.march(2), Self.march(3), Self.march(4), Self.march(5), Self.march(6)])
-        #expect(result.truncated)
+        let counting = WallClock(year: 2026, month: 3, day: 5)..<WallClock(year: 2026, month: 3, day: 7)
+        let cut = rule.instances(
+            start: Self.march(2), rangeEnd: Self.nextYear, skipTo: nil, counting: counting, untilOverride: nil,
+            limit: 1)
+        #expect(cut.instances == [Self.march(2), Self.march(3), Self.march(4), Self.march(5)])
+        #expect(cut.truncated)
+
+        let whole = rule.instances(
+            start: Self.march(2), rangeEnd: Self.march(10), skipTo: nil, counting: counting, untilOverride: nil,
+            limit: 2)
+        #expect(whole.instances.map(\.day) == [2, 3, 4, 5, 6, 7, 8, 9])
+        #expect(!whole.truncated)
     }
 
     @Test func allDayInstancesAreDates() throws {

@@ -46,23 +46,25 @@ public struct RecurrenceExpander: OccurrenceExpanding {
             throw CalSyncError(.decoding, "the series \(master.id) mixes a date and a time in its start and end")
         }
 
-        // Instance starts from every rule, bounded by the window (with a day of margin for
-        // zone offsets; exact overlap is checked below).
+        // Instance starts from every rule, bounded by the window with a margin (a day for
+        // dates; three hours for times, more than any DST shift between wall-clock time and
+        // instants); exact overlap is checked below.
         let lengthSeconds: TimeInterval = {
             switch length {
             case .days(let days): Double(days) * 86_400
             case .seconds(let seconds): seconds
             }
         }()
-        let skipTo = clock.wallClock(
-            of: window.start.addingTimeInterval(-lengthSeconds - 86_400), isDate: startWallClock.isDate)
-        let rangeEnd = clock.wallClock(of: window.end.addingTimeInterval(86_400), isDate: startWallClock.isDate)
-        // The cap counts only from where instances start to overlap the window: counted from
-        // `skipTo`, a rule every second spent it all in the margin and showed nothing. An hour
-        // later than strictly needed, so a wall-clock hour repeated by a DST change never
-        // spends it either; the instances this leaves uncounted are trimmed by the cap below.
-        let countFrom = clock.wallClock(
-            of: window.start.addingTimeInterval(-lengthSeconds + 3600), isDate: startWallClock.isDate)
+        let margin: TimeInterval = startWallClock.isDate ? 86_400 : 3 * 3600
+        func wallClock(_ instant: Date) -> WallClock { clock.wallClock(of: instant, isDate: startWallClock.isDate) }
+        let skipTo = wallClock(window.start.addingTimeInterval(-lengthSeconds - margin))
+        let rangeEnd = wallClock(window.end.addingTimeInterval(margin))
+        // Only instances surely inside the window count toward the cap: counted in the
+        // margins, a rule every second spent it all before the window opened (and showed
+        // nothing) or after it closed (and reported a cut that was not). The instances left
+        // uncounted this way are trimmed by the cap below.
+        let countFrom = wallClock(window.start.addingTimeInterval(-lengthSeconds + margin))
+        let counting = countFrom..<max(countFrom, wallClock(window.end.addingTimeInterval(-margin)))
         var starts = Set<EventTime>()
         var truncated = false
         for rule in lines.rules {
@@ -71,7 +73,7 @@ public struct RecurrenceExpander: OccurrenceExpanding {
                 untilOverride = clock.convertUntil(until.wallClock, isUTC: until.isUTC, forDates: startWallClock.isDate)
             }
             let result = rule.instances(
-                start: startWallClock, rangeEnd: rangeEnd, skipTo: skipTo, countFrom: countFrom,
+                start: startWallClock, rangeEnd: rangeEnd, skipTo: skipTo, counting: counting,
                 untilOverride: untilOverride, limit: maximumInstances)
             truncated = truncated || result.truncated
             for wallClock in result.instances { starts.insert(clock.eventTime(wallClock)) }

@@ -60,6 +60,17 @@ extension RecurrenceCase {
             window: ("2026-03-01T01:00:00Z", "2026-03-01T01:00:20Z"),
             expected: ["2026-03-01T01:00:00Z", "2026-03-01T01:00:07Z", "2026-03-01T01:00:14Z"]),
         RecurrenceCase(
+            "Every 3 hours limited by BYHOUR, fourteen months later", zone: "UTC", start: "2025-01-01T00:00:00Z",
+            end: "2025-01-01T00:30:00Z", lines: ["RRULE:FREQ=HOURLY;INTERVAL=3;BYHOUR=9,12,15"],
+            window: ("2026-03-01", "2026-03-02"),
+            expected: ["2026-03-01T09:00:00Z", "2026-03-01T12:00:00Z", "2026-03-01T15:00:00Z"]),
+        RecurrenceCase(
+            "Every 20 minutes within the 9 o'clock hour, fourteen months later", zone: "UTC",
+            start: "2025-01-01T00:10:00Z", end: "2025-01-01T00:15:00Z",
+            lines: ["RRULE:FREQ=MINUTELY;INTERVAL=20;BYHOUR=9"],
+            window: ("2026-03-01", "2026-03-02"),
+            expected: ["2026-03-01T09:10:00Z", "2026-03-01T09:30:00Z", "2026-03-01T09:50:00Z"]),
+        RecurrenceCase(
             "Every other year on March 2 keeps its phase", calendarZone: berlin, start: "2019-03-02", end: "2019-03-03",
             lines: ["RRULE:FREQ=YEARLY;INTERVAL=2"], window: ("2025-01-01", "2030-01-01"),
             expected: ["2025-03-02", "2027-03-02", "2029-03-02"]),

@@ -91,6 +91,12 @@ extension RecurrenceCase {
             window: ("2026-01-01", "2026-03-01"),
             expected: ["2026-01-05T08:00:00Z", "2026-01-12T08:00:00Z", "2026-01-19T08:00:00Z"]),
         RecurrenceCase(
+            // Read as UTC, 08:59:59Z would keep the 08:00Z instance of January 26.
+            "UNTIL without Z is the series' own wall-clock time", zone: berlin, start: "2026-01-05T09:00:00",
+            end: "2026-01-05T10:00:00", lines: ["RRULE:FREQ=WEEKLY;UNTIL=20260126T085959"],
+            window: ("2026-01-01", "2026-03-01"),
+            expected: ["2026-01-05T08:00:00Z", "2026-01-12T08:00:00Z", "2026-01-19T08:00:00Z"]),
+        RecurrenceCase(
             "UNTIL as a date on a timed series includes that day", zone: berlin, start: "2026-01-05T09:00:00",
             end: "2026-01-05T10:00:00", lines: ["RRULE:FREQ=WEEKLY;UNTIL=20260126"],
             window: ("2026-01-01", "2026-03-01"),

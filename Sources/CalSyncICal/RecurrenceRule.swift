@@ -14,6 +14,8 @@ public struct RecurrenceRule: Sendable {
     public let until: (wallClock: WallClock, isUTC: Bool)?
     /// Whether the rule has `COUNT` (iteration must then start at DTSTART).
     public let hasCount: Bool
+    /// HOURLY, MINUTELY and SECONDLY rules: seconds between two periods (INTERVAL × unit).
+    let periodSeconds: Int?
 
     // libical keeps global state (error flags, caches): one caller at a time.
     private static let lock = Mutex(())
@@ -29,6 +31,13 @@ public struct RecurrenceRule: Sendable {
         guard parsed.freq != ICAL_NO_RECURRENCE else { throw RecurrenceRuleError(text: text) }
         self.text = text
         self.hasCount = parsed.count > 0
+        let interval = max(1, Int(parsed.interval))
+        switch parsed.freq {
+        case ICAL_HOURLY_RECURRENCE: self.periodSeconds = interval * 3600
+        case ICAL_MINUTELY_RECURRENCE: self.periodSeconds = interval * 60
+        case ICAL_SECONDLY_RECURRENCE: self.periodSeconds = interval
+        default: self.periodSeconds = nil
+        }
         if icaltime_is_null_time(parsed.until) == 0 {
             let until = parsed.until
             // libical drops the Z; read it from the text.
@@ -46,22 +55,39 @@ public struct RecurrenceRule: Sendable {
         }
     }
 
-    /// The instances from `start` (the series' DTSTART) up to `rangeEnd` (exclusive), at most
-    /// `limit` of them, skipping ahead to `skipTo` when the rule allows it (no COUNT).
-    /// - Parameter untilOverride: `UNTIL` in the series' own wall-clock time.
+    /// The instances from `start` (the series' DTSTART) up to `rangeEnd` (exclusive), skipping
+    /// ahead to `skipTo` when the rule allows it (no COUNT), at most `limit` of them inside
+    /// `counting`.
+    /// - Parameters:
+    ///   - untilOverride: `UNTIL` in the series' own wall-clock time.
+    ///   - counting: the instances that count toward `limit`; those outside it (margins the
+    ///     caller filters itself) are all returned. nil: every instance counts.
     /// - Returns: the instances and whether `limit` cut them short.
     public func instances(
-        start: WallClock, rangeEnd: WallClock, skipTo: WallClock?, untilOverride: WallClock?, limit: Int
+        start: WallClock, rangeEnd: WallClock, skipTo: WallClock?, counting: Range<WallClock>? = nil,
+        untilOverride: WallClock?, limit: Int
     ) -> (instances: [WallClock], truncated: Bool) {
         Self.lock.withLock { _ in
             var rule = icalrecurrencetype_from_string(text)
             if let untilOverride { rule.until = Self.icalTime(untilOverride) }
-            guard let iterator = icalrecur_iterator_new(rule, Self.icalTime(start)) else { return ([], false) }
-            defer { icalrecur_iterator_free(iterator) }
+            var first = start
+            var setStart: WallClock?
             if let skipTo, !hasCount, skipTo > start {
-                _ = icalrecur_iterator_set_start(iterator, Self.icalTime(skipTo))
+                if let periodSeconds {
+                    // libical 3.0's set_start restarts a sub-daily INTERVAL at midnight of the
+                    // new start (every 5 hours became 02:00, 07:00… instead of 04:00, 09:00…):
+                    // begin instead at a later DTSTART on the same grid, which without COUNT
+                    // gives the same instances; it lies before `skipTo`, so it is skipped below.
+                    first = Self.onGrid(before: skipTo, start: start, period: periodSeconds)
+                } else {
+                    setStart = skipTo
+                }
             }
+            guard let iterator = icalrecur_iterator_new(rule, Self.icalTime(first)) else { return ([], false) }
+            defer { icalrecur_iterator_free(iterator) }
+            if let setStart { _ = icalrecur_iterator_set_start(iterator, Self.icalTime(setStart)) }
             var result: [WallClock] = []
+            var counted = 0
             // Iterations are bounded too: a rule that yields nothing inside the range
             // (BYDAY on a day that never comes) must not spin.
             var iterations = 0
@@ -74,11 +100,34 @@ public struct RecurrenceRule: Sendable {
                     minute: Int(next.minute), second: Int(next.second), isDate: start.isDate)
                 if wallClock >= rangeEnd { return (result, false) }
                 if let skipTo, wallClock < skipTo { continue }
-                if result.count == limit { return (result, true) }
+                if counting?.contains(wallClock) ?? true {
+                    if counted == limit { return (result, true) }
+                    counted += 1
+                }
                 result.append(wallClock)
             }
             return (result, true)
         }
+    }
+
+    /// The last time before `time` (and not before `start`) a whole number of `period`
+    /// seconds after `start`, counted in floating time (a UTC calendar has no DST changes).
+    static func onGrid(before time: WallClock, start: WallClock, period: Int) -> WallClock {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        func instant(_ wallClock: WallClock) -> Date {
+            let parts = DateComponents(
+                year: wallClock.year, month: wallClock.month, day: wallClock.day, hour: wallClock.hour,
+                minute: wallClock.minute, second: wallClock.second)
+            return calendar.date(from: parts) ?? Date(timeIntervalSince1970: 0)
+        }
+        let elapsed = Int(instant(time).timeIntervalSince(instant(start)))
+        guard elapsed > 0 else { return start }
+        let aligned = instant(start).addingTimeInterval(Double((elapsed - 1) / period * period))
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: aligned)
+        return WallClock(
+            year: parts.year ?? start.year, month: parts.month ?? start.month, day: parts.day ?? start.day,
+            hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0, isDate: start.isDate)
     }
 
     static func icalTime(_ wallClock: WallClock) -> icaltimetype {

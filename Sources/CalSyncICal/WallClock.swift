@@ -29,8 +29,10 @@ public struct WallClock: Hashable, Comparable, Sendable, CustomStringConvertible
             guard range.upperBound <= characters.count else { return nil }
             return Int(String(characters[range]))
         }
+        // The day is checked against its month: the zone database reads February 31 as
+        // March 3, and an EXDATE of a day that does not exist would remove a real instance.
         guard characters.count >= 8, let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
-            (1...12).contains(month), (1...31).contains(day)
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
         if characters.count == 8 { return (WallClock(year: year, month: month, day: day, isDate: true), false) }
         guard characters.count >= 15, characters[8] == "T", let hour = number(9..<11), let minute = number(11..<13),
@@ -39,6 +41,14 @@ public struct WallClock: Hashable, Comparable, Sendable, CustomStringConvertible
         let isUTC = characters.count == 16 && characters[15] == "Z"
         guard characters.count == 15 || isUTC else { return nil }
         return (WallClock(year: year, month: month, day: day, hour: hour, minute: minute, second: second), isUTC)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     public var description: String {

@@ -46,17 +46,25 @@ public struct RecurrenceExpander: OccurrenceExpanding {
             throw CalSyncError(.decoding, "the series \(master.id) mixes a date and a time in its start and end")
         }
 
-        // Instance starts from every rule, bounded by the window (with a day of margin for
-        // zone offsets; exact overlap is checked below).
+        // Instance starts from every rule, bounded by the window with a margin (a day for
+        // dates; three hours for times, more than any DST shift between wall-clock time and
+        // instants); exact overlap is checked below.
         let lengthSeconds: TimeInterval = {
             switch length {
             case .days(let days): Double(days) * 86_400
             case .seconds(let seconds): seconds
             }
         }()
-        let skipTo = clock.wallClock(
-            of: window.start.addingTimeInterval(-lengthSeconds - 86_400), isDate: startWallClock.isDate)
-        let rangeEnd = clock.wallClock(of: window.end.addingTimeInterval(86_400), isDate: startWallClock.isDate)
+        let margin: TimeInterval = startWallClock.isDate ? 86_400 : 3 * 3600
+        func wallClock(_ instant: Date) -> WallClock { clock.wallClock(of: instant, isDate: startWallClock.isDate) }
+        let skipTo = wallClock(window.start.addingTimeInterval(-lengthSeconds - margin))
+        let rangeEnd = wallClock(window.end.addingTimeInterval(margin))
+        // Only instances surely inside the window count toward the cap: counted in the
+        // margins, a rule every second spent it all before the window opened (and showed
+        // nothing) or after it closed (and reported a cut that was not). The instances left
+        // uncounted this way are trimmed by the cap below.
+        let countFrom = wallClock(window.start.addingTimeInterval(-lengthSeconds + margin))
+        let counting = countFrom..<max(countFrom, wallClock(window.end.addingTimeInterval(-margin)))
         var starts = Set<EventTime>()
         var truncated = false
         for rule in lines.rules {
@@ -65,8 +73,8 @@ public struct RecurrenceExpander: OccurrenceExpanding {
                 untilOverride = clock.convertUntil(until.wallClock, isUTC: until.isUTC, forDates: startWallClock.isDate)
             }
             let result = rule.instances(
-                start: startWallClock, rangeEnd: rangeEnd, skipTo: skipTo, untilOverride: untilOverride,
-                limit: maximumInstances)
+                start: startWallClock, rangeEnd: rangeEnd, skipTo: skipTo, counting: counting,
+                untilOverride: untilOverride, limit: maximumInstances)
             truncated = truncated || result.truncated
             for wallClock in result.instances { starts.insert(clock.eventTime(wallClock)) }
         }
@@ -81,6 +89,20 @@ public struct RecurrenceExpander: OccurrenceExpanding {
                 let day = clock.eventTime(removed, isDate: true)
                 starts.remove(day)
             }
+        } else {
+            // A date EXDATE on a timed series removes that day's instances (in the series'
+            // zone), as libical reads it; compared as an instant it matched nothing.
+            let days = Set(
+                lines.exclusions.filter(\.value.isDate).map {
+                    CalendarDate(year: $0.value.year, month: $0.value.month, day: $0.value.day)
+                })
+            if !days.isEmpty {
+                starts = starts.filter { start in
+                    guard case .instant(let instant) = start else { return true }
+                    let local = clock.wallClock(of: instant)
+                    return !days.contains(CalendarDate(year: local.year, month: local.month, day: local.day))
+                }
+            }
         }
 
         var exceptionsByStart: [EventTime: CalendarEvent] = [:]
@@ -90,7 +112,10 @@ public struct RecurrenceExpander: OccurrenceExpanding {
         var occurrences: [Occurrence] = []
         for start in starts.sorted(by: EventTime.precedes) {
             if let exception = exceptionsByStart.removeValue(forKey: start) {
-                if exception.status != .cancelled {
+                // Moved out of the window, it still takes its original slot away.
+                if exception.status != .cancelled,
+                    Self.overlaps(start: exception.start, end: exception.end, window: window, zone: zone)
+                {
                     occurrences.append(
                         Occurrence(
                             instanceID: exception.id, eventID: exception.id, seriesID: master.id,
@@ -108,8 +133,12 @@ public struct RecurrenceExpander: OccurrenceExpanding {
                     start: start, end: end))
         }
         // Exceptions whose original slot the rule does not produce (moved or changed rules)
-        // keep their own slot; cancelled ones have nothing to show.
-        for exception in exceptionsByStart.values where exception.status != .cancelled {
+        // keep their own slot; cancelled ones have nothing to show. Exceptions are all of the
+        // series' (last year's too), so only those overlapping the window are instances here.
+        for exception in exceptionsByStart.values
+        where exception.status != .cancelled
+            && Self.overlaps(start: exception.start, end: exception.end, window: window, zone: zone)
+        {
             occurrences.append(
                 Occurrence(
                     instanceID: exception.id, eventID: exception.id, seriesID: master.id, start: exception.start,

@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(name: "CalSyncEmulatorTests", dependencies: ["CalSyncEmulator", "CurlTransport", "CalSyncCore"]),
         // Runs the built executables as a user would (exit codes, output, files).
-        .testTarget(name: "CLITests", dependencies: ["CalSyncCore"]),
+        .testTarget(name: "CLITests", dependencies: ["CalSyncCore", "CalSyncEmulator"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,6 +24,9 @@ public struct EmulatorOptions: Sendable {
     /// Microsoft rotates refresh tokens on every grant; when set, the old one then stops
     /// working (as Microsoft may do), so a client that loses the new one must sign in again.
     public var microsoftInvalidatesOldRefreshTokens = false
+    /// Google's largest events page (2,500). Google may return fewer items than
+    /// `maxResults` asks for; a smaller cap makes many-page listings out of few events.
+    public var googleMaximumPageSize = 2500
     /// Graph's largest page (`Prefer: odata.maxpagesize` above it is lowered to it).
     public var graphMaximumPageSize = 1000
     /// Graph's page size without `Prefer: odata.maxpagesize`.

@@ -38,6 +38,9 @@ struct CalSyncEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Access-token lifetime in seconds.")
     var tokenLifetime: Int = 3599
 
+    @Option(help: "Google's largest events page (maxResults is capped at it; at most 2500).")
+    var googleMaxPageSize: Int = 2500
+
     @Option(help: "Graph's largest page size (Prefer: odata.maxpagesize is capped at it).")
     var graphMaxPageSize: Int = 1000
 
@@ -52,6 +55,9 @@ struct CalSyncEmulatorCommand: AsyncParsableCommand {
             throw ValidationError("--generate must be between 0 and 5000000, not \(generate)")
         }
         guard tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be positive") }
+        guard (1...2500).contains(googleMaxPageSize) else {
+            throw ValidationError("--google-max-page-size must be between 1 and 2500")
+        }
         guard graphMaxPageSize > 0 else { throw ValidationError("--graph-max-page-size must be positive") }
     }
 
@@ -60,6 +66,7 @@ struct CalSyncEmulatorCommand: AsyncParsableCommand {
         options.seed = seed
         options.accessTokenLifetime = .seconds(tokenLifetime)
         options.graphMaximumPageSize = graphMaxPageSize
+        options.googleMaximumPageSize = googleMaxPageSize
         let state = EmulatorState(options: options)
         do {
             if let data { try await state.load(contentsOf: data) }

@@ -15,9 +15,9 @@ extension EmulatorState {
         let maxResults: Int
         if let text = request.parameter("maxResults") {
             guard let value = Int(text), value > 0 else { return GoogleErrorBody.invalidValue("maxResults") }
-            maxResults = min(value, 2500)
+            maxResults = min(value, 2500, options.googleMaximumPageSize)
         } else {
-            maxResults = 250
+            maxResults = min(250, options.googleMaximumPageSize)
         }
         if request.parameter("singleEvents") == "true" {
             // The emulator stores series and exceptions, as singleEvents=false lists them;

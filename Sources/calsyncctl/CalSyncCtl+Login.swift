@@ -105,6 +105,7 @@ extension CalSyncCtl {
             print(
                 "Waiting for the sign-in (the code is valid for \(authorization.expiresIn.components.seconds / 60) minutes)…"
             )
+            fflush(nil)
             return try await flow.waitForApproval(
                 authorization, now: { Date() }, sleep: { try await Task.sleep(for: $0) })
         }
@@ -140,6 +141,9 @@ extension CalSyncCtl {
             if noBrowser {
                 print("…or paste here the address the browser ends on (http://127.0.0.1:\(receiver.port)/?code=…):")
             }
+            // Standard output may be a pipe (a script, ssh without a terminal): the
+            // address must reach the user now, not when the buffer fills.
+            fflush(nil)
             let target = try await withThrowingTaskGroup(of: String.self) { group in
                 group.addTask { try await receiver.waitForRedirect() }
                 if noBrowser {

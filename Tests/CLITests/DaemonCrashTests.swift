@@ -66,7 +66,8 @@ import Glibc
                 }.filter { !$0.contains("_") }
                 let edited = ids[Int.random(in: 0..<ids.count, using: &random)]
                 try await emulator.state.editGoogleEvent(
-                    calendarID: Self.calendar, eventID: edited, .object([("summary", .string("Edited in round \(round)"))]))
+                    calendarID: Self.calendar, eventID: edited,
+                    .object([("summary", .string("Edited in round \(round)"))]))
                 try await emulator.state.deleteGoogleEvent(
                     calendarID: Self.calendar, eventID: ids[Int.random(in: 0..<ids.count, using: &random)])
             }

@@ -48,7 +48,7 @@ struct GraphTestClient {
     /// `pathOrURL` is a full URL (a link the emulator returned) or a path under `/v1.0/`.
     func request(
         _ method: HTTPRequest.Method, _ pathOrURL: String, body: JSONValue? = nil, prefer: [String] = [],
-        token: String?? = .none
+        token: String?? = .none, headers extra: [(name: String, value: String)] = []
     ) async throws -> Reply {
         let url = pathOrURL.hasPrefix("http") ? pathOrURL : "\(root)/\(pathOrURL)"
         var headers: [(name: String, value: String)] = []
@@ -57,6 +57,7 @@ struct GraphTestClient {
         // (FlyingFox) keeps only the last line of a repeated header.
         if !prefer.isEmpty { headers.append((name: "Prefer", value: prefer.joined(separator: ", "))) }
         if body != nil { headers.append((name: "Content-Type", value: "application/json")) }
+        headers += extra
         let response = try await transport.perform(
             HTTPRequest(method: method, url: url, headers: headers, body: body?.data))
         let json = response.body.isEmpty ? JSONValue.null : try JSONValue.parse(response.body)

@@ -25,6 +25,9 @@ struct GraphTestClient {
         var items: [JSONValue] { pages.flatMap { $0["value"]?.arrayValue ?? [] } }
     }
 
+    /// The id of the calendar every emulated mailbox starts with.
+    static let defaultCalendar = "AAMkAGNhbHN5bmMtZGVmYXVsdC1jYWxlbmRhcgAuAAA="
+
     let emulator: ProviderEmulator
     let transport: CurlTransport
     let accessToken: String

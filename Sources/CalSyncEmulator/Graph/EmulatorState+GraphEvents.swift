@@ -192,10 +192,11 @@ extension EmulatorState {
         _ input: JSONValue, id: String, type: String, calendarID: String, previous: JSONValue?
     ) -> JSONValue {
         let number = graph.nextChangeNumber()
-        let calendar = graph.calendars[calendarID]!
+        // Only the owner is read: a copy of the whole record held across the store below
+        // would make the store copy every event (copy on write).
+        let owner = graph.calendars[calendarID].map { ($0.ownerName, $0.ownerAddress) } ?? ("", "")
         let resource = GraphEventResource.complete(
-            input, id: id, type: type, changeNumber: number, previous: previous, now: clock(),
-            owner: (calendar.ownerName, calendar.ownerAddress))
+            input, id: id, type: type, changeNumber: number, previous: previous, now: clock(), owner: owner)
         graph.calendars[calendarID]!.store(resource, changeNumber: number)
         return resource
     }
@@ -204,23 +205,23 @@ extension EmulatorState {
     /// False when there is no such live item.
     func deleteGraphItem(calendarID: String, eventID: String) -> Bool {
         guard let current = graphCurrentEvent(calendarID: calendarID, eventID: eventID) else { return false }
-        let calendar = graph.calendars[calendarID]!
-        if calendar.event(eventID) == nil {
+        let stored = graph.calendars[calendarID]!.event(eventID)
+        guard let stored else {
             // An occurrence without an exception yet: a cancelled exception record.
             var cancelled = current
             cancelled.set("type", "exception")
             let number = graph.nextChangeNumber()
+            let owner = graph.calendars[calendarID].map { ($0.ownerName, $0.ownerAddress) } ?? ("", "")
             let resource = GraphEventResource.complete(
                 cancelled, id: eventID, type: "exception", changeNumber: number, previous: nil, now: clock(),
-                owner: (calendar.ownerName, calendar.ownerAddress))
+                owner: owner)
             graph.calendars[calendarID]!.cancelOccurrence(resource, changeNumber: number)
             return true
         }
+        let exceptions = stored.isSeriesMaster ? graph.calendars[calendarID]!.exceptions(of: eventID) : [:]
         graph.calendars[calendarID]!.delete(eventID, changeNumber: graph.nextChangeNumber())
-        if calendar.event(eventID)?.isSeriesMaster == true {
-            for (exceptionID, exception) in calendar.exceptions(of: eventID) where !exception.isDeleted {
-                graph.calendars[calendarID]!.delete(exceptionID, changeNumber: graph.nextChangeNumber())
-            }
+        for (exceptionID, exception) in exceptions where !exception.isDeleted {
+            graph.calendars[calendarID]!.delete(exceptionID, changeNumber: graph.nextChangeNumber())
         }
         return true
     }

@@ -33,8 +33,7 @@ enum GraphEventResource {
         let nowText = JSONValue.string(GraphTime.timestamp(now))
         let isAllDay = input["isAllDay"]?.boolValue ?? false
         let content = input["body"]?["content"]?.stringValue ?? ""
-        let preview = content.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let preview = plainText(content)
         let ownerAddress: JSONValue = .object([
             ("emailAddress", .object([("name", .string(owner.name)), ("address", .string(owner.address))]))
         ])
@@ -42,9 +41,7 @@ enum GraphEventResource {
             "categories": .array([]),
             "originalStartTimeZone": input["start"]?["timeZone"] ?? "UTC",
             "originalEndTimeZone": input["end"]?["timeZone"] ?? "UTC",
-            "iCalUId": .string(
-                "040000008200E00074C5B7101A82E008"
-                    + Data(id.utf8).map { String(format: "%02X", $0) }.joined().prefix(64)),
+            "iCalUId": .string("040000008200E00074C5B7101A82E008" + hex(id.utf8.prefix(32))),
             "reminderMinutesBeforeStart": 15, "isReminderOn": .bool(!isAllDay), "hasAttachments": false,
             "hideAttendees": false, "subject": "", "importance": "normal", "sensitivity": "normal",
             "isAllDay": false, "isCancelled": false, "isDraft": false, "isOrganizer": true,
@@ -82,6 +79,33 @@ enum GraphEventResource {
             }
         }
         return .object(members)
+    }
+
+    /// `bodyPreview`: the body without tags, trimmed.
+    static func plainText(_ html: String) -> String {
+        guard html.contains("<") else { return html.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var text = ""
+        var inTag = false
+        for character in html {
+            if character == "<" {
+                inTag = true
+            } else if character == ">" {
+                inTag = false
+            } else if !inTag {
+                text.append(character)
+            }
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var output: [UInt8] = []
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// A `dateTimeTimeZone` with seven fractional digits, as Graph stores it.

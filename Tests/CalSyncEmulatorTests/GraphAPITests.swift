@@ -191,4 +191,29 @@ import Testing
             #expect(mailbox.json["timeZone"]?.stringValue == "W. Europe Standard Time")
         }
     }
+
+    @Test func defaultCalendarAliasesUnknownPathsAndInjectedThrottling() async throws {
+        try await withGraphClient { client in
+            try await client.state.addGraphEvent(
+                calendarID: GraphTestClient.defaultCalendar,
+                graphEvent("Default", "2026-03-10T09:00:00", "2026-03-10T10:00:00"))
+            let round = try await client.round(
+                client.root
+                    + "/me/calendarView/delta?startDateTime=2026-03-01T00:00:00Z&endDateTime=2026-04-01T00:00:00Z")
+            #expect(round.items.compactMap { $0["subject"]?.stringValue } == ["Default"])
+            #expect(round.deltaLink.contains("/me/calendars/\(GraphTestClient.defaultCalendar)/calendarView/delta?"))
+            #expect(try await client.get("me/calendars/nope/calendarView/delta").status == 404)
+            #expect(try await client.get("me/calendars/nope/events/x").status == 404)
+            #expect(
+                try await client.get("me/events/unknown").json["error"]?["code"]?.stringValue == "ErrorItemNotFound")
+
+            await client.state.injectFault(
+                Fault(pathPrefix: "/v1.0/me/calendars", count: 1, outcome: .status(429, retryAfter: "2.128")))
+            let throttled = try await client.get("me/calendars")
+            #expect(throttled.status == 429)
+            #expect(throttled.header("Retry-After") == "2.128")
+            #expect(throttled.json["error"]?["code"]?.stringValue == "ApplicationThrottled")
+            #expect(try await client.get("me/calendars").status == 200)
+        }
+    }
 }

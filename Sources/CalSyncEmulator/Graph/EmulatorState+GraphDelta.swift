@@ -15,55 +15,20 @@ struct GraphRoundCache {
     }
 }
 
+/// A request the delta endpoint refuses, with the answer to send.
+struct GraphRefusal: Error {
+    let response: EmulatorResponse
+}
+
 /// `GET me/calendars/{id}/calendarView/delta`: full rounds, `$skiptoken` pages and
 /// `$deltatoken` increments.
 extension EmulatorState {
     func graphCalendarViewDelta(_ request: EmulatorRequest, calendarID: String) -> EmulatorResponse {
-        let calendar = graph.calendars[calendarID]!
-        let names = Set(request.query.map(\.name))
-        var token: GraphDeltaToken
-        if let text = request.parameter("$skiptoken") ?? request.parameter("$deltatoken") {
-            guard names.count == 1 else {
-                return GraphErrorBody.badRequest("Only $skiptoken or $deltatoken may be given with a delta link.")
-            }
-            let expected: GraphDeltaToken.Kind = request.parameter("$skiptoken") != nil ? .skip : .delta
-            guard let decoded = GraphDeltaToken(decoding: text), decoded.kind == expected,
-                decoded.calendarID == calendarID
-            else {
-                return GraphErrorBody.response(
-                    400, code: "ErrorInvalidUrlQuery", message: "The delta token is malformed.")
-            }
-            guard decoded.generation == calendar.tokenGeneration else { return GraphErrorBody.syncStateNotFound() }
-            if decoded.kind == .delta {
-                guard calendar.deltaLinksIssued - decoded.snapshot < GraphWorld.retainedDeltaLinks else {
-                    return GraphErrorBody.syncStateNotFound()
-                }
-                // An increment starts: a round over the changes after the link's base.
-                token = decoded
-                token.kind = .skip
-                token.snapshot = graph.lastChangeNumber
-            } else {
-                token = decoded
-            }
-        } else {
-            guard names.isSubset(of: ["startDateTime", "endDateTime"]) else {
-                let extra = names.subtracting(["startDateTime", "endDateTime"]).sorted().joined(separator: ", ")
-                return GraphErrorBody.badRequest(
-                    "The query parameter \(extra) is not supported with calendarView delta.")
-            }
-            guard let startText = request.parameter("startDateTime"), let endText = request.parameter("endDateTime")
-            else {
-                return GraphErrorBody.response(
-                    400, code: "ErrorInvalidParameter",
-                    message:
-                        "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime."
-                )
-            }
-            guard let start = GraphTime.queryInstant(startText), let end = GraphTime.queryInstant(endText), start < end
-            else { return GraphErrorBody.badRequest("The startDateTime or endDateTime value is invalid.") }
-            token = GraphDeltaToken(
-                kind: .skip, calendarID: calendarID, generation: calendar.tokenGeneration, windowStart: start,
-                windowEnd: end, base: -1, snapshot: graph.lastChangeNumber)
+        let token: GraphDeltaToken
+        do {
+            token = try graphRoundPosition(request, calendarID: calendarID)
+        } catch {
+            return error.response
         }
 
         let (output, applied) = graphOutputZone(request)
@@ -111,6 +76,62 @@ extension EmulatorState {
         let preferences = ["odata.track-changes"] + [pageSize.applied, applied].compactMap { $0 }
         headers.append((name: "Preference-Applied", value: preferences.joined(separator: ", ")))
         return .json(200, bytes: writer.output, headers: headers)
+    }
+
+    /// Where a request's page starts: a new round (window parameters), a page of a round
+    /// (`$skiptoken`) or a new increment (`$deltatoken`, 410 when expired or superseded).
+    func graphRoundPosition(
+        _ request: EmulatorRequest, calendarID: String
+    ) throws(GraphRefusal) -> GraphDeltaToken {
+        let generation = graph.calendars[calendarID]!.tokenGeneration
+        let linksIssued = graph.calendars[calendarID]!.deltaLinksIssued
+        let names = Set(request.query.map(\.name))
+        let windowNames: Set<String> = ["startDateTime", "endDateTime"]
+        guard let text = request.parameter("$skiptoken") ?? request.parameter("$deltatoken") else {
+            guard names.isSubset(of: windowNames) else {
+                let extra = names.subtracting(windowNames).sorted().joined(separator: ", ")
+                throw GraphRefusal(
+                    response: GraphErrorBody.badRequest(
+                        "The query parameter \(extra) is not supported with calendarView delta."))
+            }
+            guard let startText = request.parameter("startDateTime"), let endText = request.parameter("endDateTime")
+            else {
+                throw GraphRefusal(
+                    response: GraphErrorBody.response(
+                        400, code: "ErrorInvalidParameter",
+                        message: "This request requires a time window specified by the query string parameters "
+                            + "StartDateTime and EndDateTime."))
+            }
+            guard let start = GraphTime.queryInstant(startText), let end = GraphTime.queryInstant(endText), start < end
+            else {
+                throw GraphRefusal(
+                    response: GraphErrorBody.badRequest("The startDateTime or endDateTime value is invalid."))
+            }
+            return GraphDeltaToken(
+                kind: .skip, calendarID: calendarID, generation: generation, windowStart: start, windowEnd: end,
+                base: -1, snapshot: graph.lastChangeNumber)
+        }
+        guard names.count == 1 else {
+            throw GraphRefusal(
+                response: GraphErrorBody.badRequest("Only $skiptoken or $deltatoken may be given with a delta link."))
+        }
+        let expected: GraphDeltaToken.Kind = request.parameter("$skiptoken") != nil ? .skip : .delta
+        guard var token = GraphDeltaToken(decoding: text), token.kind == expected, token.calendarID == calendarID
+        else {
+            throw GraphRefusal(
+                response: GraphErrorBody.response(
+                    400, code: "ErrorInvalidUrlQuery", message: "The delta token is malformed."))
+        }
+        guard token.generation == generation else { throw GraphRefusal(response: GraphErrorBody.syncStateNotFound()) }
+        if token.kind == .delta {
+            guard linksIssued - token.snapshot < GraphWorld.retainedDeltaLinks else {
+                throw GraphRefusal(response: GraphErrorBody.syncStateNotFound())
+            }
+            // An increment starts: a round over the changes after the link's base.
+            token.kind = .skip
+            token.snapshot = graph.lastChangeNumber
+        }
+        return token
     }
 
     /// `Prefer: odata.maxpagesize=N`, lowered to the largest page the emulator serves.

@@ -26,6 +26,8 @@ public actor EmulatorState {
         google.addCalendar(
             id: options.googleUser, owner: options.googleUser, summary: options.googleUser,
             timeZone: TimeZone(identifier: "UTC")!, isPublic: false, now: clock())
+        graph.addCalendar(
+            id: GraphWorld.defaultCalendarID, name: "Calendar", timeZone: "UTC", owner: options.microsoftUser)
     }
 
     func setBaseURL(_ url: String) {

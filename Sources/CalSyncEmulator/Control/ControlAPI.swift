@@ -37,7 +37,15 @@ enum ControlAPI {
           POST   /_emulator/google/calendars/ID/events/EVENT/split  {"at": "2026-06-01T09:00:00Z"}
           POST   /_emulator/google/calendars/ID/generate   {"count": 1000, "seed": 7}
           POST   /_emulator/google/expire               {"calendar"?}: sync tokens → 410 fullSyncRequired
-        Graph: see docs/emulator.md (/_emulator/graph/…)
+        Graph (calendar ids as in me/calendars; the default calendar exists from the start):
+          POST   /_emulator/graph/calendars             {"id", "name"?, "timeZone"? (Windows or IANA), "isDefault"?}
+          GET    /_emulator/graph/calendars             their ids
+          GET    /_emulator/graph/calendars/ID/events   the live events: singles, series masters, exceptions
+          POST   /_emulator/graph/calendars/ID/events   add an event (Graph JSON; "recurrence" makes a series)
+          PATCH  /_emulator/graph/calendars/ID/events/EVENT     edit (an occurrence id makes an exception)
+          DELETE /_emulator/graph/calendars/ID/events/EVENT     delete (an occurrence id cancels it)
+          POST   /_emulator/graph/calendars/ID/generate   {"count": 1000, "seed": 7}
+          POST   /_emulator/graph/expire                {"calendar"?}: delta links → 410 SyncStateNotFound
         """
 
     static func error(_ status: Int, _ message: String) -> EmulatorResponse {

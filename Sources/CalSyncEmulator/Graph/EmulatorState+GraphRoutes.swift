@@ -1,20 +1,101 @@
-/// Routes Microsoft Graph v1.0 requests.
+import Foundation
+
+/// Routes Microsoft Graph v1.0 requests (`/v1.0/me/…`) after checking the bearer token.
 extension EmulatorState {
     func handleGraph(_ request: EmulatorRequest, segments: [String]) -> EmulatorResponse {
-        GraphErrorBody.response(501, code: "NotImplemented", message: "The Graph emulator is being built (issue 3).")
-    }
-}
+        guard let authorization = request.header("Authorization"), authorization.hasPrefix("Bearer "),
+            let user = identity.user(
+                forAccessToken: String(authorization.dropFirst(7)), provider: .microsoft, now: clock())
+        else { return GraphErrorBody.invalidToken() }
+        guard segments.first == "me", segments.count >= 2 else { return GraphErrorBody.notFound() }
+        let path = graphCanonicalPath(Array(segments.dropFirst()))
+        let method = request.method
 
-extension EmulatorState {
-    func controlGraph(
-        _ request: EmulatorRequest, segments: [String], body: JSONValue
-    ) throws(EmulatorError)
-        -> EmulatorResponse
-    {
-        throw EmulatorError("the Graph control API is being built (issue 3)")
+        switch path.first {
+        case "mailboxSettings" where path.count == 1 && method == "GET":
+            return graphMailboxSettings(user: user)
+        case "calendars" where path.count == 1 && method == "GET":
+            return listGraphCalendars(user: user)
+        case "events":
+            return handleGraphEvents(request, calendarID: nil, path: Array(path.dropFirst()), user: user)
+        case "calendars":
+            let calendarID = path[1]
+            guard graph.calendars[calendarID] != nil else { return GraphErrorBody.notFound() }
+            let rest = Array(path.dropFirst(2))
+            switch rest.map({ $0.lowercased() }) {
+            case [] where method == "GET": return getGraphCalendar(calendarID, user: user)
+            case ["calendarview", "delta"] where method == "GET":
+                return graphCalendarViewDelta(request, calendarID: calendarID)
+            case _ where rest.first == "events":
+                return handleGraphEvents(request, calendarID: calendarID, path: Array(rest.dropFirst()), user: user)
+            default: return GraphErrorBody.notFound()
+            }
+        default:
+            return GraphErrorBody.notFound()
+        }
     }
 
-    func loadGraphDocument(_ document: JSONValue) throws(EmulatorError) -> Int {
-        0
+    /// `me/calendar/…` and `me/calendarView/…` are the default calendar's.
+    func graphCanonicalPath(_ path: [String]) -> [String] {
+        guard let defaultID = graph.defaultCalendarID else { return path }
+        switch path.first?.lowercased() {
+        case "calendar": return ["calendars", defaultID] + path.dropFirst()
+        case "calendarview": return ["calendars", defaultID] + path
+        default: return path
+        }
+    }
+
+    /// `events`, `events/{id}`, `events/{id}/instances`, of one calendar or (`me/events`)
+    /// of whichever calendar holds the id.
+    func handleGraphEvents(
+        _ request: EmulatorRequest, calendarID: String?, path: [String], user: String
+    ) -> EmulatorResponse {
+        if path.isEmpty {
+            guard request.method == "POST" else { return GraphErrorBody.notFound() }
+            guard let target = calendarID ?? graph.defaultCalendarID else { return GraphErrorBody.notFound() }
+            return createGraphEvent(request, calendarID: target, user: user)
+        }
+        let eventID = path[0]
+        guard let holder = calendarID ?? graph.calendarID(holding: eventID),
+            graph.calendarID(holding: eventID) == holder
+        else { return GraphErrorBody.notFound() }
+        switch (request.method, path.count) {
+        case ("GET", 1): return getGraphEvent(request, calendarID: holder, eventID: eventID, user: user)
+        case ("GET", 2) where path[1] == "instances":
+            return graphInstances(request, calendarID: holder, masterID: eventID, user: user)
+        case ("PATCH", 1): return patchGraphEvent(request, calendarID: holder, eventID: eventID, user: user)
+        case ("DELETE", 1):
+            guard deleteGraphItem(calendarID: holder, eventID: eventID) else { return GraphErrorBody.notFound() }
+            return EmulatorResponse(status: 204)
+        default: return GraphErrorBody.notFound()
+        }
+    }
+
+    /// The service root links and contexts are built on (`http://127.0.0.1:PORT/v1.0`).
+    var graphRoot: String {
+        let base =
+            options.graphBasePath.hasSuffix("/") ? String(options.graphBasePath.dropLast()) : options.graphBasePath
+        return baseURL + base
+    }
+
+    /// `Prefer: outlook.timezone="…"`, when it names a zone the emulator knows.
+    func graphOutputZone(_ request: EmulatorRequest) -> (zone: GraphEventResource.OutputZone, applied: String?) {
+        for preference in request.headerValues("Prefer") {
+            let parts = preference.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            guard parts.count == 2, parts[0].lowercased() == "outlook.timezone" else { continue }
+            let name = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            if let zone = GraphTime.zone(named: name) {
+                return (GraphEventResource.OutputZone(zone: zone, name: name), "outlook.timezone=\"\(name)\"")
+            }
+        }
+        return (.utc, nil)
+    }
+
+    static func percentEncodedSegment(_ segment: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/+")
+        return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
     }
 }

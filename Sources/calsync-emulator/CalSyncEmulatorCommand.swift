@@ -72,6 +72,8 @@ struct CalSyncEmulatorCommand: AsyncParsableCommand {
             if let data { try await state.load(contentsOf: data) }
             if generate > 0 {
                 try await state.generateGoogleEvents(calendarID: options.googleUser, count: generate, seed: seed)
+                try await state.generateGraphEvents(
+                    calendarID: await state.defaultGraphCalendarID, count: generate, seed: seed)
             }
         } catch {
             FileHandle.standardError.write(Data("calsync-emulator: \(error.description)\n".utf8))

@@ -23,6 +23,9 @@ extension EmulatorState {
 
     public var graphCalendarIDs: [String] { graph.calendarOrder }
 
+    /// The mailbox's default calendar (`me/calendar`), where `--generate` puts its events.
+    public var defaultGraphCalendarID: String { graph.defaultCalendarID ?? GraphWorld.defaultCalendarID }
+
     /// Adds an event (Graph JSON: `subject`, `start`/`end` as `{dateTime, timeZone}`,
     /// `isAllDay`, `recurrence`, …; `id` optional) and returns it as stored.
     @discardableResult

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `calsync-emulator` as a user starts it: help, start-up, both APIs, clean stop.
+@Suite(.serialized) struct EmulatorCommandTests {
+    @Test func helpDocumentsTheControlAPI() throws {
+        let help = try CommandRunner.run("calsync-emulator", ["--help"])
+        #expect(help.status == 0)
+        for endpoint in ["/_emulator/faults", "/_emulator/tokens", "/_emulator/google/calendars", "/_emulator/graph"] {
+            #expect(help.stdout.contains(endpoint), "--help should document \(endpoint)")
+        }
+        let bad = try CommandRunner.run("calsync-emulator", ["--generate", "-3"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--generate"))
+        let missing = try CommandRunner.run("calsync-emulator", ["--port", "0", "--data", "/nonexistent/data.json"])
+        #expect(missing.status == 78)
+        #expect(missing.stderr.contains("/nonexistent/data.json"))
+    }
+
+    @Test func servesBothProvidersWithGeneratedEventsAndStopsOnSIGTERM() async throws {
+        let scratch = try Scratch()
+        let emulator = CommandRunner.start(
+            "calsync-emulator", ["--port", "0", "--port-file", scratch.path("port"), "--generate", "1000"])
+        emulator.process.standardOutput = FileHandle.nullDevice
+        emulator.process.standardError = FileHandle.nullDevice
+        try emulator.process.run()
+        defer { if emulator.process.isRunning { kill(emulator.process.processIdentifier, SIGKILL) } }
+        var port: String?
+        for _ in 0..<200 where port == nil {
+            port = try? String(contentsOfFile: scratch.path("port"), encoding: .utf8)
+            if port == nil { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        let base = "http://127.0.0.1:\(try #require(port))"
+
+        func curl(_ arguments: [String]) throws -> String {
+            let result = try CommandRunner.runSystem("/usr/bin/curl", ["-fsS", "--max-time", "10"] + arguments)
+            #expect(result.status == 0, "\(result.all)")
+            return result.stdout
+        }
+        func token(_ provider: String) throws -> String {
+            let body = try curl(["-X", "POST", "\(base)/_emulator/tokens", "-d", "{\"provider\":\"\(provider)\"}"])
+            let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+            return try #require(object?["access_token"] as? String)
+        }
+        let google = try curl([
+            "-H", "Authorization: Bearer \(try token("google"))",
+            "\(base)/calendar/v3/calendars/primary/events?maxResults=2500",
+        ])
+        let googleItems = (try JSONSerialization.jsonObject(with: Data(google.utf8)) as? [String: Any])?["items"]
+        #expect((googleItems as? [Any])?.count == 1000)
+        let graph = try curl([
+            "-H", "Authorization: Bearer \(try token("microsoft"))", "\(base)/v1.0/me/calendars",
+        ])
+        #expect(graph.contains("\"isDefaultCalendar\":true"))
+
+        kill(emulator.process.processIdentifier, SIGTERM)
+        emulator.process.waitUntilExit()
+        #expect(emulator.process.terminationReason == .exit)
+        #expect(emulator.process.terminationStatus == 0)
+    }
+}

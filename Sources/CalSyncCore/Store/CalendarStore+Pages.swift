@@ -175,8 +175,19 @@ struct PageWriter {
             try appendChange(event.id, "upsert")
             touch(kind: event.kind.rawValue, id: event.id, seriesID: event.seriesID)
         }
+        // In a full re-sync a tombstone only means "not seen": the sweep on the last page
+        // deletes it with everything else that is gone, so the safety valve weighs every
+        // deletion of the re-sync (Google lists recent tombstones in full listings) and a
+        // reader never sees the calendar shrink page by page.
+        let sweepDeletions = mode != .incremental && marking
+        let unmark = try db.cachedStatement(
+            sql: "DELETE FROM internal_full_sync_seen WHERE account_id = ? AND calendar_id = ? AND event_id = ?")
         for id in page.deletions {
-            if try delete(id) { outcome.deleted += 1 }
+            if sweepDeletions {
+                try unmark.execute(arguments: [accountID, calendarID, id])
+            } else if try delete(id) {
+                outcome.deleted += 1
+            }
         }
         for item in page.quarantined {
             let id = item.eventID ?? "unidentified-" + SHA256.hexDigest(item.raw).prefix(16)

@@ -24,10 +24,9 @@ final class EmulatedGoogleAccount: @unchecked Sendable {
     /// `accounts` names the accounts (each with its own refresh token); the configuration
     /// text may add keys to every account.
     init(
-        accounts: [String] = ["work"], extraAccountKeys: String = "", options: EmulatorOptions = EmulatorOptions()
-    )
-        async throws
-    {
+        accounts: [String] = ["work"], extraAccountKeys: String = "", extraSyncKeys: String = "",
+        options: EmulatorOptions = EmulatorOptions()
+    ) async throws {
         emulator = try await ProviderEmulator.start(options: options)
         directory = try TemporaryDirectory()
         logs = MemoryLog()
@@ -41,6 +40,7 @@ final class EmulatedGoogleAccount: @unchecked Sendable {
             [sync]
             window_past = "30d"
             window_future = "365d"
+            \(extraSyncKeys)
 
             """
         for name in accounts {

@@ -84,6 +84,8 @@ import Testing
         #expect(login.process.terminationStatus == 0, "\(String(decoding: rest, as: UTF8.self))")
         let tokens = try #require(try TokenStore(path: setup.scratch.path("tokens.json")).tokens(for: "work"))
         #expect(tokens.refreshToken?.hasPrefix("1//emu") == true)
+        // The email scope's ID token names the account.
+        #expect(tokens.email == "user@example.com")
         // The code exchange sent the client secret and the verifier (the emulator checks both).
         let exchange = await setup.emulator.state.requests(pathPrefix: "/token")
         #expect(exchange.map(\.status) == [200])

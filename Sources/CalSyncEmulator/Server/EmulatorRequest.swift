@@ -3,7 +3,8 @@ public import Foundation
 /// A request as the emulator's APIs see it, independent of the HTTP server library.
 public struct EmulatorRequest: Sendable {
     public var method: String
-    /// The path as sent, still percent-encoded (`/calendar/v3/calendars/a%23b/events`).
+    /// The path, percent-decoded by the server (`/calendar/v3/calendars/a#b/events` for
+    /// `a%23b`): a `#` can only arrive encoded, since clients cut unencoded ones off.
     public var path: String
     /// Query items in order, percent-decoded; names may repeat (`eventTypes`).
     public var query: [(name: String, value: String)]

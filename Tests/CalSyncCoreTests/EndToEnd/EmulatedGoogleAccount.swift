@@ -81,10 +81,10 @@ final class EmulatedGoogleAccount: @unchecked Sendable {
     /// unless `sleep` is given.
     func syncOnce(
         retry: AccountSync.RetryPolicy = .init(retries: 3, backoff: .oneShot),
-        sleep: (@Sendable (Duration) async throws -> Void)? = nil
+        sleep: (@Sendable (Duration) async throws -> Void)? = nil, configuration other: CalSyncConfiguration? = nil
     ) async -> [AccountSync.CalendarResult] {
         let sync = AccountSync(
-            configuration: configuration, store: store, tokens: tokens, transport: transport,
+            configuration: other ?? configuration, store: store, tokens: tokens, transport: transport,
             providers: .standard(transport: transport, environment: [:]), environment: [:], logger: logs.logger,
             sleep: sleep ?? { try await Task.sleep(for: $0) })
         return await sync.syncAll(retry: retry)
@@ -113,6 +113,16 @@ final class EmulatedGoogleAccount: @unchecked Sendable {
             )
         }
         return result
+    }
+
+    /// The same configuration with `replace` applied to its text (another setting).
+    func configuration(editing replace: (String) -> String) throws -> CalSyncConfiguration {
+        let text = try String(contentsOfFile: directory.path("calsync.toml"), encoding: .utf8)
+        try replace(text).write(toFile: directory.path("edited.toml"), atomically: true, encoding: .utf8)
+        return try CalSyncConfiguration.load(
+            path: directory.path("edited.toml"),
+            locator: ConfigurationLocator(
+                environment: ["HOME": directory.url.path], isRoot: false, fileExists: { _ in false }))
     }
 
     func scalarText(_ sql: String) throws -> String {

@@ -68,3 +68,85 @@ import Testing
         #expect(try account.scalar("SELECT count(*) FROM changes WHERE op = 'delete'") == 30)
     }
 }
+
+extension GoogleEmulatorEdgeCaseTests {
+    @Test func changingEventTypesForcesAFullSync() async throws {
+        let account = try await EmulatedGoogleAccount()
+        defer { Task { await account.stop() } }
+        try await account.state.generateGoogleEvents(calendarID: Self.calendar, count: 20, seed: 4)
+        #expect(await account.syncOnce().first?.outcome?.fullSync == true)
+        #expect(await account.syncOnce().first?.outcome?.fullSync == false)
+        let narrower = try account.configuration {
+            $0.replacingOccurrences(
+                of: "calendars = [\"primary\"]", with: "calendars = [\"primary\"]\nevent_types = [\"default\"]")
+        }
+        await account.state.clearRequests()
+        let results = await account.syncOnce(configuration: narrower)
+        #expect(results.first?.outcome?.fullSync == true)
+        let request = try #require(await account.state.requests(pathPrefix: "/calendar/v3/calendars/").first)
+        #expect(request.query.filter { $0.name == "eventTypes" }.map(\.value) == ["default"])
+        #expect(request.parameter("syncToken") == nil)
+    }
+
+    @Test func oneFailingCalendarDoesNotStopTheOthers() async throws {
+        let account = try await EmulatedGoogleAccount()
+        defer { Task { await account.stop() } }
+        try await account.state.addGoogleCalendar(id: "team@example.com", summary: "Team")
+        try await account.state.generateGoogleEvents(calendarID: "team@example.com", count: 10, seed: 2)
+        try await account.state.generateGoogleEvents(calendarID: Self.calendar, count: 10, seed: 3)
+        await account.state.injectFault(
+            Fault(
+                pathPrefix: "/calendar/v3/calendars/user@example.com/", count: 100,
+                outcome: .status(503, retryAfter: nil)))
+        let everything = try account.configuration {
+            $0.replacingOccurrences(
+                of: "calendars = [\"primary\"]", with: "calendars = [\"primary\", \"team@example.com\"]")
+        }
+        let results = await account.syncOnce(
+            retry: .init(retries: 2, backoff: Backoff(base: .milliseconds(10), maximum: .milliseconds(50))),
+            configuration: everything)
+        #expect(results.count == 2)
+        #expect(results.first { $0.calendarID == Self.calendar }?.error?.code == .server)
+        #expect(results.first { $0.calendarID == "team@example.com" }?.error == nil)
+        #expect(try account.scalar("SELECT count(*) FROM events WHERE calendar_id = 'team@example.com'") == 10)
+        #expect(
+            try account.scalar("SELECT consecutive_failures FROM sync_state WHERE calendar_id = 'user@example.com'")
+                == 1)
+    }
+
+    @Test func publicCalendarsWithAnAPIKeyAreRelistedAndDiffed() async throws {
+        let account = try await EmulatedGoogleAccount()
+        defer { Task { await account.stop() } }
+        let holidays = "en.german#holiday@group.v.calendar.google.com"
+        try await account.state.addGoogleCalendar(
+            id: holidays, summary: "Holidays", timeZone: "Europe/Berlin", isPublic: true)
+        for (index, day) in ["2026-12-24", "2026-12-25", "2026-12-26"].enumerated() {
+            try await account.state.addGoogleEvent(
+                calendarID: holidays,
+                .object([
+                    ("id", .string("holiday\(index)")), ("summary", .string("Holiday \(index)")),
+                    ("start", .object([("date", .string(day))])), ("end", .object([("date", .string(day))])),
+                ]))
+        }
+        try "emulator-api-key".write(toFile: account.directory.path("apikey"), atomically: true, encoding: .utf8)
+        let keyed = try account.configuration { text in
+            text.replacingOccurrences(of: "name = \"work\"", with: "name = \"holidays\"")
+                .replacingOccurrences(of: "client_id = \"emulated-client\"\n", with: "")
+                .replacingOccurrences(of: "client_secret_file", with: "api_key_file")
+                .replacingOccurrences(of: "/secret\"", with: "/apikey\"")
+                .replacingOccurrences(of: "calendars = [\"primary\"]", with: "calendars = [\"\(holidays)\"]")
+        }
+        #expect(await account.syncOnce(configuration: keyed).first?.error == nil)
+        #expect(try account.scalar("SELECT count(*) FROM events WHERE account_id = 'holidays'") == 3)
+        // No token is used; the id's # travels as %23 (the server records decoded paths; an
+        // unencoded # would have ended the path at "en.german" as a fragment).
+        let requests = await account.state.requests(pathPrefix: "/calendar/v3/calendars/en.german#holiday@")
+        #expect(requests.count == 2)
+        #expect(requests.allSatisfy { $0.header("Authorization") == nil && $0.parameter("key") == "emulator-api-key" })
+
+        try await account.state.deleteGoogleEvent(calendarID: holidays, eventID: "holiday1")
+        #expect(await account.syncOnce(configuration: keyed).first?.error == nil)
+        #expect(try account.scalar("SELECT count(*) FROM events WHERE account_id = 'holidays'") == 2)
+        #expect(try account.scalarText("SELECT auth FROM accounts WHERE id = 'holidays'") == "api_key")
+    }
+}

@@ -1,0 +1,253 @@
+public import Foundation
+public import Logging
+
+/// Microsoft Graph v1.0 as a ``CalendarProvider`` (PROVIDERS.md, Graph part).
+///
+/// One `calendarView/delta` round per calendar and window: `.initial` starts it with the
+/// window's bounds, `.page` follows `@odata.nextLink`, `.delta` is the stored
+/// `@odata.deltaLink` of the last round. The window is frozen into the link, so it is part
+/// of the cursor's fingerprint: a moved window starts a new round. Occurrence stubs are
+/// replaced by their series master (fetched once per round, calendar-scoped), whose rule
+/// the store expands. Every request carries the `Prefer` headers and holds one of the
+/// mailbox's permits (at most 4 in flight); a 401 refreshes the token once and retries once.
+public struct GraphProvider: CalendarProvider {
+    public struct Configuration: Sendable {
+        /// `{graph_url}/v1.0`, no trailing slash.
+        public var apiBaseURL: String
+        /// `Prefer: odata.maxpagesize`.
+        public var pageSize: Int
+        /// The account's configured `time_zone`, for when the mailbox's cannot be read.
+        public var timeZone: String?
+
+        public init(apiBaseURL: String, pageSize: Int = 200, timeZone: String? = nil) {
+            self.apiBaseURL = apiBaseURL
+            self.pageSize = pageSize
+            self.timeZone = timeZone
+        }
+    }
+
+    let configuration: Configuration
+    let tokens: any AccessTokenProviding
+    let transport: any HTTPTransport
+    let mailbox: GraphMailbox
+    let now: @Sendable () -> Date
+    var endpoints: GraphEndpoints {
+        var base = configuration.apiBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return GraphEndpoints(base: base)
+    }
+
+    public init(
+        configuration: Configuration, tokens: any AccessTokenProviding, transport: any HTTPTransport,
+        mailbox: GraphMailbox = GraphMailbox(), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.tokens = tokens
+        self.transport = transport
+        self.mailbox = mailbox
+        self.now = now
+    }
+
+    /// The zone for all-day anchoring and unmappable zone names: the mailbox's, else the
+    /// configured one, else the machine's.
+    var fallbackZone: String {
+        mailbox.timeZone ?? configuration.timeZone ?? TimeZone.current.identifier
+    }
+
+    public func listCalendars(logger: Logger) async throws -> [RemoteCalendar] {
+        let zone = try await mailboxTimeZone(logger: logger)
+        var calendars: [RemoteCalendar] = []
+        var url: String? = endpoints.calendars
+        while let next = url {
+            let response = try await send(next, storedLink: false)
+            let page = try decode(GraphWire.CalendarsPage.self, response.body, what: "the calendar list")
+            calendars += (page.value ?? []).map { GraphMapping.calendar($0, timeZone: zone) }
+            url = page.nextLink
+        }
+        return calendars
+    }
+
+    /// Reads the mailbox's zone (`MailboxSettings.Read`) and remembers it; a mailbox that
+    /// will not tell (no scope, no mailbox) falls back to the configured zone.
+    func mailboxTimeZone(logger: Logger) async throws -> String {
+        do {
+            let response = try await send(endpoints.mailboxSettings, storedLink: false)
+            let settings = try decode(GraphWire.MailboxSettings.self, response.body, what: "the mailbox settings")
+            if let zone = GraphTimes.ianaName(settings.timeZone) {
+                mailbox.timeZone = zone
+                return zone
+            }
+        } catch let error as CalSyncError where [.http, .notFound, .decoding].contains(error.code) {
+            logger.info("Mailbox time zone not readable", metadata: ["calsync.error": "\(error.message)"])
+        }
+        return fallbackZone
+    }
+
+    public func changes(
+        calendarID: String, cursor: SyncCursor, window: SyncWindow, logger: Logger
+    ) async throws -> ProviderPage {
+        let url: String
+        switch cursor {
+        case .initial:
+            mailbox.startRound(calendarID: calendarID)
+            mailbox.forgetInstances(calendarID: calendarID)
+            url = endpoints.calendarViewDelta(calendarID, window: window)
+        case .delta(let link):
+            mailbox.startRound(calendarID: calendarID)
+            url = link
+        case .page(let link):
+            url = link
+        }
+        let response = try await send(url, storedLink: cursor != .initial)
+        let zone = fallbackZone
+        var decoded = try GraphMapping.page(Array(response.body), fallbackZone: zone)
+        mailbox.record(decoded.instances, calendarID: calendarID)
+        var masterIDs = decoded.mastersNeeded
+        // `@removed` of an instance we saw: if its series lives on, the instance was
+        // deleted (a cancelled exception removes it from the expansion); if the series is
+        // gone, so is its master.
+        var deletions: [String] = []
+        var cancelled: [CalendarEvent] = []
+        for id in decoded.changes.deletions {
+            guard let instance = mailbox.takeInstance(id, calendarID: calendarID) else {
+                deletions.append(id)
+                continue
+            }
+            let series = try await master(instance.seriesID, calendarID: calendarID, logger: logger)
+            if case .upsert(let series) = series, let original = instance.originalStart {
+                cancelled.append(Self.cancelledInstance(id, of: series, originalStart: original))
+                if !masterIDs.contains(series.id) { masterIDs.append(series.id) }
+            } else {
+                deletions.append(id)
+                if !deletions.contains(instance.seriesID) { deletions.append(instance.seriesID) }
+            }
+        }
+        decoded.changes.deletions = deletions
+        decoded.changes.upserts += cancelled
+        var masters: [CalendarEvent] = []
+        for masterID in masterIDs {
+            switch try await master(masterID, calendarID: calendarID, logger: logger) {
+            case .upsert(let event):
+                masters.append(event)
+            case .quarantine(let reason):
+                decoded.changes.quarantined.append(QuarantinedItem(eventID: masterID, reason: reason, raw: "{}"))
+            case .delete, .occurrence, nil:
+                break
+            }
+        }
+        // Masters first: the page's exceptions replace their instances once their master is in.
+        decoded.changes.upserts = masters + decoded.changes.upserts
+        decoded.changes.calendarTimeZone = mailbox.timeZone
+        let next: SyncCursor
+        if let nextLink = decoded.links.nextLink {
+            next = .page(nextLink)
+        } else if let deltaLink = decoded.links.deltaLink {
+            next = .delta(deltaLink)
+        } else {
+            throw CalSyncError(
+                .decoding, "the delta page of \(calendarID) has neither @odata.nextLink nor @odata.deltaLink")
+        }
+        logger.debug(
+            "Fetched a delta page",
+            metadata: [
+                "calsync.calendar": "\(calendarID)", "calsync.upserts": "\(decoded.changes.upserts.count)",
+                "calsync.deletions": "\(decoded.changes.deletions.count)",
+                "calsync.occurrences": "\(decoded.occurrences)",
+            ])
+        return ProviderPage(changes: decoded.changes, next: next)
+    }
+
+    /// The series master of occurrence stubs and exceptions, once per round of a calendar;
+    /// nil when it is gone (404: the series was deleted; its `@removed` follows).
+    func master(_ id: String, calendarID: String, logger: Logger) async throws -> GraphMapping.Item? {
+        if let cached = mailbox.master(id, calendarID: calendarID) { return cached.item }
+        let response: HTTPResponse
+        do {
+            response = try await send(endpoints.event(id, calendarID: calendarID), storedLink: false)
+        } catch let error as CalSyncError where error.code == .notFound {
+            logger.debug("Series master is gone", metadata: ["calsync.calendar": "\(calendarID)"])
+            mailbox.remember(.init(changeKey: nil, item: .delete(id)), id: id, calendarID: calendarID)
+            return nil
+        }
+        let item = GraphMapping.master(Array(response.body), fallbackZone: fallbackZone)
+        var changeKey: String?
+        if case .upsert(let event) = item { changeKey = event.etag }
+        mailbox.remember(.init(changeKey: changeKey, item: item), id: id, calendarID: calendarID)
+        return item
+    }
+
+    /// A deleted instance of a live series, as the store keeps it: a cancelled exception at
+    /// its original start (a date for all-day series), lasting as long as the series' events.
+    static func cancelledInstance(_ id: String, of master: CalendarEvent, originalStart: EventTime) -> CalendarEvent {
+        var start = originalStart
+        var end = originalStart
+        switch (master.start, master.end, originalStart) {
+        case (.date(let first), .date(let last), .instant(let instant)):
+            let day = CalendarDate(utcDayOf: instant)
+            start = .date(day)
+            end = .date(day.adding(days: max(1, last.daysSinceEpoch - first.daysSinceEpoch)))
+        case (.date(let first), .date(let last), .date(let day)):
+            end = .date(day.adding(days: max(1, last.daysSinceEpoch - first.daysSinceEpoch)))
+        case (.instant(let first), .instant(let last), .instant(let instant)):
+            end = .instant(instant.addingTimeInterval(max(0, last.timeIntervalSince(first))))
+        default:
+            break
+        }
+        return CalendarEvent(
+            id: id, kind: .exception, seriesID: master.id, originalStart: start, status: .cancelled, start: start,
+            end: end, timeZone: master.timeZone, raw: removedRaw(id))
+    }
+
+    /// What Graph sent for the instance: `{"@removed":{"reason":"deleted"},"id":…}`.
+    static func removedRaw(_ id: String) -> String {
+        let object: [String: Any] = ["id": id, "@removed": ["reason": "deleted"]]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    public func cursorFingerprint(calendarID: String, window: SyncWindow) -> String {
+        SHA256.hexDigest(
+            [
+                configuration.apiBaseURL, calendarID, Timestamp.string(from: window.start),
+                Timestamp.string(from: window.end),
+            ].joined(separator: "\n"))
+    }
+
+    /// The headers of every request (PROVIDERS.md step 1), without the token.
+    var preferHeaders: [(name: String, value: String)] {
+        [
+            (name: "Accept", value: "application/json"),
+            (name: "Prefer", value: "odata.maxpagesize=\(configuration.pageSize)"),
+            (name: "Prefer", value: "outlook.timezone=\"UTC\""),
+            (name: "Prefer", value: "IdType=\"ImmutableId\""),
+            (name: "Prefer", value: "outlook.body-content-type=\"text\""),
+        ]
+    }
+
+    /// GET with the access token under one of the mailbox's permits; one refresh-and-retry
+    /// on 401; errors mapped.
+    func send(_ url: String, storedLink: Bool) async throws -> HTTPResponse {
+        var forceRefresh = false
+        while true {
+            let token = try await tokens.accessToken(forceRefresh: forceRefresh)
+            let request = HTTPRequest(
+                url: url, headers: preferHeaders + [(name: "Authorization", value: "Bearer " + token)])
+            let response = try await mailbox.permits.withPermit { try await transport.perform(request) }
+            if (200..<300).contains(response.status) { return response }
+            let error = GraphErrors.error(response, storedLink: storedLink, now: now())
+            if error.code == .unauthorized, !forceRefresh {
+                forceRefresh = true
+                continue
+            }
+            throw error
+        }
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ body: Data, what: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: body)
+        } catch {
+            throw CalSyncError(.decoding, "\(what) is not readable: \(error)")
+        }
+    }
+}

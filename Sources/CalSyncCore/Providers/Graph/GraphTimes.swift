@@ -16,7 +16,7 @@ enum GraphTimes {
     /// CLDR, `UTC`-like names as UTC; nil for `tzone://Microsoft/Custom` and unknown names.
     static func ianaName(_ name: String?) -> String? {
         guard let name else { return nil }
-        if name == "tzone://Microsoft/Utc" { return "UTC" }
+        if name == "tzone://Microsoft/Utc" { return "Etc/UTC" }
         if let mapped = TimeNames.ianaName(fromProviderName: name) { return mapped }
         // Documented oddities such as `Europe/Kyiv (Kiev)`: the part before the space.
         if let space = name.firstIndex(of: " "), name.contains("/") {

@@ -31,10 +31,17 @@ public struct GraphProvider: CalendarProvider {
     let transport: any HTTPTransport
     let mailbox: GraphMailbox
     let now: @Sendable () -> Date
-    var endpoints: GraphEndpoints {
-        var base = configuration.apiBaseURL
+    var endpoints: GraphEndpoints { GraphEndpoints(base: Self.versionedBase(configuration.apiBaseURL)) }
+
+    /// `graph_url` as the API base: without trailing slashes, and with `/v1.0` added when
+    /// it names only a host (`https://graph.microsoft.us`, as national clouds are quoted).
+    static func versionedBase(_ url: String) -> String {
+        var base = url
         while base.hasSuffix("/") { base.removeLast() }
-        return GraphEndpoints(base: base)
+        if let components = URLComponents(string: base), components.host != nil, components.path.isEmpty {
+            base += "/v1.0"
+        }
+        return base
     }
 
     public init(
@@ -208,7 +215,7 @@ public struct GraphProvider: CalendarProvider {
     public func cursorFingerprint(calendarID: String, window: SyncWindow) -> String {
         SHA256.hexDigest(
             [
-                configuration.apiBaseURL, calendarID, Timestamp.string(from: window.start),
+                endpoints.base, calendarID, Timestamp.string(from: window.start),
                 Timestamp.string(from: window.end),
             ].joined(separator: "\n"))
     }

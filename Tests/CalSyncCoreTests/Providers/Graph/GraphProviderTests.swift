@@ -249,6 +249,17 @@ struct GraphProviderTests {
         #expect(same != elsewhere.cursorFingerprint(calendarID: "cal", window: Self.window))
     }
 
+    @Test(arguments: [
+        ("https://graph.microsoft.com/v1.0", "https://graph.microsoft.com/v1.0"),
+        ("https://graph.microsoft.com/v1.0/", "https://graph.microsoft.com/v1.0"),
+        ("https://graph.microsoft.us", "https://graph.microsoft.us/v1.0"),
+        ("https://microsoftgraph.chinacloudapi.cn/", "https://microsoftgraph.chinacloudapi.cn/v1.0"),
+        ("http://127.0.0.1:8080/v1.0", "http://127.0.0.1:8080/v1.0"),
+    ])
+    func theGraphURLIsTheVersionedBase(configured: String, base: String) {
+        #expect(GraphProvider.versionedBase(configured) == base)
+    }
+
     /// Holds every request until the test lets it go, counting those in flight.
     final class GatedTransport: HTTPTransport {
         let state = Mutex((inFlight: 0, most: 0, waiting: [CheckedContinuation<Void, Never>]()))

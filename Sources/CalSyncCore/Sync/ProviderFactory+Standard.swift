@@ -1,6 +1,9 @@
 extension ProviderFactory {
     /// The providers calsync ships, one line each.
-    public static func standard(transport: any HTTPTransport, environment: [String: String]) -> ProviderFactory {
+    /// - Parameter windowSlide: `[sync] window_slide`, how long a Graph round's frozen window lasts.
+    public static func standard(
+        transport: any HTTPTransport, environment: [String: String], windowSlide: Duration = .seconds(7 * 86_400)
+    ) -> ProviderFactory {
         // One request limit per Microsoft mailbox, shared by every provider value made for it.
         let mailboxes = GraphMailboxes()
         return ProviderFactory { account, tokens in
@@ -24,7 +27,8 @@ extension ProviderFactory {
                     throw CalSyncError(.needsLogin, "account \(account.name) is not signed in yet.")
                 }
                 return GraphProvider(
-                    configuration: .init(apiBaseURL: account.endpoints.api, timeZone: account.timeZone),
+                    configuration: .init(
+                        apiBaseURL: account.endpoints.api, timeZone: account.timeZone, windowSlide: windowSlide),
                     tokens: tokens, transport: transport,
                     mailbox: mailboxes.mailbox(
                         account: account.name, maxConcurrentRequests: account.maxConcurrentRequests))

@@ -18,11 +18,17 @@ public struct GraphProvider: CalendarProvider {
         public var pageSize: Int
         /// The account's configured `time_zone`, for when the mailbox's cannot be read.
         public var timeZone: String?
+        /// `[sync] window_slide`: how long a round's frozen window lasts (see ``deltaWindow(_:)``).
+        public var windowSlide: Duration
 
-        public init(apiBaseURL: String, pageSize: Int = 200, timeZone: String? = nil) {
+        public init(
+            apiBaseURL: String, pageSize: Int = 200, timeZone: String? = nil,
+            windowSlide: Duration = .seconds(7 * 86_400)
+        ) {
             self.apiBaseURL = apiBaseURL
             self.pageSize = pageSize
             self.timeZone = timeZone
+            self.windowSlide = windowSlide
         }
     }
 
@@ -98,7 +104,7 @@ public struct GraphProvider: CalendarProvider {
         case .initial:
             mailbox.startRound(calendarID: calendarID)
             mailbox.forgetInstances(calendarID: calendarID)
-            url = endpoints.calendarViewDelta(calendarID, window: window)
+            url = endpoints.calendarViewDelta(calendarID, window: deltaWindow(window))
         case .delta(let link):
             mailbox.startRound(calendarID: calendarID)
             url = link
@@ -212,12 +218,27 @@ public struct GraphProvider: CalendarProvider {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The round's window and the Graph base: a new bucket of ``deltaWindow(_:)`` or
+    /// another `graph_url` makes the stored deltaLink unusable, and a new round starts.
     public func cursorFingerprint(calendarID: String, window: SyncWindow) -> String {
-        SHA256.hexDigest(
+        let frozen = deltaWindow(window)
+        return SHA256.hexDigest(
             [
-                endpoints.base, calendarID, Timestamp.string(from: window.start),
-                Timestamp.string(from: window.end),
+                endpoints.base, calendarID, Timestamp.string(from: frozen.start),
+                Timestamp.string(from: frozen.end),
             ].joined(separator: "\n"))
+    }
+
+    /// The window frozen into a delta round: the occurrence window's start rounded down to
+    /// a whole `windowSlide` period (counted from 1970-01-01), and its length plus one
+    /// period. It covers the occurrence window, which slides daily without requests, until
+    /// the period changes; only then does a new round (a full re-sync by mark and sweep)
+    /// start, so the configured future span is always kept.
+    public func deltaWindow(_ window: SyncWindow) -> SyncWindow {
+        let period = max(86_400, Double(configuration.windowSlide.components.seconds))
+        let start = Date(timeIntervalSince1970: (window.start.timeIntervalSince1970 / period).rounded(.down) * period)
+        return SyncWindow(
+            start: start, end: start.addingTimeInterval(window.end.timeIntervalSince(window.start) + period))
     }
 
     /// The headers of every request (PROVIDERS.md step 1), without the token.

@@ -64,7 +64,7 @@ struct GraphProviderTests {
         let urls = transport.requests.map(\.url)
         #expect(
             urls == [
-                "https://graph.test/v1.0/me/calendars/AAMk%3Dcal/calendarView/delta?startDateTime=2016-12-01T00%3A00%3A00Z&endDateTime=2017-01-01T00%3A00%3A00Z",
+                "https://graph.test/v1.0/me/calendars/AAMk%3Dcal/calendarView/delta?startDateTime=2016-12-01T00%3A00%3A00Z&endDateTime=2017-01-08T00%3A00%3A00Z",
                 "https://graph.microsoft.com/v1.0/me/calendarView/delta?$skiptoken=R0usmcCM996atia_s",
                 "https://graph.microsoft.com/v1.0/me/calendarView/delta?$skiptoken=R0usmci39OQxqJrxK4",
             ])
@@ -240,13 +240,42 @@ struct GraphProviderTests {
         let provider = Self.provider(transport)
         let same = provider.cursorFingerprint(calendarID: "cal", window: Self.window)
         #expect(same == provider.cursorFingerprint(calendarID: "cal", window: Self.window))
-        var moved = Self.window
-        moved.end = moved.end.addingTimeInterval(86_400)
-        #expect(same != provider.cursorFingerprint(calendarID: "cal", window: moved))
+        // The occurrence window slides a day: the round's frozen window still covers it.
+        let nextDay = SyncWindow(
+            start: Self.window.start.addingTimeInterval(86_400), end: Self.window.end.addingTimeInterval(86_400))
+        #expect(same == provider.cursorFingerprint(calendarID: "cal", window: nextDay))
+        // A week on, the frozen window is renewed: a new round.
+        let nextWeek = SyncWindow(
+            start: Self.window.start.addingTimeInterval(7 * 86_400), end: Self.window.end.addingTimeInterval(7 * 86_400)
+        )
+        #expect(same != provider.cursorFingerprint(calendarID: "cal", window: nextWeek))
         let elsewhere = GraphProvider(
             configuration: .init(apiBaseURL: "https://graph.microsoft.us/v1.0"), tokens: CountingTokens(),
             transport: transport)
         #expect(same != elsewhere.cursorFingerprint(calendarID: "cal", window: Self.window))
+    }
+
+    /// Day by day for a month: the frozen window always covers the occurrence window, and
+    /// is renewed only when a 7-day period ends.
+    @Test func theFrozenWindowCoversTheOccurrenceWindowAndMovesWeekly() {
+        let provider = Self.provider(ScriptedTransport([]))
+        var previous: SyncWindow?
+        var renewals = 0
+        for day in 0..<28 {
+            let window = SyncWindow.around(
+                Self.window.start.addingTimeInterval(Double(day) * 86_400), past: .seconds(30 * 86_400),
+                future: .seconds(60 * 86_400))
+            let frozen = provider.deltaWindow(window)
+            #expect(frozen.start <= window.start && frozen.end >= window.end)
+            #expect(frozen.end.timeIntervalSince(window.end) <= 7 * 86_400)
+            if let previous, previous != frozen {
+                renewals += 1
+                // Only when the window's start begins a new 7-day period.
+                #expect(CalendarDate(utcDayOf: window.start).daysSinceEpoch % 7 == 0)
+            }
+            previous = frozen
+        }
+        #expect(renewals == 4)
     }
 
     @Test(arguments: [

@@ -24,4 +24,13 @@ struct GraphEndpoints {
     func event(_ eventID: String, calendarID: String) -> String {
         "\(base)/me/calendars/\(Self.segment(calendarID))/events/\(Self.segment(eventID))"
     }
+
+    /// The instances of a series over a window (occurrences and exceptions, not cancelled ones).
+    func instances(_ eventID: String, calendarID: String, window: SyncWindow) -> String {
+        event(eventID, calendarID: calendarID) + "/instances?"
+            + FormEncoding.encode([
+                ("startDateTime", Timestamp.string(from: window.start)),
+                ("endDateTime", Timestamp.string(from: window.end)),
+            ])
+    }
 }

@@ -50,6 +50,15 @@ public final class GraphMailbox: Sendable {
         state.withLock { $0.instances[calendarID]?.removeValue(forKey: id) }
     }
 
+    /// The original starts of the exceptions of a series seen so far.
+    func exceptionStarts(seriesID: String, calendarID: String) -> Set<EventTime> {
+        state.withLock { state in
+            Set(
+                (state.instances[calendarID] ?? [:]).values.filter { $0.isException && $0.seriesID == seriesID }
+                    .compactMap(\.originalStart))
+        }
+    }
+
     /// A full round sees every instance again.
     func forgetInstances(calendarID: String) {
         _ = state.withLock { $0.instances.removeValue(forKey: calendarID) }

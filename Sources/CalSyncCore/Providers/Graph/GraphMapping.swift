@@ -22,6 +22,8 @@ enum GraphMapping {
         var seriesID: String
         /// Its start in the series (a stub's start; an exception's `originalStart`).
         var originalStart: EventTime?
+        /// An exception (else an occurrence stub).
+        var isException = false
     }
 
     /// A delta page decoded item by item.
@@ -67,7 +69,8 @@ enum GraphMapping {
                 if event.kind == .exception, let seriesID = event.seriesID {
                     need(seriesID)
                     decoded.instances.append(
-                        Instance(id: event.id, seriesID: seriesID, originalStart: event.originalStart))
+                        Instance(
+                            id: event.id, seriesID: seriesID, originalStart: event.originalStart, isException: true))
                 }
             case .delete(let id):
                 decoded.changes.deletions.append(id)

@@ -100,11 +100,12 @@ public struct GraphProvider: CalendarProvider {
         calendarID: String, cursor: SyncCursor, window: SyncWindow, logger: Logger
     ) async throws -> ProviderPage {
         let url: String
+        let frozen = deltaWindow(window)
         switch cursor {
         case .initial:
             mailbox.startRound(calendarID: calendarID)
             mailbox.forgetInstances(calendarID: calendarID)
-            url = endpoints.calendarViewDelta(calendarID, window: deltaWindow(window))
+            url = endpoints.calendarViewDelta(calendarID, window: frozen)
         case .delta(let link):
             mailbox.startRound(calendarID: calendarID)
             url = link
@@ -121,12 +122,17 @@ public struct GraphProvider: CalendarProvider {
         // gone, so is its master.
         var deletions: [String] = []
         var cancelled: [CalendarEvent] = []
+        func master(_ id: String) async throws -> GraphMapping.Item? {
+            let hydrated = try await self.master(id, calendarID: calendarID, window: frozen, logger: logger)
+            cancelled += hydrated.cancelled
+            return hydrated.item
+        }
         for id in decoded.changes.deletions {
             guard let instance = mailbox.takeInstance(id, calendarID: calendarID) else {
                 deletions.append(id)
                 continue
             }
-            let series = try await master(instance.seriesID, calendarID: calendarID, logger: logger)
+            let series = try await master(instance.seriesID)
             if case .upsert(let series) = series, let original = instance.originalStart {
                 cancelled.append(Self.cancelledInstance(id, of: series, originalStart: original))
                 if !masterIDs.contains(series.id) { masterIDs.append(series.id) }
@@ -135,11 +141,9 @@ public struct GraphProvider: CalendarProvider {
                 if !deletions.contains(instance.seriesID) { deletions.append(instance.seriesID) }
             }
         }
-        decoded.changes.deletions = deletions
-        decoded.changes.upserts += cancelled
         var masters: [CalendarEvent] = []
         for masterID in masterIDs {
-            switch try await master(masterID, calendarID: calendarID, logger: logger) {
+            switch try await master(masterID) {
             case .upsert(let event):
                 masters.append(event)
             case .quarantine(let reason):
@@ -149,7 +153,8 @@ public struct GraphProvider: CalendarProvider {
             }
         }
         // Masters first: the page's exceptions replace their instances once their master is in.
-        decoded.changes.upserts = masters + decoded.changes.upserts
+        decoded.changes.upserts = masters + decoded.changes.upserts + cancelled
+        decoded.changes.deletions = deletions
         decoded.changes.calendarTimeZone = mailbox.timeZone
         let next: SyncCursor
         if let nextLink = decoded.links.nextLink {
@@ -170,23 +175,83 @@ public struct GraphProvider: CalendarProvider {
         return ProviderPage(changes: decoded.changes, next: next)
     }
 
-    /// The series master of occurrence stubs and exceptions, once per round of a calendar;
-    /// nil when it is gone (404: the series was deleted; its `@removed` follows).
-    func master(_ id: String, calendarID: String, logger: Logger) async throws -> GraphMapping.Item? {
-        if let cached = mailbox.master(id, calendarID: calendarID) { return cached.item }
+    /// A series master and the instances of it Graph no longer lists.
+    struct Hydrated {
+        var item: GraphMapping.Item?
+        /// Cancelled exceptions (GraphReconciliation), only when the master was just read.
+        var cancelled: [CalendarEvent] = []
+    }
+
+    /// The series master of occurrence stubs and exceptions, read once per round of a
+    /// calendar (calendar-scoped: `/me/events/{id}` fails for shared calendars), with its
+    /// `/instances` over the round's window; item nil when it is gone (404: the series was
+    /// deleted).
+    func master(_ id: String, calendarID: String, window: SyncWindow, logger: Logger) async throws -> Hydrated {
+        if let cached = mailbox.master(id, calendarID: calendarID) {
+            if case .delete = cached.item { return Hydrated(item: nil) }
+            return Hydrated(item: cached.item)
+        }
         let response: HTTPResponse
         do {
             response = try await send(endpoints.event(id, calendarID: calendarID), storedLink: false)
         } catch let error as CalSyncError where error.code == .notFound {
             logger.debug("Series master is gone", metadata: ["calsync.calendar": "\(calendarID)"])
             mailbox.remember(.init(changeKey: nil, item: .delete(id)), id: id, calendarID: calendarID)
-            return nil
+            return Hydrated(item: nil)
         }
         let item = GraphMapping.master(Array(response.body), fallbackZone: fallbackZone)
-        var changeKey: String?
-        if case .upsert(let event) = item { changeKey = event.etag }
-        mailbox.remember(.init(changeKey: changeKey, item: item), id: id, calendarID: calendarID)
-        return item
+        var hydrated = Hydrated(item: item)
+        if case .upsert(let event) = item {
+            mailbox.remember(.init(changeKey: event.etag, item: item), id: id, calendarID: calendarID)
+            hydrated.cancelled = try await unlistedInstances(
+                of: event, calendarID: calendarID, window: window, logger: logger)
+        } else {
+            mailbox.remember(.init(changeKey: nil, item: item), id: id, calendarID: calendarID)
+        }
+        return hydrated
+    }
+
+    /// Reads `/instances` of a series over the round's window and cancels the instances
+    /// its rule produces that Graph no longer lists (GraphReconciliation). A series whose
+    /// instances cannot be read or do not match its rule is left as it is.
+    func unlistedInstances(
+        of master: CalendarEvent, calendarID: String, window: SyncWindow, logger: Logger
+    ) async throws -> [CalendarEvent] {
+        var listed: [GraphMapping.Instance] = []
+        var url: String? = endpoints.instances(master.id, calendarID: calendarID, window: window)
+        let metadata: Logger.Metadata = ["calsync.calendar": "\(calendarID)"]
+        do {
+            while let next = url {
+                let response = try await send(next, storedLink: false)
+                let page = try GraphMapping.page(Array(response.body), fallbackZone: fallbackZone)
+                listed += page.instances
+                url = page.links.nextLink
+            }
+        } catch let error as CalSyncError where [.notFound, .http, .decoding, .server].contains(error.code) {
+            logger.info(
+                "Series instances not readable",
+                metadata: metadata.merging(["calsync.error": "\(error.message)"]) { $1 })
+            return []
+        }
+        mailbox.record(listed, calendarID: calendarID)
+        do {
+            switch try GraphReconciliation.cancelledInstances(
+                of: master, listed: listed, window: window, calendarZone: fallbackZone)
+            {
+            case .cancelled(let cancelled):
+                // An exception we hold already takes its slot (even when /instances was
+                // read without originalStart).
+                let exceptions = mailbox.exceptionStarts(seriesID: master.id, calendarID: calendarID)
+                return cancelled.filter { $0.originalStart.map { !exceptions.contains($0) } ?? true }
+            case .ruleMismatch(let start):
+                logger.warning(
+                    "Series rule does not match its instances",
+                    metadata: metadata.merging(["calsync.instance": "\(start)"]) { $1 })
+                return []
+            }
+        } catch {
+            return []
+        }
     }
 
     /// A deleted instance of a live series, as the store keeps it: a cancelled exception at

@@ -143,9 +143,12 @@ struct GraphProviderTests {
         return ok(json: #"{"\#(link)":"https://graph.test/\#(link)","value":[\#(stub)]}"#)
     }
 
+    static let noInstances = ok(json: #"{"value":[]}"#)
+
     @Test func occurrenceStubsAreReplacedByTheirMasterFetchedOncePerRound() async throws {
         let transport = ScriptedTransport([
-            try Self.stubPage("@odata.nextLink"), Self.ok(json: Self.master), try Self.stubPage("@odata.deltaLink"),
+            try Self.stubPage("@odata.nextLink"), Self.ok(json: Self.master), Self.noInstances,
+            try Self.stubPage("@odata.deltaLink"),
         ])
         let provider = Self.provider(transport)
         let first = try await provider.changes(
@@ -157,21 +160,26 @@ struct GraphProviderTests {
         #expect(first.changes.upserts.count == 1)
         #expect(transport.requests[1].url == "https://graph.test/v1.0/me/calendars/cal/events/seriesMasterId")
         #expect(Self.values(transport.requests[1], "Prefer").contains(#"IdType="ImmutableId""#))
+        // Its instances over the round's window, to learn which ones were deleted.
+        #expect(
+            transport.requests[2].url
+                == "https://graph.test/v1.0/me/calendars/cal/events/seriesMasterId/instances?startDateTime=2016-12-01T00%3A00%3A00Z&endDateTime=2017-01-08T00%3A00%3A00Z"
+        )
 
         // The next page of the same round uses the master already read.
         let second = try await provider.changes(
             calendarID: "cal", cursor: first.next, window: Self.window, logger: Self.logger)
         #expect(second.next == .delta("https://graph.test/@odata.deltaLink"))
         #expect(second.changes.upserts.map(\.id) == ["seriesMasterId"])
-        #expect(transport.requests.count == 3)
+        #expect(transport.requests.count == 4)
     }
 
     @Test func aRemovedOccurrenceOfALiveSeriesCancelsThatInstance() async throws {
         let removed =
             #"{"@odata.deltaLink":"https://graph.test/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
         let transport = ScriptedTransport([
-            try Self.stubPage("@odata.deltaLink"), Self.ok(json: Self.master), Self.ok(json: removed),
-            Self.ok(json: Self.master),
+            try Self.stubPage("@odata.deltaLink"), Self.ok(json: Self.master), Self.noInstances,
+            Self.ok(json: removed), Self.ok(json: Self.master), Self.noInstances,
         ])
         let provider = Self.provider(transport)
         let round = try await provider.changes(
@@ -186,7 +194,7 @@ struct GraphProviderTests {
         #expect(cancelled.end == GraphFixture.instant("2023-07-23T10:55:00Z"))
         // The master is read again in the new round (its changeKey moved) and stored with it.
         #expect(next.changes.upserts.first?.id == "seriesMasterId")
-        #expect(transport.requests.count == 4)
+        #expect(transport.requests.count == 6)
     }
 
     @Test func aRemovedOccurrenceOfADeletedSeriesDeletesTheMaster() async throws {
@@ -195,7 +203,8 @@ struct GraphProviderTests {
         let gone = HTTPResponse(
             status: 404, body: Data(#"{"error":{"code":"ErrorItemNotFound","message":"gone"}}"#.utf8))
         let transport = ScriptedTransport([
-            try Self.stubPage("@odata.deltaLink"), Self.ok(json: Self.master), Self.ok(json: removed), gone,
+            try Self.stubPage("@odata.deltaLink"), Self.ok(json: Self.master), Self.noInstances,
+            Self.ok(json: removed), gone,
         ])
         let provider = Self.provider(transport)
         let round = try await provider.changes(

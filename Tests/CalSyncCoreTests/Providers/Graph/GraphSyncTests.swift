@@ -50,15 +50,31 @@ struct GraphSyncTests {
         let master = HTTPResponse(status: 200, body: Data(GraphProviderTests.master.utf8))
         let gone = HTTPResponse(
             status: 404, body: Data(#"{"error":{"code":"ErrorItemNotFound","message":"gone"}}"#.utf8))
+        func instances(_ days: [String]) -> HTTPResponse {
+            let items = days.map { $0 == "16" ? Self.exception : Self.stub("o\($0)", $0) }
+            return HTTPResponse(status: 200, body: Data(#"{"value":[\#(items.joined(separator: ","))]}"#.utf8))
+        }
         let transport = ScriptedTransport([
-            // Round 1: three pages, the master read once.
+            // Round 1: three pages; the master and its instances are read once.
             Self.page("https://graph.test/p2", [Self.stub("o02", "02"), Self.stub("o09", "09")]), master,
+            instances(["02", "09", "16", "23", "30"]),
             Self.page("https://graph.test/p3", [Self.exception, Self.stub("o23", "23"), Self.allDay]),
             Self.page("https://graph.test/d?deltatoken=1", [Self.stub("o30", "30")]),
-            // Round 2: one occurrence deleted; the series lives on.
-            Self.page("https://graph.test/d?deltatoken=2", [Self.removed("o23")]), master,
-            // Round 3: the series deleted: its instances go, the master is gone.
-            Self.page("https://graph.test/d?deltatoken=3", [Self.removed("o02"), Self.removed("o09")]), gone,
+            // Round 2: an instance changed; /instances no longer lists the 9th (deleted
+            // without a @removed we could place).
+            Self.page("https://graph.test/d?deltatoken=2", [Self.stub("o30", "30")]), master,
+            instances(["02", "16", "23", "30"]),
+            // Round 3: the 23rd is removed.
+            Self.page("https://graph.test/d?deltatoken=3", [Self.removed("o23")]), master,
+            instances(["02", "16", "30"]),
+            // Round 4: the delta link is gone; a new round finds the same truth.
+            HTTPResponse(status: 410, body: try GraphFixture.data("error-410-syncstatenotfound")),
+            Self.page(
+                "https://graph.test/d?deltatoken=5",
+                [Self.stub("o02", "02"), Self.exception, Self.stub("o30", "30"), Self.allDay]),
+            master, instances(["02", "16", "30"]),
+            // Round 5: the series is deleted: its instances are removed, the master is gone.
+            Self.page("https://graph.test/d?deltatoken=6", [Self.removed("o02"), Self.removed("o30")]), gone,
         ])
         let provider = GraphProvider(
             configuration: .init(apiBaseURL: "https://graph.test/v1.0"), tokens: GraphProviderTests.CountingTokens(),
@@ -95,11 +111,26 @@ struct GraphSyncTests {
 
         let second = try await poll()
         #expect(!second.fullSync && second.pages == 1)
-        #expect(try occurrences().filter { $0.hasPrefix("2023-07-23") }.isEmpty)
-        #expect(try occurrences().count == 5)
+        #expect(
+            try occurrences() == [
+                "2023-07-02T10:25:00Z series Standup", "2023-07-14 single Holiday",
+                "2023-07-16T12:00:00Z exception Standup (late)", "2023-07-23T10:25:00Z series Standup",
+                "2023-07-30T10:25:00Z series Standup",
+            ])
+
+        _ = try await poll()
+        let afterRemoval = [
+            "2023-07-02T10:25:00Z series Standup", "2023-07-14 single Holiday",
+            "2023-07-16T12:00:00Z exception Standup (late)", "2023-07-30T10:25:00Z series Standup",
+        ]
+        #expect(try occurrences() == afterRemoval)
+
+        let resync = try await poll()
+        #expect(resync.fullSync)
+        #expect(try occurrences() == afterRemoval)
 
         _ = try await poll()
         #expect(try occurrences() == ["2023-07-14 single Holiday"])
-        #expect(transport.requests.count == 8)
+        #expect(transport.requests.count == 17)
     }
 }

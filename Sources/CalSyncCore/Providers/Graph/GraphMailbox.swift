@@ -11,6 +11,8 @@ public final class GraphMailbox: Sendable {
 
     struct State {
         var timeZone: String?
+        /// Graph asked the mailbox to wait (429/503/504 `Retry-After`) until then.
+        var pausedUntil: Date?
         /// Masters by calendar and id, for the round in progress of that calendar.
         var masters: [String: [String: CachedMaster]] = [:]
         /// Occurrence stubs and exceptions seen, by calendar and id, across rounds.
@@ -30,6 +32,21 @@ public final class GraphMailbox: Sendable {
     var timeZone: String? {
         get { state.withLock { $0.timeZone } }
         set { state.withLock { $0.timeZone = newValue } }
+    }
+
+    /// Holds every request to the mailbox until `date` (a later pause wins).
+    func pause(until date: Date) {
+        state.withLock { state in
+            if state.pausedUntil.map({ $0 < date }) ?? true { state.pausedUntil = date }
+        }
+    }
+
+    /// How long requests must still wait at `now`; nil when they need not.
+    func pauseRemaining(now: Date) -> Duration? {
+        state.withLock { state in
+            guard let until = state.pausedUntil, until > now else { return nil }
+            return .milliseconds(Int64((until.timeIntervalSince(now) * 1000).rounded(.up)))
+        }
     }
 
     /// Forgets a calendar's masters: a new round reads them again, once.

@@ -37,6 +37,7 @@ public struct GraphProvider: CalendarProvider {
     let transport: any HTTPTransport
     let mailbox: GraphMailbox
     let now: @Sendable () -> Date
+    let sleep: @Sendable (Duration) async throws -> Void
     var endpoints: GraphEndpoints { GraphEndpoints(base: Self.versionedBase(configuration.apiBaseURL)) }
 
     /// `graph_url` as the API base: without trailing slashes, and with `/v1.0` added when
@@ -52,13 +53,15 @@ public struct GraphProvider: CalendarProvider {
 
     public init(
         configuration: Configuration, tokens: any AccessTokenProviding, transport: any HTTPTransport,
-        mailbox: GraphMailbox = GraphMailbox(), now: @escaping @Sendable () -> Date = { Date() }
+        mailbox: GraphMailbox = GraphMailbox(), now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.configuration = configuration
         self.tokens = tokens
         self.transport = transport
         self.mailbox = mailbox
         self.now = now
+        self.sleep = sleep
     }
 
     /// The zone for all-day anchoring and unmappable zone names: the mailbox's, else the
@@ -317,17 +320,22 @@ public struct GraphProvider: CalendarProvider {
         ]
     }
 
-    /// GET with the access token under one of the mailbox's permits; one refresh-and-retry
-    /// on 401; errors mapped.
+    /// GET with the access token under one of the mailbox's permits, after any pause Graph
+    /// asked of the mailbox; one refresh-and-retry on 401; errors mapped. A throttled answer
+    /// pauses the whole mailbox (every calendar of the account) for its `Retry-After`.
     func send(_ url: String, storedLink: Bool) async throws -> HTTPResponse {
         var forceRefresh = false
         while true {
+            if let wait = mailbox.pauseRemaining(now: now()) { try await sleep(wait) }
             let token = try await tokens.accessToken(forceRefresh: forceRefresh)
             let request = HTTPRequest(
                 url: url, headers: preferHeaders + [(name: "Authorization", value: "Bearer " + token)])
             let response = try await mailbox.permits.withPermit { try await transport.perform(request) }
             if (200..<300).contains(response.status) { return response }
             let error = GraphErrors.error(response, storedLink: storedLink, now: now())
+            if error.code == .rateLimited, let retryAfter = error.retryAfter {
+                mailbox.pause(until: now().addingTimeInterval(retryAfter / .seconds(1)))
+            }
             if error.code == .unauthorized, !forceRefresh {
                 forceRefresh = true
                 continue

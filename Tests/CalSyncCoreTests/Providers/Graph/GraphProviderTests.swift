@@ -128,6 +128,28 @@ struct GraphProviderTests {
         #expect(error?.retryAfter == .milliseconds(1500))
     }
 
+    @Test func aThrottledAnswerHoldsTheNextRequestToTheMailboxForItsRetryAfter() async throws {
+        let transport = ScriptedTransport([
+            HTTPResponse(
+                status: 429, headers: [(name: "Retry-After", value: "1.5")],
+                body: try GraphFixture.data("error-429-throttled")),
+            try Self.ok("calendarview-delta-v1-page3-deltalink"),
+        ])
+        let sleeps = Mutex([Duration]())
+        let start = Date()
+        let provider = GraphProvider(
+            configuration: .init(apiBaseURL: Self.base), tokens: CountingTokens(), transport: transport,
+            now: { start }, sleep: { duration in sleeps.withLock { $0.append(duration) } })
+        await #expect(throws: CalSyncError.self) {
+            try await provider.changes(calendarID: "a", cursor: .initial, window: Self.window, logger: Self.logger)
+        }
+        #expect(sleeps.withLock { $0 }.isEmpty)
+        // Another calendar of the same mailbox waits the 1.5 s before its request.
+        _ = try await provider.changes(calendarID: "b", cursor: .initial, window: Self.window, logger: Self.logger)
+        #expect(sleeps.withLock { $0 } == [.milliseconds(1500)])
+        #expect(transport.requests.count == 2)
+    }
+
     /// A master for the 2023 stub: weekly on Sundays at 10:25 UTC.
     static let master = #"""
         {"@odata.etag":"W/\"m1\"","id":"seriesMasterId","changeKey":"m1","type":"seriesMaster","subject":"Standup",

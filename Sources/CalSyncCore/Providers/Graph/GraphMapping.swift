@@ -11,7 +11,8 @@ enum GraphMapping {
         case delete(String)
         /// An occurrence stub: its series master must be fetched and stored; the store
         /// derives the instance from the master's rule.
-        case occurrence(id: String, seriesID: String, start: EventTime?)
+        /// `day` is the wall-clock date of the stub's start (stubs do not say if they are all-day).
+        case occurrence(id: String, seriesID: String, start: EventTime?, day: CalendarDate?)
         case quarantine(String)
     }
 
@@ -24,6 +25,14 @@ enum GraphMapping {
         var originalStart: EventTime?
         /// An exception (else an occurrence stub).
         var isException = false
+        /// A stub's wall-clock start date: its day if the series is all-day.
+        var day: CalendarDate?
+
+        /// The original start as the series' instances are keyed: a date for all-day series.
+        func start(allDay: Bool) -> EventTime? {
+            guard allDay, case .instant(let instant) = originalStart else { return originalStart }
+            return .date(day ?? CalendarDate(utcDayOf: instant))
+        }
     }
 
     /// A delta page decoded item by item.
@@ -74,9 +83,9 @@ enum GraphMapping {
                 }
             case .delete(let id):
                 decoded.changes.deletions.append(id)
-            case .occurrence(let id, let seriesID, let start):
+            case .occurrence(let id, let seriesID, let start, let day):
                 decoded.occurrences += 1
-                decoded.instances.append(Instance(id: id, seriesID: seriesID, originalStart: start))
+                decoded.instances.append(Instance(id: id, seriesID: seriesID, originalStart: start, day: day))
                 need(seriesID)
             case .quarantine(let reason):
                 decoded.changes.quarantined.append(QuarantinedItem(eventID: wire.id, reason: reason, raw: raw))
@@ -107,7 +116,8 @@ enum GraphMapping {
             // Stubs carry no isAllDay: the start is read as an instant, and made a date
             // when the master turns out to be all-day.
             let start = try? GraphTimes.time(wire.start, allDay: false, fallbackZone: fallbackZone).get()
-            return .occurrence(id: id, seriesID: seriesID, start: start)
+            let day = wire.start?.dateTime.flatMap { CalendarDate($0.prefix(10)) }
+            return .occurrence(id: id, seriesID: seriesID, start: start, day: day)
         }
         let kind: CalendarEvent.Kind
         switch wire.type {

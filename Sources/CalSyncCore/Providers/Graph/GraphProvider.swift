@@ -136,7 +136,7 @@ public struct GraphProvider: CalendarProvider {
                 continue
             }
             let series = try await master(instance.seriesID)
-            if case .upsert(let series) = series, let original = instance.originalStart {
+            if case .upsert(let series) = series, let original = instance.start(allDay: series.allDay) {
                 cancelled.append(Self.cancelledInstance(id, of: series, originalStart: original))
                 if !masterIDs.contains(series.id) { masterIDs.append(series.id) }
             } else {
@@ -260,13 +260,9 @@ public struct GraphProvider: CalendarProvider {
     /// A deleted instance of a live series, as the store keeps it: a cancelled exception at
     /// its original start (a date for all-day series), lasting as long as the series' events.
     static func cancelledInstance(_ id: String, of master: CalendarEvent, originalStart: EventTime) -> CalendarEvent {
-        var start = originalStart
+        let start = originalStart
         var end = originalStart
         switch (master.start, master.end, originalStart) {
-        case (.date(let first), .date(let last), .instant(let instant)):
-            let day = CalendarDate(utcDayOf: instant)
-            start = .date(day)
-            end = .date(day.adding(days: max(1, last.daysSinceEpoch - first.daysSinceEpoch)))
         case (.date(let first), .date(let last), .date(let day)):
             end = .date(day.adding(days: max(1, last.daysSinceEpoch - first.daysSinceEpoch)))
         case (.instant(let first), .instant(let last), .instant(let instant)):

@@ -29,9 +29,8 @@ enum GraphReconciliation {
         let produced = Set(expanded.occurrences.map(\.start))
         var seen: Set<EventTime> = []
         for instance in listed {
-            guard var start = instance.originalStart else { continue }
-            // Stubs carry no isAllDay: their midnight-UTC start is the day.
-            if master.allDay, case .instant(let instant) = start { start = .date(CalendarDate(utcDayOf: instant)) }
+            // Stubs carry no isAllDay: for all-day series their wall-clock date is the day.
+            guard let start = instance.start(allDay: master.allDay) else { continue }
             if !instance.isException, !produced.contains(start) { return .ruleMismatch(start) }
             seen.insert(start)
         }

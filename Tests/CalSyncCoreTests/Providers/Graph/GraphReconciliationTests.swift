@@ -63,3 +63,19 @@ struct GraphReconciliationTests {
         #expect(cancelled.first?.end == .date(CalendarDate("2026-03-14")!))
     }
 }
+
+extension GraphReconciliationTests {
+    /// A stub's start in a zone east of UTC still names its own day for an all-day series.
+    @Test func anAllDayStubKeepsItsWallClockDay() throws {
+        let stub = #"""
+            {"value":[{"id":"o","seriesMasterId":"A","type":"occurrence",
+              "start":{"dateTime":"2026-03-13T00:00:00.0000000","timeZone":"W. Europe Standard Time"},
+              "end":{"dateTime":"2026-03-14T00:00:00.0000000","timeZone":"W. Europe Standard Time"}}]}
+            """#
+        let page = try GraphMapping.page(Array(stub.utf8), fallbackZone: nil)
+        let instance = try #require(page.instances.first)
+        #expect(instance.originalStart == .instant(Timestamp.parse("2026-03-12T23:00:00Z")!))
+        #expect(instance.start(allDay: true) == .date(CalendarDate("2026-03-13")!))
+        #expect(instance.start(allDay: false) == instance.originalStart)
+    }
+}

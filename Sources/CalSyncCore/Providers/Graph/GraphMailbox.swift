@@ -62,9 +62,17 @@ public final class GraphMailbox: Sendable {
         }
     }
 
-    /// The instance a removed id was, forgetting it; nil for ids that were not instances.
-    func takeInstance(_ id: String, calendarID: String) -> GraphMapping.Instance? {
-        state.withLock { $0.instances[calendarID]?.removeValue(forKey: id) }
+    /// The instance an id was; nil for ids that were not instances.
+    func instance(_ id: String, calendarID: String) -> GraphMapping.Instance? {
+        state.withLock { $0.instances[calendarID]?[id] }
+    }
+
+    /// Forgets removed instances (once their page was read completely).
+    func forgetInstances(_ ids: [String], calendarID: String) {
+        guard !ids.isEmpty else { return }
+        state.withLock { state in
+            for id in ids { state.instances[calendarID]?.removeValue(forKey: id) }
+        }
     }
 
     /// The original starts of the exceptions of a series seen so far.

@@ -123,6 +123,7 @@ public struct GraphProvider: CalendarProvider {
         // `@removed` of an instance we saw: if its series lives on, the instance was
         // deleted (a cancelled exception removes it from the expansion); if the series is
         // gone, so is its master.
+        let removedIDs = decoded.changes.deletions
         var deletions: [String] = []
         var cancelled: [CalendarEvent] = []
         func master(_ id: String) async throws -> GraphMapping.Item? {
@@ -130,8 +131,8 @@ public struct GraphProvider: CalendarProvider {
             cancelled += hydrated.cancelled
             return hydrated.item
         }
-        for id in decoded.changes.deletions {
-            guard let instance = mailbox.takeInstance(id, calendarID: calendarID) else {
+        for id in removedIDs {
+            guard let instance = mailbox.instance(id, calendarID: calendarID) else {
                 deletions.append(id)
                 continue
             }
@@ -159,6 +160,8 @@ public struct GraphProvider: CalendarProvider {
         decoded.changes.upserts = masters + decoded.changes.upserts + cancelled
         decoded.changes.deletions = deletions
         decoded.changes.calendarTimeZone = mailbox.timeZone
+        // Only now: a page that fails half-way is read again with the same memory.
+        mailbox.forgetInstances(removedIDs, calendarID: calendarID)
         let next: SyncCursor
         if let nextLink = decoded.links.nextLink {
             next = .page(nextLink)
@@ -205,9 +208,11 @@ public struct GraphProvider: CalendarProvider {
         let item = GraphMapping.master(Array(response.body), fallbackZone: fallbackZone)
         var hydrated = Hydrated(item: item)
         if case .upsert(let event) = item {
-            mailbox.remember(.init(changeKey: event.etag, item: item), id: id, calendarID: calendarID)
+            // Remembered once its instances were read: a throttled /instances is read again
+            // when the page is.
             hydrated.cancelled = try await unlistedInstances(
                 of: event, calendarID: calendarID, window: window, logger: logger)
+            mailbox.remember(.init(changeKey: event.etag, item: item), id: id, calendarID: calendarID)
         } else {
             mailbox.remember(.init(changeKey: nil, item: item), id: id, calendarID: calendarID)
         }

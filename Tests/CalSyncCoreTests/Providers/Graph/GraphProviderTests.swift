@@ -371,3 +371,33 @@ struct GraphProviderTests {
         #expect(transport.state.withLock { $0.most } == 2)
     }
 }
+
+extension GraphProviderTests {
+    /// A page that fails half-way (its master's instances throttled) is read again with
+    /// the same knowledge: the removed occurrence still becomes a cancellation.
+    @Test func aPageThrottledHalfWayIsReadAgainWithTheSameMemory() async throws {
+        let removed =
+            #"{"@odata.deltaLink":"https://graph.test/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
+        let throttled = HTTPResponse(
+            status: 429, headers: [(name: "Retry-After", value: "0")],
+            body: try GraphFixture.data("error-429-throttled"))
+        let transport = ScriptedTransport([
+            try Self.stubPage("@odata.deltaLink"), Self.ok(json: Self.master), Self.noInstances,
+            Self.ok(json: removed), Self.ok(json: Self.master), throttled,
+            Self.ok(json: removed), Self.ok(json: Self.master), Self.noInstances,
+        ])
+        let provider = Self.provider(transport)
+        let round = try await provider.changes(
+            calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
+        let error = await #expect(throws: CalSyncError.self) {
+            try await provider.changes(calendarID: "cal", cursor: round.next, window: Self.window, logger: Self.logger)
+        }
+        #expect(error?.code == .rateLimited)
+        let retried = try await provider.changes(
+            calendarID: "cal", cursor: round.next, window: Self.window, logger: Self.logger)
+        #expect(retried.changes.deletions.isEmpty)
+        #expect(retried.changes.upserts.map(\.id) == ["seriesMasterId", "id"])
+        #expect(retried.changes.upserts.last?.status == .cancelled)
+        #expect(transport.requests.count == 9)
+    }
+}

@@ -84,7 +84,9 @@ struct CalSyncDaemon: AsyncParsableCommand {
         defer { transport.shutdown() }
         let sync = AccountSync(
             configuration: configuration, store: store, tokens: TokenStore(path: configuration.store.tokensPath),
-            transport: transport, providers: .standard(transport: transport, environment: environment),
+            transport: transport,
+            providers: .standard(
+                transport: transport, environment: environment, windowSlide: configuration.sync.windowSlide),
             environment: environment, logger: logger)
 
         if once {

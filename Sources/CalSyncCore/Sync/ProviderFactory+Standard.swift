@@ -1,7 +1,12 @@
 extension ProviderFactory {
     /// The providers calsync ships, one line each.
-    public static func standard(transport: any HTTPTransport, environment: [String: String]) -> ProviderFactory {
-        ProviderFactory { account, tokens in
+    /// - Parameter windowSlide: `[sync] window_slide`, how long a Graph round's frozen window lasts.
+    public static func standard(
+        transport: any HTTPTransport, environment: [String: String], windowSlide: Duration = .seconds(7 * 86_400)
+    ) -> ProviderFactory {
+        // One request limit per Microsoft mailbox, shared by every provider value made for it.
+        let mailboxes = GraphMailboxes()
+        return ProviderFactory { account, tokens in
             switch account.provider {
             case .google:
                 let access: GoogleProvider.Access
@@ -18,9 +23,15 @@ extension ProviderFactory {
                         apiBaseURL: account.endpoints.api, eventTypes: account.eventTypes, access: access),
                     transport: transport)
             case .microsoft:
-                throw CalSyncError(
-                    .config,
-                    "account \(account.name): Microsoft 365 accounts are not supported by this build of calsyncd")
+                guard let tokens else {
+                    throw CalSyncError(.needsLogin, "account \(account.name) is not signed in yet.")
+                }
+                return GraphProvider(
+                    configuration: .init(
+                        apiBaseURL: account.endpoints.api, timeZone: account.timeZone, windowSlide: windowSlide),
+                    tokens: tokens, transport: transport,
+                    mailbox: mailboxes.mailbox(
+                        account: account.name, maxConcurrentRequests: account.maxConcurrentRequests))
             }
         }
     }

@@ -311,13 +311,19 @@ public struct GraphProvider: CalendarProvider {
     }
 
     /// The headers of every request (PROVIDERS.md step 1), without the token.
+    ///
+    /// The preferences travel in one `Prefer` field, comma-separated (RFC 7240 §2; RFC 9110
+    /// §5.3 makes it the same as separate lines): some servers and proxies keep only the
+    /// last of repeated header lines (FlyingFox, which calsync-emulator first ran on, did),
+    /// which would silently drop the page size or the time zone.
     var preferHeaders: [(name: String, value: String)] {
-        [
+        let preferences = [
+            "odata.maxpagesize=\(configuration.pageSize)", "outlook.timezone=\"UTC\"", "IdType=\"ImmutableId\"",
+            "outlook.body-content-type=\"text\"",
+        ]
+        return [
             (name: "Accept", value: "application/json"),
-            (name: "Prefer", value: "odata.maxpagesize=\(configuration.pageSize)"),
-            (name: "Prefer", value: "outlook.timezone=\"UTC\""),
-            (name: "Prefer", value: "IdType=\"ImmutableId\""),
-            (name: "Prefer", value: "outlook.body-content-type=\"text\""),
+            (name: "Prefer", value: preferences.joined(separator: ", ")),
         ]
     }
 

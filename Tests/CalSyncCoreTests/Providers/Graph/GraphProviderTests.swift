@@ -41,8 +41,11 @@ struct GraphProviderTests {
         HTTPResponse(status: 200, body: Data(json.utf8))
     }
 
+    /// Every value of a header, comma-separated lists split (as a server reads them).
     static func values(_ request: HTTPRequest, _ name: String) -> [String] {
-        request.headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+        request.headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.flatMap {
+            $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
     }
 
     @Test func aThreePageRoundFollowsNextLinksToTheDeltaLinkWithThePreferHeadersEachTime() async throws {

@@ -19,7 +19,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C libraries from Debian, each imported by exactly one Swift module.
@@ -60,13 +59,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The provider emulator (Google Calendar v3 + Microsoft Graph) as a library.
+        // The provider emulator (Google Calendar v3 + Microsoft Graph) as a library, on its
+        // own small socket server (docs/architecture.md says why not FlyingFox).
         .target(
             name: "CalSyncEmulator",
             dependencies: [
                 // Only for SHA256 (PKCE verification); the emulator never uses the engine.
                 "CalSyncCore",
-                .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -7,6 +7,12 @@ public import Foundation
 /// `Graph/` (Microsoft Graph), `OAuth/` (both identity providers), `Control/` (the
 /// emulator's own API for tests, the demo and the benchmarks).
 public actor EmulatorState {
+    /// The actor runs on its own serial queue, not on Swift's cooperative pool: generating
+    /// or listing 100,000 events takes seconds of CPU, and on a 2-core machine that would
+    /// stall every other task of the process (other tests' servers and clients included).
+    private let executor = QueueExecutor(label: "calsync-emulator.state")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
     public let options: EmulatorOptions
     /// Where the server listens (`http://127.0.0.1:PORT`), for links the APIs return.
     public internal(set) var baseURL: String = "http://127.0.0.1"

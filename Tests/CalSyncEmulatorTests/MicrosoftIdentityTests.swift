@@ -50,20 +50,25 @@ struct MicrosoftIdentityTests {
         #expect(try await Self.poll(harness, code).string("error") == "invalid_grant")
     }
 
-    @Test func aDeclinedOrExpiredDeviceCodeEndsTheFlow() async throws {
+    @Test func aDeclinedDeviceCodeEndsTheFlow() async throws {
         var options = EmulatorOptions()
         options.deviceCodeInterval = 0
         options.deviceCodeAutoApprove = false
-        options.deviceCodeLifetime = .milliseconds(600)
         let harness = try await EmulatorHarness.start(options: options)
         defer { Task { await harness.stop() } }
         let declined = try #require(try await Self.deviceCode(harness).string("device_code"))
         #expect(try await Self.poll(harness, declined).string("error") == "authorization_pending")
         await harness.state.setDeviceCodes(declined: true)
         #expect(try await Self.poll(harness, declined).string("error") == "authorization_declined")
+    }
 
+    @Test func anExpiredDeviceCodeEndsTheFlow() async throws {
+        var options = EmulatorOptions()
+        options.deviceCodeLifetime = .milliseconds(200)
+        let harness = try await EmulatorHarness.start(options: options)
+        defer { Task { await harness.stop() } }
         let expiring = try #require(try await Self.deviceCode(harness).string("device_code"))
-        try await Task.sleep(for: .milliseconds(700))
+        try await Task.sleep(for: .milliseconds(400))
         #expect(try await Self.poll(harness, expiring).string("error") == "expired_token")
     }
 

@@ -3,9 +3,11 @@ public import Foundation
 /// A request as the emulator's APIs see it, independent of the HTTP server library.
 public struct EmulatorRequest: Sendable {
     public var method: String
-    /// The path, percent-decoded by the server (`/calendar/v3/calendars/a#b/events` for
-    /// `a%23b`): a `#` can only arrive encoded, since clients cut unencoded ones off.
+    /// The path, percent-decoded (`/calendar/v3/calendars/a#b/events` for `a%23b`): a `#`
+    /// can only arrive encoded, since clients cut unencoded ones off.
     public var path: String
+    /// The path as sent, still percent-encoded (segments are split on it, then decoded).
+    public var rawPath: String
     /// Query items in order, percent-decoded; names may repeat (`eventTypes`).
     public var query: [(name: String, value: String)]
     /// Header fields with lower-cased names.
@@ -16,8 +18,16 @@ public struct EmulatorRequest: Sendable {
         method: String, path: String, query: [(name: String, value: String)] = [],
         headers: [(name: String, value: String)] = [], body: Data = Data()
     ) {
+        self.init(method: method, rawPath: path, query: query, headers: headers, body: body)
+    }
+
+    public init(
+        method: String, rawPath: String, query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [], body: Data = Data()
+    ) {
         self.method = method
-        self.path = path
+        self.rawPath = rawPath
+        self.path = rawPath.removingPercentEncoding ?? rawPath
         self.query = query
         self.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
         self.body = body
@@ -50,8 +60,8 @@ public struct EmulatorRequest: Sendable {
     /// not start with `prefix`.
     public func segments(after prefix: String) -> [String]? {
         let trimmedPrefix = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
-        guard path == trimmedPrefix || path.hasPrefix(trimmedPrefix + "/") else { return nil }
-        return path.dropFirst(trimmedPrefix.count).split(separator: "/", omittingEmptySubsequences: true).map {
+        guard rawPath == trimmedPrefix || rawPath.hasPrefix(trimmedPrefix + "/") else { return nil }
+        return rawPath.dropFirst(trimmedPrefix.count).split(separator: "/", omittingEmptySubsequences: true).map {
             String($0).removingPercentEncoding ?? String($0)
         }
     }

@@ -17,20 +17,24 @@ final class EmulatedGoogleAccount: @unchecked Sendable {
     let store: CalendarStore
     let tokens: TokenStore
     let logs: MemoryLog
+    /// One factory for every poll, as in the daemon: providers keep per-account state
+    /// between polls (Graph's mailbox permits and the occurrence stubs it has seen).
+    let providers: ProviderFactory
     var state: EmulatorState { emulator.state }
     static let calendar = "user@example.com"
     static let clientSecret = "emulated-client-secret-5f2c"
 
-    /// `accounts` names the accounts (each with its own refresh token); the configuration
-    /// text may add keys to every account.
+    /// `accounts` names the Google accounts and `microsoftAccounts` the Microsoft ones (each
+    /// with its own refresh token); the configuration text may add keys to every account.
     init(
-        accounts: [String] = ["work"], extraAccountKeys: String = "", extraSyncKeys: String = "",
-        options: EmulatorOptions = EmulatorOptions()
+        accounts: [String] = ["work"], microsoftAccounts: [String] = [], extraAccountKeys: String = "",
+        extraSyncKeys: String = "", options: EmulatorOptions = EmulatorOptions()
     ) async throws {
         emulator = try await ProviderEmulator.start(options: options)
         directory = try TemporaryDirectory()
         logs = MemoryLog()
         transport = CurlTransport(logger: logs.logger)
+        providers = .standard(transport: transport, environment: [:])
         try Self.clientSecret.write(toFile: directory.path("secret"), atomically: true, encoding: .utf8)
         var text = """
             [store]
@@ -57,6 +61,18 @@ final class EmulatedGoogleAccount: @unchecked Sendable {
 
                 """
         }
+        for name in microsoftAccounts {
+            text += """
+                [[account]]
+                name = "\(name)"
+                provider = "microsoft"
+                client_id = "emulated-public-client"
+                graph_url = "\(emulator.baseURL)/v1.0"
+                login_url = "\(emulator.baseURL)"
+                \(extraAccountKeys)
+
+                """
+        }
         try text.write(toFile: directory.path("calsync.toml"), atomically: true, encoding: .utf8)
         configuration = try CalSyncConfiguration.load(
             path: directory.path("calsync.toml"),
@@ -68,6 +84,10 @@ final class EmulatedGoogleAccount: @unchecked Sendable {
         tokens = TokenStore(path: directory.path("tokens.json"))
         for name in accounts {
             let issued = await emulator.state.issueTokens(provider: .google, clientID: "emulated-client")
+            try tokens.save(.init(refreshToken: issued.refreshToken), for: name)
+        }
+        for name in microsoftAccounts {
+            let issued = await emulator.state.issueTokens(provider: .microsoft, clientID: "emulated-public-client")
             try tokens.save(.init(refreshToken: issued.refreshToken), for: name)
         }
     }
@@ -85,7 +105,7 @@ final class EmulatedGoogleAccount: @unchecked Sendable {
     ) async -> [AccountSync.CalendarResult] {
         let sync = AccountSync(
             configuration: other ?? configuration, store: store, tokens: tokens, transport: transport,
-            providers: .standard(transport: transport, environment: [:]), environment: [:], logger: logs.logger,
+            providers: providers, environment: [:], logger: logs.logger,
             sleep: sleep ?? { try await Task.sleep(for: $0) })
         return await sync.syncAll(retry: retry)
     }

@@ -1,0 +1,17 @@
+// swift-tools-version:6.1
+// calsync's benchmarks: a separate package so the main build and CI never compile them.
+// Run with scripts/bench-expansion (release build); figures go to docs/benchmarks.md.
+import PackageDescription
+
+let package = Package(
+    name: "calsync-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(path: "..")],
+    targets: [
+        .executableTarget(
+            name: "ExpansionBenchmark",
+            dependencies: [.product(name: "CalSyncCore", package: "calsync")]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)

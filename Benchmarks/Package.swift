@@ -6,7 +6,8 @@ import PackageDescription
 let package = Package(
     name: "calsync-benchmarks",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(path: "..")],
+    // The name pins the package identity, whatever the checkout folder is called.
+    dependencies: [.package(name: "calsync", path: "..")],
     targets: [
         .executableTarget(
             name: "ExpansionBenchmark",

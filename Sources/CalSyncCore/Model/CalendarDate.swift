@@ -26,7 +26,19 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        String(decoding: text(compact: false), as: UTF8.self)
+    }
+
+    /// `2026-03-29`, or compact `20260329`.
+    func text(compact: Bool) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        DecimalText.append(year, width: 4, to: &bytes)
+        if !compact { bytes.append(UInt8(ascii: "-")) }
+        DecimalText.append(month, width: 2, to: &bytes)
+        if !compact { bytes.append(UInt8(ascii: "-")) }
+        DecimalText.append(day, width: 2, to: &bytes)
+        return bytes
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

@@ -5,13 +5,26 @@ public import Foundation
 public enum Timestamp {
     /// Formats an instant as the store writes it.
     public static func string(from date: Date) -> String {
+        String(decoding: text(from: date, compact: false), as: UTF8.self)
+    }
+
+    /// `2026-03-29T07:30:00Z`, or compact `20260329T073000Z` (instance ids). Written digit
+    /// by digit: `String(format:)` cost 30 µs a call on Linux, which made expanding 10,000
+    /// series take 45 s instead of well under one.
+    static func text(from date: Date, compact: Bool) -> [UInt8] {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        let day = CalendarDate(daysSinceEpoch: days)
-        return String(
-            format: "%@T%02d:%02d:%02dZ", day.description, secondOfDay / 3600, (secondOfDay / 60) % 60,
-            secondOfDay % 60)
+        var bytes = CalendarDate(daysSinceEpoch: days).text(compact: compact)
+        bytes.reserveCapacity(20)
+        bytes.append(UInt8(ascii: "T"))
+        DecimalText.append(secondOfDay / 3600, width: 2, to: &bytes)
+        if !compact { bytes.append(UInt8(ascii: ":")) }
+        DecimalText.append((secondOfDay / 60) % 60, width: 2, to: &bytes)
+        if !compact { bytes.append(UInt8(ascii: ":")) }
+        DecimalText.append(secondOfDay % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+        return bytes
     }
 
     /// Parses RFC 3339 date-times as providers send them: `Z` or a numeric offset, any number
@@ -72,5 +85,20 @@ public enum Timestamp {
         else { return nil }
         let offset = Double(offsetHours * 3600 + offsetMinutes * 60) * (designator == UInt8(ascii: "+") ? 1 : -1)
         return Date(timeIntervalSince1970: wallSeconds - offset)
+    }
+}
+
+/// Zero-padded decimal digits appended to UTF-8 bytes.
+enum DecimalText {
+    static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var rest = abs(value)
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        for _ in digits.count..<max(width, digits.count) { bytes.append(UInt8(ascii: "0")) }
+        bytes.append(contentsOf: digits.reversed())
     }
 }

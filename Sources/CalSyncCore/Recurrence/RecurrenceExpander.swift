@@ -154,10 +154,9 @@ public struct RecurrenceExpander: OccurrenceExpanding {
     /// Google's instance ids: `<master>_<YYYYMMDDTHHMMSSZ>` (UTC) or `<master>_<YYYYMMDD>`.
     static func instanceID(master: String, start: EventTime) -> String {
         switch start {
-        case .date(let date): return master + "_" + date.description.replacingOccurrences(of: "-", with: "")
+        case .date(let date): return master + "_" + String(decoding: date.text(compact: true), as: UTF8.self)
         case .instant(let instant):
-            let text = Timestamp.string(from: instant)
-            return master + "_" + text.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+            return master + "_" + String(decoding: Timestamp.text(from: instant, compact: true), as: UTF8.self)
         }
     }
 

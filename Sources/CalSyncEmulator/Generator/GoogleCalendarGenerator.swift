@@ -10,10 +10,7 @@ struct GoogleCalendarGenerator {
     /// Events are spread from 180 days before to 365 days after this instant.
     let around: Date
     let zones = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Tokyo", "UTC"]
-    let titles = [
-        "Standup", "Planning", "1:1", "Design review", "Lunch", "Dentist", "Release", "Retro", "Customer call",
-        "Focus time", "Board meeting", "Interview", "Offsite", "Training", "Gym",
-    ]
+    let titles = GeneratedNames.meetings
     private var counter = 0
 
     init(seed: UInt64, calendarZone: TimeZone, around: Date) {

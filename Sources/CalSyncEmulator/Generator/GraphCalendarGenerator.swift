@@ -20,10 +20,7 @@ struct GraphCalendarGenerator {
         "W. Europe Standard Time", "Eastern Standard Time", "Pacific Standard Time", "AUS Eastern Standard Time",
         "Tokyo Standard Time", "UTC", "Europe/Berlin",
     ]
-    let subjects = [
-        "Standup", "Planning", "1:1", "Design review", "Lunch", "Dentist", "Release", "Retro", "Customer call",
-        "Focus time", "Board meeting", "Interview", "Offsite", "Training", "Gym",
-    ]
+    let subjects = GeneratedNames.meetings
     private var counter = 0
 
     init(seed: UInt64, floatingZone: TimeZone, around: Date) {

@@ -6,6 +6,8 @@ extension ProviderFactory {
     ) -> ProviderFactory {
         // One request limit per Microsoft mailbox, shared by every provider value made for it.
         let mailboxes = GraphMailboxes()
+        // Google calendar lists and their sync tokens, kept between polls.
+        let calendarLists = GoogleCalendarListCache()
         return ProviderFactory { account, tokens in
             switch account.provider {
             case .google:
@@ -18,10 +20,10 @@ extension ProviderFactory {
                 } else {
                     throw CalSyncError(.needsLogin, "account \(account.name) is not signed in yet.")
                 }
-                return GoogleProvider(
-                    configuration: .init(
-                        apiBaseURL: account.endpoints.api, eventTypes: account.eventTypes, access: access),
-                    transport: transport)
+                var configuration = GoogleProvider.Configuration(
+                    apiBaseURL: account.endpoints.api, eventTypes: account.eventTypes, access: access)
+                if case .oauth = access { configuration.calendarList = (calendarLists, account.name) }
+                return GoogleProvider(configuration: configuration, transport: transport)
             case .microsoft:
                 guard let tokens else {
                     throw CalSyncError(.needsLogin, "account \(account.name) is not signed in yet.")

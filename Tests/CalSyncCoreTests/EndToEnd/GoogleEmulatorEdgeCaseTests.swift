@@ -150,3 +150,36 @@ extension GoogleEmulatorEdgeCaseTests {
         #expect(try account.scalarText("SELECT auth FROM accounts WHERE id = 'holidays'") == "api_key")
     }
 }
+
+extension GoogleEmulatorEdgeCaseTests {
+    @Test func theCalendarListIsFollowedWithItsSyncToken() async throws {
+        let account = try await EmulatedGoogleAccount()
+        defer { Task { await account.stop() } }
+        try await account.state.addGoogleCalendar(id: "team@example.com", summary: "Team")
+        let everything = try account.configuration {
+            $0.replacingOccurrences(
+                of: "calendars = [\"primary\"]", with: "calendars = [\"primary\", \"team@example.com\"]")
+        }
+        #expect(await account.syncOnce(configuration: everything).allSatisfy { $0.error == nil })
+        #expect(try account.scalar("SELECT count(*) FROM calendars") == 2)
+
+        // Upstream: one calendar goes, another comes.
+        try await account.state.removeGoogleCalendar(id: "team@example.com")
+        try await account.state.addGoogleCalendar(id: "family@example.com", summary: "Family")
+        await account.state.clearRequests()
+        #expect(await account.syncOnce(configuration: everything).allSatisfy { $0.error == nil })
+        let list = try #require(await account.state.requests(pathPrefix: "/calendar/v3/users/me/calendarList").first)
+        #expect(list.parameter("syncToken") != nil, "the second poll asks only for changes")
+        #expect(
+            try account.scalarText("SELECT group_concat(id, ',') FROM (SELECT id FROM calendars ORDER BY id)")
+                == "family@example.com,user@example.com")
+
+        // The token expires: one 410, then a full listing, and the sync carries on.
+        try await account.state.expireGoogleSyncTokens()
+        await account.state.clearRequests()
+        #expect(await account.syncOnce(configuration: everything).allSatisfy { $0.error == nil })
+        let lists = await account.state.requests(pathPrefix: "/calendar/v3/users/me/calendarList")
+        #expect(lists.map(\.status) == [410, 200])
+        #expect(lists.last?.parameter("syncToken") == nil)
+    }
+}

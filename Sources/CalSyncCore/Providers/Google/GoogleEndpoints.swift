@@ -7,8 +7,9 @@ struct GoogleEndpoints {
         FormEncoding.escape(value)
     }
 
-    func calendarList(pageToken: String?) -> String {
+    func calendarList(pageToken: String?, syncToken: String? = nil) -> String {
         var query = [("maxResults", "250"), ("prettyPrint", "false")]
+        if let syncToken { query.append(("syncToken", syncToken)) }
         if let pageToken { query.append(("pageToken", pageToken)) }
         return "\(base)/users/me/calendarList?" + FormEncoding.encode(query)
     }

@@ -21,6 +21,9 @@ public struct GoogleProvider: CalendarProvider {
         public var eventTypes: [String]
         public var pageSize: Int
         public var access: Access
+        /// Where the calendar list and its sync token wait between polls, and under
+        /// which account; nil lists in full every time.
+        var calendarList: (cache: GoogleCalendarListCache, account: String)?
 
         public init(apiBaseURL: String, eventTypes: [String], pageSize: Int = 2500, access: Access) {
             self.apiBaseURL = apiBaseURL
@@ -58,16 +61,61 @@ public struct GoogleProvider: CalendarProvider {
             }
             return calendars
         case .oauth:
+            if let (cache, account) = configuration.calendarList, let entry = cache.entry(for: account) {
+                do {
+                    let updated = try await calendarListChanges(since: entry)
+                    cache.store(updated, for: account)
+                    return updated.calendars
+                } catch let error as CalSyncError where error.code == .cursorExpired {
+                    // 410 (or an unusable token): list in full below.
+                    logger.info("The calendar list's sync token expired; listing it in full")
+                    cache.store(nil, for: account)
+                }
+            }
             var calendars: [RemoteCalendar] = []
             var pageToken: String?
+            var syncToken: String?
             repeat {
                 let response = try await send(endpoints.calendarList(pageToken: pageToken), withSyncToken: false)
                 let page = try decode(GoogleWire.CalendarListPage.self, response.body, what: "the calendar list")
                 calendars += (page.items ?? []).filter { $0.deleted != true }.map(GoogleMapping.calendar)
                 pageToken = page.nextPageToken
+                syncToken = page.nextSyncToken
             } while pageToken != nil
+            if let (cache, account) = configuration.calendarList, let syncToken {
+                cache.store(.init(syncToken: syncToken, calendars: calendars), for: account)
+            }
             return calendars
         }
+    }
+
+    /// The calendar list after the changes since `entry`'s sync token: changed entries
+    /// replace theirs, new ones are added, `deleted` ones leave.
+    func calendarListChanges(
+        since entry: GoogleCalendarListCache.Entry
+    ) async throws
+        -> GoogleCalendarListCache.Entry
+    {
+        var calendars = entry.calendars
+        var pageToken: String?
+        var syncToken = entry.syncToken
+        repeat {
+            let response = try await send(
+                endpoints.calendarList(pageToken: pageToken, syncToken: entry.syncToken), withSyncToken: true)
+            let page = try decode(GoogleWire.CalendarListPage.self, response.body, what: "the calendar list")
+            for item in page.items ?? [] {
+                if item.deleted == true {
+                    calendars.removeAll { $0.id == item.id }
+                } else if let index = calendars.firstIndex(where: { $0.id == item.id }) {
+                    calendars[index] = GoogleMapping.calendar(item)
+                } else {
+                    calendars.append(GoogleMapping.calendar(item))
+                }
+            }
+            pageToken = page.nextPageToken
+            if let next = page.nextSyncToken { syncToken = next }
+        } while pageToken != nil
+        return .init(syncToken: syncToken, calendars: calendars)
     }
 
     public func changes(

@@ -72,6 +72,7 @@ enum GoogleWire {
 
     struct CalendarListPage: Decodable {
         var nextPageToken: String?
+        var nextSyncToken: String?
         var items: [CalendarListEntry]?
     }
 

@@ -79,12 +79,12 @@ import Testing
         options.graphMaximumPageSize = 4
         options.graphDefaultPageSize = 3
         try await withGraphClient(options: options) { client in
-            try await client.state.addGraphCalendar(id: "work", timeZone: "UTC")
+            try await client.state.addGraphCalendar(id: "team", timeZone: "UTC")
             for day in 10..<20 {
                 try await client.state.addGraphEvent(
-                    calendarID: "work", graphEvent("E\(day)", "2026-03-\(day)T09:00:00", "2026-03-\(day)T10:00:00"))
+                    calendarID: "team", graphEvent("E\(day)", "2026-03-\(day)T09:00:00", "2026-03-\(day)T10:00:00"))
             }
-            let start = client.deltaURL(calendar: "work", from: Self.march.from, to: Self.march.to)
+            let start = client.deltaURL(calendar: "team", from: Self.march.from, to: Self.march.to)
             let sizes = { (round: GraphTestClient.Round) in round.pages.map { $0["value"]?.arrayValue?.count ?? 0 } }
             #expect(sizes(try await client.round(start)) == [3, 3, 3, 1])
             #expect(sizes(try await client.round(start, prefer: ["odata.maxpagesize=2"])) == [2, 2, 2, 2, 2])
@@ -96,16 +96,16 @@ import Testing
 
     @Test func outlookTimezoneConvertsTimedEventsAndAllDayEventsStayAtMidnight() async throws {
         try await withGraphClient { client in
-            try await client.state.addGraphCalendar(id: "work", timeZone: "W. Europe Standard Time")
+            try await client.state.addGraphCalendar(id: "team", timeZone: "W. Europe Standard Time")
             let meeting = try await client.state.addGraphEvent(
-                calendarID: "work",
+                calendarID: "team",
                 graphEvent("Meeting", "2026-03-10T09:00:00", "2026-03-10T10:00:00", zone: "Europe/Berlin"))
             let holiday = try await client.state.addGraphEvent(
-                calendarID: "work",
+                calendarID: "team",
                 graphEvent(
                     "Holiday", "2026-03-12T00:00:00", "2026-03-14T00:00:00", zone: "W. Europe Standard Time",
                     extra: [("isAllDay", true)]))
-            let start = client.deltaURL(calendar: "work", from: Self.march.from, to: Self.march.to)
+            let start = client.deltaURL(calendar: "team", from: Self.march.from, to: Self.march.to)
             func item(_ round: GraphTestClient.Round, _ event: JSONValue) -> JSONValue? {
                 round.items.first { $0["id"] == event["id"] }
             }
@@ -138,7 +138,7 @@ import Testing
             }
             // A single GET honours the zone too.
             let got = try await client.get(
-                "me/calendars/work/events/\(meeting["id"]?.stringValue ?? "")",
+                "me/calendars/team/events/\(meeting["id"]?.stringValue ?? "")",
                 prefer: ["outlook.timezone=\"Tokyo Standard Time\""])
             #expect(got.json["end"]?["dateTime"]?.stringValue == "2026-03-10T18:00:00.0000000")
         }
@@ -146,32 +146,32 @@ import Testing
 
     @Test func seriesMastersInstancesAndMailbox() async throws {
         try await withGraphClient { client in
-            try await client.state.addGraphCalendar(id: "work", timeZone: "W. Europe Standard Time")
+            try await client.state.addGraphCalendar(id: "team", timeZone: "W. Europe Standard Time")
             let series = try await client.state.addGraphEvent(
-                calendarID: "work",
+                calendarID: "team",
                 graphWeeklySeries(
                     "Review", start: "2026-03-02T16:00:00", end: "2026-03-02T17:00:00", zone: "W. Europe Standard Time",
                     day: "monday", count: 4))
             let id = try #require(series["id"]?.stringValue)
-            let master = try await client.get("me/calendars/work/events/\(id)")
+            let master = try await client.get("me/calendars/team/events/\(id)")
             #expect(master.status == 200)
             #expect(master.json["type"]?.stringValue == "seriesMaster")
             #expect(master.json["recurrence"]?["pattern"]?["type"]?.stringValue == "weekly")
             #expect(master.json["recurrence"]?["range"]?["numberOfOccurrences"]?.intValue == 4)
 
             let occurrences = try await client.state.graphOccurrenceIDs(
-                calendarID: "work", seriesID: id, from: try Date("2026-03-01T00:00:00Z", strategy: .iso8601),
+                calendarID: "team", seriesID: id, from: try Date("2026-03-01T00:00:00Z", strategy: .iso8601),
                 to: try Date("2026-06-01T00:00:00Z", strategy: .iso8601))
             #expect(occurrences.count == 4)
-            try await client.state.cancelGraphOccurrence(calendarID: "work", occurrenceID: occurrences[1])
+            try await client.state.cancelGraphOccurrence(calendarID: "team", occurrenceID: occurrences[1])
             try await client.state.editGraphOccurrence(
-                calendarID: "work", occurrenceID: occurrences[2],
+                calendarID: "team", occurrenceID: occurrences[2],
                 .object([
                     ("start", .object([("dateTime", "2026-03-17T16:00:00"), ("timeZone", "W. Europe Standard Time")])),
                     ("end", .object([("dateTime", "2026-03-17T17:00:00"), ("timeZone", "W. Europe Standard Time")])),
                 ]))
             let instances = try await client.get(
-                "me/calendars/work/events/\(id)/instances?startDateTime=\(Self.march.from)&endDateTime=\(Self.march.to)"
+                "me/calendars/team/events/\(id)/instances?startDateTime=\(Self.march.from)&endDateTime=\(Self.march.to)"
             )
             #expect(instances.status == 200)
             let values = instances.json["value"]?.arrayValue ?? []

@@ -10,16 +10,16 @@ import Testing
 
     /// A calendar `work` with four single events and a weekly Monday series in March 2026.
     static func marchCalendar(_ client: GraphTestClient) async throws -> (singles: [String], series: String) {
-        try await client.state.addGraphCalendar(id: "work", name: "Work", timeZone: "W. Europe Standard Time")
+        try await client.state.addGraphCalendar(id: "team", name: "Work", timeZone: "W. Europe Standard Time")
         var singles: [String] = []
         for (subject, day) in [("A", "02"), ("B", "05"), ("C", "10"), ("D", "20")] {
             let stored = try await client.state.addGraphEvent(
-                calendarID: "work",
+                calendarID: "team",
                 graphEvent(subject, "2026-03-\(day)T12:00:00", "2026-03-\(day)T13:00:00"))
             singles.append(try #require(stored["id"]?.stringValue))
         }
         let series = try await client.state.addGraphEvent(
-            calendarID: "work",
+            calendarID: "team",
             graphWeeklySeries(
                 "Standup", start: "2026-03-02T09:00:00", end: "2026-03-02T09:30:00", zone: "W. Europe Standard Time",
                 day: "monday"))
@@ -32,7 +32,7 @@ import Testing
 
             let prefer = ["odata.maxpagesize=3", "outlook.timezone=\"UTC\""]
             let round = try await client.round(
-                client.deltaURL(calendar: "work", from: Self.march.from, to: Self.march.to), prefer: prefer)
+                client.deltaURL(calendar: "team", from: Self.march.from, to: Self.march.to), prefer: prefer)
             #expect(round.pages.count == 3)
             #expect(round.pages.allSatisfy { ($0["value"]?.arrayValue?.count ?? 0) <= 3 })
             let items = round.items
@@ -53,13 +53,13 @@ import Testing
 
             // Changes through the API: an add, an edit, a delete and a cancelled occurrence.
             let added = try await client.request(
-                .POST, "me/calendars/work/events", body: graphEvent("E", "2026-03-25T10:00:00", "2026-03-25T11:00:00"))
+                .POST, "me/calendars/team/events", body: graphEvent("E", "2026-03-25T10:00:00", "2026-03-25T11:00:00"))
             #expect(added.status == 201)
             let addedID = try #require(added.json["id"]?.stringValue)
             let edited = try await client.request(
                 .PATCH, "me/events/\(singles[1])", body: .object([("subject", "B (moved room)")]))
             #expect(edited.status == 200)
-            #expect(try await client.request(.DELETE, "me/calendars/work/events/\(singles[2])").status == 204)
+            #expect(try await client.request(.DELETE, "me/calendars/team/events/\(singles[2])").status == 204)
             let cancelled = try #require(
                 stubs.first { $0["start"]?["dateTime"]?.stringValue?.hasPrefix("2026-03-16") == true }?["id"]?
                     .stringValue)
@@ -82,14 +82,14 @@ import Testing
 
             // The control API expires the calendar's links: 410 SyncStateNotFound.
             let expire = try await client.request(
-                .POST, client.emulator.baseURL + "/_emulator/graph/expire", body: .object([("calendar", "work")]))
+                .POST, client.emulator.baseURL + "/_emulator/graph/expire", body: .object([("calendar", "team")]))
             #expect(expire.status == 200)
             let gone = try await client.get(quiet.deltaLink, prefer: prefer)
             #expect(gone.status == 410)
             #expect(gone.json["error"]?["code"]?.stringValue == "SyncStateNotFound")
             // A new round works again.
             let fresh = try await client.round(
-                client.deltaURL(calendar: "work", from: Self.march.from, to: Self.march.to), prefer: prefer)
+                client.deltaURL(calendar: "team", from: Self.march.from, to: Self.march.to), prefer: prefer)
             #expect(fresh.items.count == 8)
         }
     }
@@ -98,20 +98,20 @@ import Testing
         try await withGraphClient { client in
             let (singles, _) = try await Self.marchCalendar(client)
             let round = try await client.round(
-                client.deltaURL(calendar: "work", from: Self.march.from, to: Self.march.to))
+                client.deltaURL(calendar: "team", from: Self.march.from, to: Self.march.to))
 
             // One event moves to April, one is created in April: both are outside the frozen
             // window, so both come as @removed (Graph's rule); one moves within the window.
             try await client.state.editGraphEvent(
-                calendarID: "work", eventID: singles[0],
+                calendarID: "team", eventID: singles[0],
                 .object([
                     ("start", .object([("dateTime", "2026-04-10T12:00:00"), ("timeZone", "UTC")])),
                     ("end", .object([("dateTime", "2026-04-10T13:00:00"), ("timeZone", "UTC")])),
                 ]))
             let outside = try await client.state.addGraphEvent(
-                calendarID: "work", graphEvent("April", "2026-04-02T12:00:00", "2026-04-02T13:00:00"))
+                calendarID: "team", graphEvent("April", "2026-04-02T12:00:00", "2026-04-02T13:00:00"))
             try await client.state.editGraphEvent(
-                calendarID: "work", eventID: singles[3],
+                calendarID: "team", eventID: singles[3],
                 .object([
                     ("start", .object([("dateTime", "2026-03-21T12:00:00"), ("timeZone", "UTC")])),
                     ("end", .object([("dateTime", "2026-03-21T13:00:00"), ("timeZone", "UTC")])),
@@ -134,7 +134,7 @@ import Testing
         try await withGraphClient { client in
             let (_, seriesID) = try await Self.marchCalendar(client)
             let round = try await client.round(
-                client.deltaURL(calendar: "work", from: Self.march.from, to: Self.march.to))
+                client.deltaURL(calendar: "team", from: Self.march.from, to: Self.march.to))
             let stubIDs = round.items.filter { $0["type"]?.stringValue == "occurrence" }.compactMap {
                 $0["id"]?.stringValue
             }.sorted()
@@ -142,7 +142,7 @@ import Testing
 
             // Editing one occurrence makes it an exception with the same id, in full.
             let exception = try await client.request(
-                .PATCH, "me/calendars/work/events/\(stubIDs[1])", body: .object([("subject", "Standup (remote)")]))
+                .PATCH, "me/calendars/team/events/\(stubIDs[1])", body: .object([("subject", "Standup (remote)")]))
             #expect(exception.status == 200)
             #expect(exception.json["type"]?.stringValue == "exception")
             let first = try await client.round(round.deltaLink)
@@ -154,7 +154,7 @@ import Testing
             // Ending the series after two weeks: its remaining occurrences are stubs again, the
             // rest @removed; the exception is untouched.
             try await client.state.editGraphEvent(
-                calendarID: "work", eventID: seriesID,
+                calendarID: "team", eventID: seriesID,
                 .object([
                     (
                         "recurrence",
@@ -191,7 +191,7 @@ import Testing
     @Test func badAndSupersededLinks() async throws {
         try await withGraphClient { client in
             _ = try await Self.marchCalendar(client)
-            let base = client.root + "/me/calendars/work/calendarView/delta"
+            let base = client.root + "/me/calendars/team/calendarView/delta"
             #expect(try await client.get(base + "?$deltatoken=not-a-token").status == 400)
             #expect(try await client.get(base + "?startDateTime=2026-03-01T00:00:00Z").status == 400)
             #expect(
@@ -201,10 +201,10 @@ import Testing
                 .status == 400)
 
             let round = try await client.round(
-                client.deltaURL(calendar: "work", from: Self.march.from, to: Self.march.to))
+                client.deltaURL(calendar: "team", from: Self.march.from, to: Self.march.to))
             // Another calendar's path with this calendar's token: malformed for that path.
             let other = round.deltaLink.replacingOccurrences(
-                of: "/calendars/work/", with: "/calendars/AAMkAGNhbHN5bmMtZGVmYXVsdC1jYWxlbmRhcgAuAAA=/")
+                of: "/calendars/team/", with: "/calendars/AAMkAGNhbHN5bmMtZGVmYXVsdC1jYWxlbmRhcgAuAAA=/")
             #expect(try await client.get(other).status == 400)
             // A link stays valid while fewer than 100 newer links were issued.
             var latest = round.deltaLink

@@ -148,23 +148,23 @@ import Testing
 
     @Test func emulatorDeltaPagesDecodeWithoutLoss() async throws {
         try await withGraphClient { client in
-            try await client.state.addGraphCalendar(id: "work", name: "Work", timeZone: "W. Europe Standard Time")
+            try await client.state.addGraphCalendar(id: "team", name: "Work", timeZone: "W. Europe Standard Time")
             let single = try await client.state.addGraphEvent(
-                calendarID: "work",
+                calendarID: "team",
                 graphEvent(
                     "Plan", "2026-03-09T20:30:00", "2026-03-09T22:00:00", zone: "Pacific Standard Time",
                     extra: [("body", .object([("contentType", "html"), ("content", "<p>Hi</p>")]))]))
             try await client.state.addGraphEvent(
-                calendarID: "work",
+                calendarID: "team",
                 graphWeeklySeries(
                     "Sync", start: "2026-03-03T10:00:00", end: "2026-03-03T10:30:00", zone: "W. Europe Standard Time",
                     day: "tuesday", count: 3))
             let round = try await client.round(
-                client.deltaURL(calendar: "work", from: "2026-03-01T00:00:00Z", to: "2026-04-01T00:00:00Z"),
+                client.deltaURL(calendar: "team", from: "2026-03-01T00:00:00Z", to: "2026-04-01T00:00:00Z"),
                 prefer: ["odata.maxpagesize=2"])
             #expect(round.pages.count == 2)
             try await client.state.deleteGraphEvent(
-                calendarID: "work", eventID: try #require(single["id"]?.stringValue))
+                calendarID: "team", eventID: try #require(single["id"]?.stringValue))
             let increment = try await client.round(round.deltaLink)
 
             let allowed = try Self.fixtureEventKeys()

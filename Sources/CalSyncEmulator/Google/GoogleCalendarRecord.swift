@@ -116,5 +116,4 @@ struct GoogleCalendarRecord {
         return ids
     }
 
-    var liveEventCount: Int { events.values.count { !$0.isCancelled } }
 }

@@ -7,10 +7,10 @@ import Testing
 /// The rarer paths of a Google sync against the emulator: the safety valve, a
 /// quarantined event, a calendar removed upstream, one failing calendar among others.
 @Suite(.serialized) struct GoogleEmulatorEdgeCaseTests {
-    static let calendar = EmulatedGoogleAccount.calendar
+    static let calendar = EmulatedAccounts.calendar
 
     @Test func aFullResyncThatWouldDeleteTooMuchIsHeldAndReported() async throws {
-        let account = try await EmulatedGoogleAccount(extraSyncKeys: "max_delete_ratio = 0.5")
+        let account = try await EmulatedAccounts(extraSyncKeys: "max_delete_ratio = 0.5")
         defer { Task { await account.stop() } }
         try await account.state.generateGoogleEvents(calendarID: Self.calendar, count: 100, seed: 8)
         #expect(await account.syncOnce().first?.error == nil)
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func anUnreadableSeriesIsQuarantinedAndTheRestSyncs() async throws {
-        let account = try await EmulatedGoogleAccount()
+        let account = try await EmulatedAccounts()
         defer { Task { await account.stop() } }
         try await account.state.generateGoogleEvents(calendarID: Self.calendar, count: 40, seed: 6)
         try await account.state.addGoogleEvent(
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func aCalendarRemovedUpstreamLeavesTheStoreWithItsEvents() async throws {
-        let account = try await EmulatedGoogleAccount(extraAccountKeys: "")
+        let account = try await EmulatedAccounts(extraAccountKeys: "")
         defer { Task { await account.stop() } }
         try await account.state.generateGoogleEvents(calendarID: Self.calendar, count: 30, seed: 1)
         #expect(await account.syncOnce().first?.error == nil)
@@ -71,7 +71,7 @@ import Testing
 
 extension GoogleEmulatorEdgeCaseTests {
     @Test func changingEventTypesForcesAFullSync() async throws {
-        let account = try await EmulatedGoogleAccount()
+        let account = try await EmulatedAccounts()
         defer { Task { await account.stop() } }
         try await account.state.generateGoogleEvents(calendarID: Self.calendar, count: 20, seed: 4)
         #expect(await account.syncOnce().first?.outcome?.fullSync == true)
@@ -89,7 +89,7 @@ extension GoogleEmulatorEdgeCaseTests {
     }
 
     @Test func oneFailingCalendarDoesNotStopTheOthers() async throws {
-        let account = try await EmulatedGoogleAccount()
+        let account = try await EmulatedAccounts()
         defer { Task { await account.stop() } }
         try await account.state.addGoogleCalendar(id: "team@example.com", summary: "Team")
         try await account.state.generateGoogleEvents(calendarID: "team@example.com", count: 10, seed: 2)
@@ -115,7 +115,7 @@ extension GoogleEmulatorEdgeCaseTests {
     }
 
     @Test func publicCalendarsWithAnAPIKeyAreRelistedAndDiffed() async throws {
-        let account = try await EmulatedGoogleAccount()
+        let account = try await EmulatedAccounts()
         defer { Task { await account.stop() } }
         let holidays = "en.german#holiday@group.v.calendar.google.com"
         try await account.state.addGoogleCalendar(
@@ -153,7 +153,7 @@ extension GoogleEmulatorEdgeCaseTests {
 
 extension GoogleEmulatorEdgeCaseTests {
     @Test func theCalendarListIsFollowedWithItsSyncToken() async throws {
-        let account = try await EmulatedGoogleAccount()
+        let account = try await EmulatedAccounts()
         defer { Task { await account.stop() } }
         try await account.state.addGoogleCalendar(id: "team@example.com", summary: "Team")
         let everything = try account.configuration {

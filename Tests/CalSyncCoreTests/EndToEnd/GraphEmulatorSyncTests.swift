@@ -16,7 +16,7 @@ import Testing
     }
 
     /// Ids of live (not cancelled) events in the store, and the emulator's truth.
-    static func liveIDs(_ account: EmulatedGoogleAccount) throws -> Set<String> {
+    static func liveIDs(_ account: EmulatedAccounts) throws -> Set<String> {
         let queue = try DatabaseQueue(path: account.directory.path("calsync.db"))
         return try queue.read { db in
             Set(
@@ -25,14 +25,14 @@ import Testing
         }
     }
 
-    static func truthIDs(_ account: EmulatedGoogleAccount, _ calendar: String) async throws -> Set<String> {
+    static func truthIDs(_ account: EmulatedAccounts, _ calendar: String) async throws -> Set<String> {
         Set(try await account.state.graphEvents(calendarID: calendar).compactMap { $0["id"]?.stringValue })
     }
 
     @Test func roundIncrementAndGoneLinkKeepTheStoreEqualToTheMailbox() async throws {
         var options = EmulatorOptions()
         options.graphMaximumPageSize = 4
-        let account = try await EmulatedGoogleAccount(accounts: [], microsoftAccounts: ["office"], options: options)
+        let account = try await EmulatedAccounts(accounts: [], microsoftAccounts: ["office"], options: options)
         defer { Task { await account.stop() } }
         let calendar = await account.state.defaultGraphCalendarID
         let now = Date()
@@ -134,9 +134,9 @@ import Testing
     }
 
     @Test func googleAndMicrosoftAccountsSyncSideBySide() async throws {
-        let account = try await EmulatedGoogleAccount(accounts: ["home"], microsoftAccounts: ["office"])
+        let account = try await EmulatedAccounts(accounts: ["home"], microsoftAccounts: ["office"])
         defer { Task { await account.stop() } }
-        try await account.state.generateGoogleEvents(calendarID: EmulatedGoogleAccount.calendar, count: 200, seed: 1)
+        try await account.state.generateGoogleEvents(calendarID: EmulatedAccounts.calendar, count: 200, seed: 1)
         try await account.state.generateGraphEvents(
             calendarID: await account.state.defaultGraphCalendarID, count: 200, seed: 1)
         let results = await account.syncOnce()
@@ -150,7 +150,7 @@ import Testing
     @Test func aRotatedRefreshTokenIsKeptAndTheOldOneIsNotUsedAgain() async throws {
         var options = EmulatorOptions()
         options.microsoftInvalidatesOldRefreshTokens = true
-        let account = try await EmulatedGoogleAccount(accounts: [], microsoftAccounts: ["office"], options: options)
+        let account = try await EmulatedAccounts(accounts: [], microsoftAccounts: ["office"], options: options)
         defer { Task { await account.stop() } }
         let original = try #require(try account.tokens.tokens(for: "office")?.refreshToken)
         #expect(await account.syncOnce().allSatisfy { $0.error == nil })

@@ -6,10 +6,10 @@ import Logging
 
 @testable import CalSyncCore
 
-/// A Google account of the emulator, signed in, with a configuration, a token file and a
+/// Google and Microsoft accounts of the emulator, signed in, with a configuration, a token file and a
 /// store in a temporary directory: the daemon's sync core runs against it in-process,
 /// over real HTTP (libcurl) to the emulator on 127.0.0.1.
-final class EmulatedGoogleAccount: @unchecked Sendable {
+final class EmulatedAccounts: @unchecked Sendable {
     let emulator: ProviderEmulator
     let directory: TemporaryDirectory
     let transport: CurlTransport

@@ -106,13 +106,15 @@ let package = Package(
         ),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "CalSyncCore"]),
         .testTarget(name: "CalSyncICalTests", dependencies: ["CalSyncICal"]),
+        // Test doubles shared by test targets (a socket standing in for systemd's).
+        .target(name: "CalSyncTestSupport", path: "Tests/CalSyncTestSupport"),
         .testTarget(
             name: "CalSyncSystemdTests",
-            dependencies: ["CalSyncSystemd", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CalSyncSystemd", "CalSyncTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "CalSyncEmulatorTests", dependencies: ["CalSyncEmulator", "CurlTransport", "CalSyncCore"]),
         // Runs the built executables as a user would (exit codes, output, files).
-        .testTarget(name: "CLITests", dependencies: ["CalSyncCore", "CalSyncEmulator"]),
+        .testTarget(name: "CLITests", dependencies: ["CalSyncCore", "CalSyncEmulator", "CalSyncTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

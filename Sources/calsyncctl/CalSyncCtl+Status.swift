@@ -22,10 +22,9 @@ extension CalSyncCtl {
                 interval: { configuration.account(named: $0)?.interval ?? configuration.sync.interval },
                 // The token file is owner-only: readers in the calsync group simply see no expiry.
                 tokenExpiry: { (try? tokens.tokens(for: $0))??.accessTokenExpiresAt })
-            let pid = CalendarStore.writerPID(storePath: configuration.store.path)
             let report = StatusReport(
-                generatedAt: Date(), store: configuration.store.path,
-                daemon: .init(running: pid != nil, pid: pid.map(Int.init)), accounts: accounts)
+                generatedAt: Date(), store: configuration.store.path, daemon: options.daemonState(configuration),
+                accounts: accounts)
             print(json ? report.json() : report.text())
             if !report.healthy { throw ExitCodes.attention }
         }

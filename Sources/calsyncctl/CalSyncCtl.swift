@@ -18,7 +18,9 @@ struct CalSyncCtl: AsyncParsableCommand {
             see docs/configuration.md.
             """,
         version: CalSyncVersion.current,
-        subcommands: [Status.self, Login.self, Logout.self, Calendars.self, Agenda.self, CheckConfig.self]
+        subcommands: [
+            Status.self, Login.self, Logout.self, Sync.self, Calendars.self, Agenda.self, CheckConfig.self, Debug.self,
+        ]
     )
 
     /// Parses and runs, mapping failures to the documented exit codes: 2 for a usage error
@@ -65,6 +67,8 @@ enum ExitCodes {
     static let attention = ExitCode(1)
     static let usage = ExitCode(2)
     static let storeUnavailable = ExitCode(3)
+    /// EX_UNAVAILABLE: `sync` found no daemon to ask.
+    static let daemonUnavailable = ExitCode(69)
     static let configuration = ExitCode(78)
 }
 
@@ -81,5 +85,27 @@ func openStore(_ configuration: CalSyncConfiguration) throws -> StoreReader {
     } catch let error as CalSyncError {
         printError("calsyncctl: \(error.message)")
         throw ExitCodes.storeUnavailable
+    }
+}
+
+extension GlobalOptions {
+    /// The control socket of the daemon that serves this configuration.
+    func controlSocketPath() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let locator = ConfigurationLocator(environment: environment, isRoot: getuid() == 0)
+        return locator.controlSocketPath(configurationPath: locator.configurationPath(explicit: config))
+    }
+
+    /// Whether calsyncd runs: the service answers on its control socket; failing that, a
+    /// process holding the store's writer lock (`calsyncd --once`) counts as running.
+    func daemonState(_ configuration: CalSyncConfiguration) -> StatusReport.Daemon {
+        if let answer = try? ControlClient.send(
+            ControlRequest(command: .status), to: controlSocketPath(), timeout: .seconds(2)), answer.ok,
+            answer.store == nil || answer.store == configuration.store.path
+        {
+            return .init(running: true, pid: answer.pid.map(Int.init), status: answer.status)
+        }
+        let pid = CalendarStore.writerPID(storePath: configuration.store.path)
+        return .init(running: pid != nil, pid: pid.map(Int.init))
     }
 }

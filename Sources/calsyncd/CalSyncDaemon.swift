@@ -49,11 +49,19 @@ struct CalSyncDaemon: AsyncParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         let systemd = SystemdEnvironment.current(environment: environment)
+        // $CALSYNC_JOURNAL_SOCKET: the journal's native protocol to another socket (the
+        // tests' stand-in for journald), as if stderr were the journal.
+        let journalSocket = environment["CALSYNC_JOURNAL_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =
-                systemd.stderrIsJournal
-                ? JournalLogHandler(label: label, identifier: "calsyncd")
-                : StreamLogHandler.standardError(label: label)
+                if let journalSocket {
+                    JournalLogHandler(
+                        label: label, identifier: "calsyncd", sink: SocketJournalSink(path: journalSocket))
+                } else if systemd.stderrIsJournal {
+                    JournalLogHandler(label: label, identifier: "calsyncd")
+                } else {
+                    StreamLogHandler.standardError(label: label)
+                }
             handler.logLevel = level
             return handler
         }
@@ -70,8 +78,13 @@ struct CalSyncDaemon: AsyncParsableCommand {
             FileHandle.standardError.write(Data("calsyncd: \(error.message)\n".utf8))
             throw ExitCode(78)
         }
+        let notifier = SystemdNotifier(environment: systemd)
+        // Opening the store may migrate a large one: past 5 s, keep extending systemd's
+        // start timeout (EXTEND_TIMEOUT_USEC) until it is open.
+        let startupExtender = once ? nil : StartupTimeoutExtender(notifier: notifier)
         let store: CalendarStore
         do {
+            defer { startupExtender?.stop() }
             store = try CalendarStore(
                 path: configuration.store.path, writerName: "calsyncd \(CalSyncVersion.current)",
                 expander: RecurrenceExpander(maximumInstances: configuration.sync.maxInstancesPerSeries),
@@ -99,7 +112,7 @@ struct CalSyncDaemon: AsyncParsableCommand {
             return
         }
         try await DaemonService.run(
-            sync: sync, store: store, configurationPath: configurationPath, locator: locator, systemd: systemd,
-            logger: logger)
+            sync: sync, configurationPath: configurationPath, locator: locator, notifier: notifier, systemd: systemd,
+            debugCommands: environment["CALSYNC_DEBUG_COMMANDS"] == "1", logger: logger)
     }
 }

@@ -5,17 +5,16 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Wires the service mode: the scheduler, the watchdog, signals. No logic of its own.
+/// Wires the service mode: the scheduler, the control socket, the watchdog, signals. No
+/// logic of its own.
 enum DaemonService {
     static func run(
-        sync: AccountSync, store: CalendarStore, configurationPath: String, locator: ConfigurationLocator,
-        systemd: SystemdEnvironment, logger: Logger
+        sync: AccountSync, configurationPath: String, locator: ConfigurationLocator, notifier: SystemdNotifier,
+        systemd: SystemdEnvironment, debugCommands: Bool, logger: Logger
     ) async throws {
-        let notifier = SystemdNotifier(environment: systemd)
         let watchdogPeriod = systemd.watchdogMicroseconds.map { Duration.microseconds(Int64($0)) }
-        // The loop stamps its heartbeat at a quarter of the watchdog period; a stamp older
-        // than half the period means it is stuck.
-        let heartbeatPeriod = watchdogPeriod.map { $0 / 4 } ?? .seconds(60)
+        // The loop goes round at least every quarter of the watchdog period; a stamp older
+        // than half the period means it is stuck, and the pings stop.
         let scheduler = SyncScheduler(
             configuration: sync.configuration,
             makeSync: { configuration in sync.reconfigured(configuration) },
@@ -27,7 +26,22 @@ enum DaemonService {
                     notifier.notify(.reloading(monotonicMicroseconds: SystemdNotifier.monotonicMicroseconds()))
                 },
                 stopping: { notifier.notify(.stopping) }),
-            heartbeatPeriod: heartbeatPeriod, logger: logger)
+            heartbeatPeriod: watchdogPeriod.map { $0 / 4 }, logger: logger)
+
+        // Before READY: once systemd says the service is up, `calsyncctl sync` works.
+        let handler = ControlRequestHandler(
+            scheduler: scheduler, storePath: sync.configuration.store.path, debugCommands: debugCommands)
+        let controlPath = locator.controlSocketPath(configurationPath: configurationPath)
+        var control: ControlServer?
+        do {
+            control = try ControlServer(path: controlPath, logger: logger) { await handler.handle($0) }
+        } catch {
+            logger.error(
+                "No control socket: calsyncctl sync cannot reach this daemon; polls still run on schedule",
+                metadata: ["calsync.error": "\(error.message)"])
+        }
+        defer { control?.stop() }
+
         var services: [any Service] = [scheduler]
         if let watchdogPeriod {
             services.append(
@@ -37,7 +51,10 @@ enum DaemonService {
         }
         logger.info(
             "calsyncd started",
-            metadata: ["calsync.store": "\(store.path)", "calsync.accounts": "\(sync.configuration.accounts.count)"])
+            metadata: [
+                "calsync.accounts": "\(sync.configuration.accounts.count)",
+                "calsync.control_socket": "\(control?.path ?? "none")",
+            ])
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],

@@ -6,8 +6,8 @@ struct CheckConfigCommandTests {
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("etc/calsync.toml.example").path
 
-    @Test func theExampleIsValid() throws {
-        let result = try CommandRunner.run("calsyncctl", ["check-config", "--config", Self.example])
+    @Test func theExampleIsValid() async throws {
+        let result = try await CommandRunner.run("calsyncctl", ["check-config", "--config", Self.example])
         #expect(result.status == 0, "\(result.all)")
         #expect(result.stdout.contains("account work: google, oauth"))
         #expect(result.stdout.contains("account office: microsoft, oauth"))
@@ -25,10 +25,10 @@ struct CheckConfigCommandTests {
         ("[[account]]\nname = \"a\"\nprovider = \"microsoft\"\n", "client_id is missing"),
         ("[store\npath = 1\n", "not valid TOML"),
     ])
-    func badConfigurationsExit78NamingTheKey(text: String, expected: String) throws {
+    func badConfigurationsExit78NamingTheKey(text: String, expected: String) async throws {
         let scratch = try Scratch()
         let path = try scratch.write("calsync.toml", text)
-        let result = try CommandRunner.run("calsyncctl", ["check-config", "--config", path])
+        let result = try await CommandRunner.run("calsyncctl", ["check-config", "--config", path])
         #expect(result.status == 78)
         #expect(result.stderr.contains("calsync.toml:"), "\(result.all)")
         #expect(result.stderr.contains(expected), "\(result.all)")
@@ -36,10 +36,10 @@ struct CheckConfigCommandTests {
         #expect(!result.all.contains("Fatal error") && !result.all.contains("Stack"))
     }
 
-    @Test func theConfigurationCanComeFromTheEnvironment() throws {
+    @Test func theConfigurationCanComeFromTheEnvironment() async throws {
         let scratch = try Scratch()
         let path = try scratch.write("calsync.toml", "")
-        let result = try CommandRunner.run("calsyncctl", ["check-config"], environment: ["CALSYNC_CONFIG": path])
+        let result = try await CommandRunner.run("calsyncctl", ["check-config"], environment: ["CALSYNC_CONFIG": path])
         #expect(result.status == 0)
         #expect(result.stdout.contains("configuration: \(path)"))
     }

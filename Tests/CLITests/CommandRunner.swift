@@ -25,8 +25,28 @@ enum CommandRunner {
     }
 
     /// Runs `executable arguments…` with `environment` added to a minimal environment.
+    ///
+    /// The wait happens on a thread of its own, never on one of Swift's few cooperative
+    /// threads: a command that talks to the test's in-process emulator would otherwise
+    /// block the very threads the emulator needs to answer it.
     static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil
+    ) async throws -> Result {
+        try await offCooperativeThreads {
+            try runBlocking(executable, arguments, environment: environment, input: input)
+        }
+    }
+
+    /// Runs blocking work (reading a pipe to its end, waiting for a process) on a thread
+    /// of its own and awaits its result.
+    static func offCooperativeThreads<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Swift.Result { try work() }) }.start()
+        }
+    }
+
+    private static func runBlocking(
+        _ executable: String, _ arguments: [String], environment: [String: String], input: String?
     ) throws -> Result {
         let process = start(executable, arguments, environment: environment, input: input)
         try process.process.run()

@@ -37,11 +37,11 @@ struct DaemonCommandTests {
         ],
     ]
 
-    @Test func onceWithoutAccountsCreatesTheStoreWithTheWholeContract() throws {
+    @Test func onceWithoutAccountsCreatesTheStoreWithTheWholeContract() async throws {
         let scratch = try Scratch()
         let configuration = try scratch.write(
             "calsync.toml", "[store]\npath = \"\(scratch.path("state/calsync.db"))\"\n")
-        let result = try CommandRunner.run("calsyncd", ["--once", "--config", configuration])
+        let result = try await CommandRunner.run("calsyncd", ["--once", "--config", configuration])
         #expect(result.status == 0, "\(result.all)")
         // Read every contract column by name, as a reader in another language would.
         var script = "import sqlite3, sys\nc = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)\n"
@@ -63,27 +63,29 @@ struct DaemonCommandTests {
         #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 
-    @Test func statusExitCodes() throws {
+    @Test func statusExitCodes() async throws {
         let scratch = try Scratch()
         let configuration = try scratch.write("calsync.toml", "[store]\npath = \"\(scratch.path("calsync.db"))\"\n")
-        let missing = try CommandRunner.run("calsyncctl", ["status", "--config", configuration])
+        let missing = try await CommandRunner.run("calsyncctl", ["status", "--config", configuration])
         #expect(missing.status == 3)
         #expect(missing.stderr.contains("there is no store at"))
-        #expect(try CommandRunner.run("calsyncd", ["--once", "--config", configuration]).status == 0)
-        let status = try CommandRunner.run("calsyncctl", ["status", "--config", configuration])
+        #expect(try await CommandRunner.run("calsyncd", ["--once", "--config", configuration]).status == 0)
+        let status = try await CommandRunner.run("calsyncctl", ["status", "--config", configuration])
         #expect(status.status == 0)
         #expect(status.stdout.contains("calsyncd: not running"))
         #expect(status.stdout.contains("No accounts yet"))
-        let json = try CommandRunner.run("calsyncctl", ["status", "--json", "--config", configuration])
+        let json = try await CommandRunner.run("calsyncctl", ["status", "--json", "--config", configuration])
         let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(document?["healthy"] as? Bool == true)
-        #expect(try CommandRunner.run("calsyncctl", ["status", "--bogus", "--config", configuration]).status == 2)
-        let agenda = try CommandRunner.run("calsyncctl", ["agenda", "--from", "tomorrow", "--config", configuration])
+        #expect(
+            try await CommandRunner.run("calsyncctl", ["status", "--bogus", "--config", configuration]).status == 2)
+        let agenda = try await CommandRunner.run(
+            "calsyncctl", ["agenda", "--from", "tomorrow", "--config", configuration])
         #expect(agenda.status == 2)
         #expect(agenda.stderr.contains("--from \"tomorrow\""))
     }
 
-    @Test func aSecondWriterIsRefusedWhileTheDaemonRuns() throws {
+    @Test func aSecondWriterIsRefusedWhileTheDaemonRuns() async throws {
         let scratch = try Scratch()
         let configuration = try scratch.write("calsync.toml", "[store]\npath = \"\(scratch.path("calsync.db"))\"\n")
         let daemon = CommandRunner.start("calsyncd", ["--config", configuration])
@@ -95,13 +97,13 @@ struct DaemonCommandTests {
         // Wait (bounded) for the daemon to hold the store.
         var status: CommandRunner.Result?
         for _ in 0..<100 {
-            status = try CommandRunner.run("calsyncctl", ["status", "--json", "--config", configuration])
+            status = try await CommandRunner.run("calsyncctl", ["status", "--json", "--config", configuration])
             if status?.stdout.contains("\"running\" : true") == true { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         #expect(
             status?.stdout.contains("\"pid\" : \(daemon.process.processIdentifier)") == true, "\(status?.all ?? "")")
-        let second = try CommandRunner.run("calsyncd", ["--once", "--config", configuration])
+        let second = try await CommandRunner.run("calsyncd", ["--once", "--config", configuration])
         #expect(second.status == 75)
         #expect(second.stderr.contains("already in use by another calsyncd (pid \(daemon.process.processIdentifier))"))
         daemon.process.terminate()
@@ -145,7 +147,7 @@ struct DaemonCommandTests {
         return (process, port)
     }
 
-    @Test func noSecretReachesAnyOutput() throws {
+    @Test func noSecretReachesAnyOutput() async throws {
         let scratch = try Scratch()
         let endpoint = try Self.refusingTokenEndpoint()
         defer {
@@ -173,18 +175,19 @@ struct DaemonCommandTests {
             token_url = "http://127.0.0.1:\(endpoint.port)/token"
             """)
         var outputs: [String] = []
-        outputs.append(try CommandRunner.run("calsyncctl", ["check-config", "--config", configuration]).all)
-        let once = try CommandRunner.run("calsyncd", ["--once", "--config", configuration, "--log-level", "trace"])
+        outputs.append(try await CommandRunner.run("calsyncctl", ["check-config", "--config", configuration]).all)
+        let once = try await CommandRunner.run(
+            "calsyncd", ["--once", "--config", configuration, "--log-level", "trace"])
         #expect(once.status == 1)
         outputs.append(once.all)
-        let status = try CommandRunner.run("calsyncctl", ["status", "--config", configuration])
+        let status = try await CommandRunner.run("calsyncctl", ["status", "--config", configuration])
         // The dead refresh token turns the account needs_login, with the likely cause and the fix.
         #expect(status.status == 1)
         #expect(status.stdout.contains("work (google, oauth): needs_login"), "\(status.all)")
         #expect(status.stdout.contains("\"Testing\""))
         #expect(status.stdout.contains("Run: calsyncctl login work"))
         outputs.append(status.all)
-        outputs.append(try CommandRunner.run("calsyncctl", ["status", "--json", "--config", configuration]).all)
+        outputs.append(try await CommandRunner.run("calsyncctl", ["status", "--json", "--config", configuration]).all)
         for output in outputs {
             #expect(!output.contains("this-is-the-secret"), "\(output)")
             #expect(!output.contains("refresh-secret-value"), "\(output)")

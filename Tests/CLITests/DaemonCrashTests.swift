@@ -42,7 +42,7 @@ import Glibc
             token_url = "\(emulator.baseURL)/token"
             """)
         let refresh = await emulator.state.issueTokens(provider: .google, clientID: "crash-client").refreshToken
-        let login = try CommandRunner.run(
+        let login = try await CommandRunner.run(
             "calsyncctl", ["login", "work", "--config", config, "--refresh-token-file", "-"], input: refresh + "\n")
         #expect(login.status == 0, "\(login.all)")
 
@@ -75,7 +75,7 @@ import Glibc
         #expect(killedMidway >= 5, "most runs must be killed mid-sync, not after it")
 
         await emulator.state.clearFaults()
-        let clean = try CommandRunner.run("calsyncd", ["--once", "--config", config])
+        let clean = try await CommandRunner.run("calsyncd", ["--once", "--config", config])
         #expect(clean.status == 0, "\(clean.all)")
 
         let queue = try DatabaseQueue(path: scratch.path("calsync.db"))

@@ -7,16 +7,17 @@ import Glibc
 
 /// `calsync-emulator` as a user starts it: help, start-up, both APIs, clean stop.
 @Suite(.serialized) struct EmulatorCommandTests {
-    @Test func helpDocumentsTheControlAPI() throws {
-        let help = try CommandRunner.run("calsync-emulator", ["--help"])
+    @Test func helpDocumentsTheControlAPI() async throws {
+        let help = try await CommandRunner.run("calsync-emulator", ["--help"])
         #expect(help.status == 0)
         for endpoint in ["/_emulator/faults", "/_emulator/tokens", "/_emulator/google/calendars", "/_emulator/graph"] {
             #expect(help.stdout.contains(endpoint), "--help should document \(endpoint)")
         }
-        let bad = try CommandRunner.run("calsync-emulator", ["--generate", "-3"])
+        let bad = try await CommandRunner.run("calsync-emulator", ["--generate", "-3"])
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("--generate"))
-        let missing = try CommandRunner.run("calsync-emulator", ["--port", "0", "--data", "/nonexistent/data.json"])
+        let missing = try await CommandRunner.run(
+            "calsync-emulator", ["--port", "0", "--data", "/nonexistent/data.json"])
         #expect(missing.status == 78)
         #expect(missing.stderr.contains("/nonexistent/data.json"))
     }
@@ -36,24 +37,28 @@ import Glibc
         }
         let base = "http://127.0.0.1:\(try #require(port))"
 
-        func curl(_ arguments: [String]) throws -> String {
-            let result = try CommandRunner.runSystem("/usr/bin/curl", ["-fsS", "--max-time", "10"] + arguments)
+        func curl(_ arguments: [String]) async throws -> String {
+            let result = try await CommandRunner.runSystem("/usr/bin/curl", ["-fsS", "--max-time", "10"] + arguments)
             #expect(result.status == 0, "\(result.all)")
             return result.stdout
         }
-        func token(_ provider: String) throws -> String {
-            let body = try curl(["-X", "POST", "\(base)/_emulator/tokens", "-d", "{\"provider\":\"\(provider)\"}"])
+        func token(_ provider: String) async throws -> String {
+            let body = try await curl([
+                "-X", "POST", "\(base)/_emulator/tokens", "-d", "{\"provider\":\"\(provider)\"}",
+            ])
             let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
             return try #require(object?["access_token"] as? String)
         }
-        let google = try curl([
-            "-H", "Authorization: Bearer \(try token("google"))",
+        let googleToken = try await token("google")
+        let google = try await curl([
+            "-H", "Authorization: Bearer \(googleToken)",
             "\(base)/calendar/v3/calendars/primary/events?maxResults=2500",
         ])
         let googleItems = (try JSONSerialization.jsonObject(with: Data(google.utf8)) as? [String: Any])?["items"]
         #expect((googleItems as? [Any])?.count == 1000)
-        let graph = try curl([
-            "-H", "Authorization: Bearer \(try token("microsoft"))", "\(base)/v1.0/me/calendars",
+        let graphToken = try await token("microsoft")
+        let graph = try await curl([
+            "-H", "Authorization: Bearer \(graphToken)", "\(base)/v1.0/me/calendars",
         ])
         #expect(graph.contains("\"isDefaultCalendar\":true"))
 

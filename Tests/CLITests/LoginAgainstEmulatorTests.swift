@@ -67,6 +67,18 @@ import Testing
         return try #require(response.headers.first { $0.name == "Location" }?.value)
     }
 
+    /// The rest of the login's output once it has exited (it talks to the in-process
+    /// emulator meanwhile, so the wait is off the cooperative threads).
+    static func finish(_ login: (process: Process, stdout: Pipe, stderr: Pipe, input: Pipe?)) async throws -> String {
+        let process = login.process
+        let stdout = login.stdout
+        return try await CommandRunner.offCooperativeThreads {
+            let rest = stdout.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: rest, as: UTF8.self)
+        }
+    }
+
     @Test func pastedRedirectAddressSignsInWithPKCE() async throws {
         let setup = try await Self.setUp()
         let emulator = setup.emulator
@@ -79,9 +91,8 @@ import Testing
         #expect(output.contains("ssh -L"))
         let redirect = try await Self.consent(url, emulator: setup.emulator)
         login.input?.fileHandleForWriting.write(Data((redirect + "\n").utf8))
-        let rest = login.stdout.fileHandleForReading.readDataToEndOfFile()
-        login.process.waitUntilExit()
-        #expect(login.process.terminationStatus == 0, "\(String(decoding: rest, as: UTF8.self))")
+        let rest = try await Self.finish(login)
+        #expect(login.process.terminationStatus == 0, "\(rest)")
         let tokens = try #require(try TokenStore(path: setup.scratch.path("tokens.json")).tokens(for: "work"))
         #expect(tokens.refreshToken?.hasPrefix("1//emu") == true)
         // The email scope's ID token names the account.
@@ -100,15 +111,14 @@ import Testing
         let (url, _) = try await Self.signInAddress(login.stdout)
         let redirect = try await Self.consent(url, emulator: setup.emulator)
         // The browser follows the redirect to calsyncctl's loopback listener.
-        let browser = try CommandRunner.runSystem("/usr/bin/curl", ["-fsS", "--max-time", "10", redirect])
+        let browser = try await CommandRunner.runSystem("/usr/bin/curl", ["-fsS", "--max-time", "10", redirect])
         #expect(browser.status == 0, "\(browser.all)")
-        let rest = login.stdout.fileHandleForReading.readDataToEndOfFile()
-        login.process.waitUntilExit()
-        #expect(login.process.terminationStatus == 0, "\(String(decoding: rest, as: UTF8.self))")
+        let rest = try await Self.finish(login)
+        #expect(login.process.terminationStatus == 0, "\(rest)")
         let refresh = try #require(
             try TokenStore(path: setup.scratch.path("tokens.json")).tokens(for: "work")?.refreshToken)
 
-        let logout = try CommandRunner.run("calsyncctl", ["logout", "work", "--config", setup.config])
+        let logout = try await CommandRunner.run("calsyncctl", ["logout", "work", "--config", setup.config])
         #expect(logout.status == 0, "\(logout.all)")
         #expect(try TokenStore(path: setup.scratch.path("tokens.json")).tokens(for: "work") == nil)
         // The grant is gone at the provider too.
@@ -124,7 +134,11 @@ import Testing
 
 extension CommandRunner {
     /// Runs a system tool (not one of calsync's products).
-    static func runSystem(_ path: String, _ arguments: [String]) throws -> Result {
+    static func runSystem(_ path: String, _ arguments: [String]) async throws -> Result {
+        try await offCooperativeThreads { try runSystemBlocking(path, arguments) }
+    }
+
+    private static func runSystemBlocking(_ path: String, _ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

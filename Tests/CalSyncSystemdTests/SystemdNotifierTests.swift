@@ -1,3 +1,4 @@
+import CalSyncTestSupport
 import Foundation
 import Testing
 

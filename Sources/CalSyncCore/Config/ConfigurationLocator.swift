@@ -52,10 +52,19 @@ public struct ConfigurationLocator: Sendable {
         return xdg("XDG_DATA_HOME", fallback: ".local/share") + "/calsync/calsync.db"
     }
 
-    /// The runtime directory for the control socket.
-    public func runtimeDirectory() -> String {
+    /// The daemon's control socket: `$CALSYNC_CONTROL_SOCKET`, else `control.sock` in the
+    /// runtime directory. The daemon and `calsyncctl` find the same one because both
+    /// derive it from the same configuration path.
+    public func controlSocketPath(configurationPath: String) -> String {
+        if let explicit = nonEmpty("CALSYNC_CONTROL_SOCKET") { return explicit }
+        return runtimeDirectory(configurationPath: configurationPath) + "/control.sock"
+    }
+
+    /// The runtime directory: systemd's `$RUNTIME_DIRECTORY`, `/run/calsync` for the system
+    /// service (and for readers using its configuration), else `$XDG_RUNTIME_DIR/calsync`.
+    public func runtimeDirectory(configurationPath: String) -> String {
         if let directory = firstPath(of: "RUNTIME_DIRECTORY") { return directory }
-        if isSystemMode { return "/run/calsync" }
+        if isSystemMode || configurationPath == Self.systemConfigurationPath { return "/run/calsync" }
         if let runtime = nonEmpty("XDG_RUNTIME_DIR") { return runtime + "/calsync" }
         return (nonEmpty("TMPDIR") ?? "/tmp") + "/calsync-\(getuid())"
     }

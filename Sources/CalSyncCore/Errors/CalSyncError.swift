@@ -46,6 +46,8 @@ public struct CalSyncError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let invalidInput = Code("invalidInput")
         /// The server failed (5xx other than 503/504 throttling).
         public static let server = Code("server")
+        /// calsyncd's control socket is missing, refused the connection or answered badly.
+        public static let control = Code("control")
     }
 
     public var code: Code

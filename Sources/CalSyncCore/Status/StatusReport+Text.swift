@@ -7,7 +7,7 @@ extension StatusReport {
         var lines: [String] = []
         let daemonLine =
             daemon.running
-            ? "calsyncd: running" + (daemon.pid.map { " (pid \($0))" } ?? "")
+            ? "calsyncd: running" + (daemon.pid.map { " (pid \($0))" } ?? "") + (daemon.status.map { ": \($0)" } ?? "")
             : "calsyncd: not running"
         lines.append(daemonLine)
         lines.append("store:    \(store)")

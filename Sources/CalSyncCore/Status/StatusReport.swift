@@ -7,18 +7,23 @@ public struct StatusReport: Sendable, Equatable, Encodable {
     public struct Daemon: Sendable, Equatable, Encodable {
         public var running: Bool
         public var pid: Int?
-        public init(running: Bool, pid: Int?) {
+        /// The service's own summary (its systemd STATUS line), when it answered on the
+        /// control socket; nil for `calsyncd --once` or a daemon that could not be asked.
+        public var status: String?
+        public init(running: Bool, pid: Int?, status: String? = nil) {
             self.running = running
             self.pid = pid
+            self.status = status
         }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(running, forKey: .running)
             try container.encode(pid, forKey: .pid)
+            try container.encode(status, forKey: .status)
         }
 
-        enum CodingKeys: String, CodingKey { case running, pid }
+        enum CodingKeys: String, CodingKey { case running, pid, status }
     }
 
     public struct Calendar: Sendable, Equatable, Encodable {

@@ -83,12 +83,7 @@ public struct AccountSync: Sendable {
     /// Syncs every enabled account once, up to `[sync] max_concurrent_syncs` accounts at a
     /// time, and returns one result per calendar (or per account that could not start).
     public func syncAll(retry: RetryPolicy = .oneShot) async -> [CalendarResult] {
-        for account in configuration.accounts {
-            try? await store.upsertAccount(
-                id: account.name, provider: account.provider.rawValue, auth: account.auth.storeName, email: nil,
-                state: account.enabled ? "ok" : "disabled",
-                stateDetail: account.enabled ? nil : "disabled in the configuration (enabled = false)", now: now())
-        }
+        await recordAccounts()
         let enabled = configuration.accounts.filter(\.enabled)
         let limit = max(1, configuration.sync.maxConcurrentSyncs)
         return await withTaskGroup(of: [CalendarResult].self) { group in
@@ -111,8 +106,38 @@ public struct AccountSync: Sendable {
         }
     }
 
-    /// Lists the account's calendars, applies the list, polls each selected calendar.
-    public func syncAccount(_ account: AccountConfiguration, retry: RetryPolicy) async -> [CalendarResult] {
+    /// What one poll of an account covers (`calsyncctl sync ACCOUNT/CALENDAR --full --force`).
+    public struct PollOptions: Sendable, Equatable {
+        /// One calendar, by id or name; nil polls every selected calendar.
+        public var calendar: String?
+        /// A full re-sync even though the cursor is valid.
+        public var full: Bool
+        /// Apply a re-sync that the safety valve would hold.
+        public var force: Bool
+        public init(calendar: String? = nil, full: Bool = false, force: Bool = false) {
+            self.calendar = calendar
+            self.full = full
+            self.force = force
+        }
+        public static let scheduled = PollOptions()
+    }
+
+    /// Writes a row for every configured account (enabled or not), so that the store says
+    /// which accounts exist before their first poll.
+    public func recordAccounts() async {
+        for account in configuration.accounts {
+            try? await store.upsertAccount(
+                id: account.name, provider: account.provider.rawValue, auth: account.auth.storeName, email: nil,
+                state: account.enabled ? "ok" : "disabled",
+                stateDetail: account.enabled ? nil : "disabled in the configuration (enabled = false)", now: now())
+        }
+    }
+
+    /// Lists the account's calendars, applies the list, polls each selected calendar (or
+    /// the one `options` names).
+    public func syncAccount(
+        _ account: AccountConfiguration, retry: RetryPolicy, options: PollOptions = .scheduled
+    ) async -> [CalendarResult] {
         let metadata: Logger.Metadata = [
             "calsync.account": "\(account.name)", "calsync.provider": "\(account.provider.rawValue)",
         ]
@@ -131,9 +156,19 @@ public struct AccountSync: Sendable {
             }
             try await store.replaceCalendars(
                 accountID: account.name, calendars: listed, enabledIDs: selection.enabled, now: now())
-            calendars = listed.filter { selection.enabled.contains($0.id) }
+            calendars = listed.filter { selection.enabled.contains($0.id) }.filter { calendar in
+                options.calendar.map { $0 == calendar.id || $0 == calendar.name } ?? true
+            }
         } catch {
             return [await accountFailed(account, error: CalSyncError.wrap(error), metadata: metadata)]
+        }
+        if let wanted = options.calendar, calendars.isEmpty {
+            return [
+                CalendarResult(
+                    accountID: account.name,
+                    error: CalSyncError(
+                        .invalidInput, "account \(account.name) syncs no calendar with the id or name \"\(wanted)\""))
+            ]
         }
         var results: [CalendarResult] = []
         let synchronizer = CalendarSynchronizer(store: store, logger: logger, now: now)
@@ -148,7 +183,8 @@ public struct AccountSync: Sendable {
                 result.outcome = try await withRetries(retry, metadata: calendarMetadata) {
                     try await synchronizer.poll(
                         provider: provider, accountID: account.name, calendarID: calendar.id, window: window,
-                        maxDeleteRatio: configuration.sync.maxDeleteRatio)
+                        maxDeleteRatio: configuration.sync.maxDeleteRatio, full: options.full,
+                        forceDeletion: options.force)
                 }
                 try await store.recordSuccess(
                     accountID: account.name, calendarID: calendar.id, now: now(),

@@ -6,15 +6,21 @@ import UnixSignals
 
 /// The daemon's loop: polls every enabled account on its own schedule until shutdown.
 ///
-/// - Each account runs on its interval with ±10 % jitter, so accounts configured alike do
-///   not poll in lockstep; a failed poll backs off (shared by the account's calendars) from
-///   a tenth of the interval up to the interval, with `Retry-After` honoured.
-/// - At most `[sync] max_concurrent_syncs` accounts sync at once.
-/// - Between polls the scheduler sleeps; it wakes only for the next poll, for a reload,
-///   and at the heartbeat period the watchdog needs.
-/// - SIGHUP reloads the configuration: a valid new file restarts the accounts' loops
-///   (data of removed accounts stays in the store); an invalid one is logged and the old
-///   configuration stays in force.
+/// One loop owns every decision; polls run as tasks it starts and hears back from.
+/// - Each account polls on its interval with ±10 % jitter, so accounts configured alike
+///   do not poll in lockstep; its calendars are polled together and share its backoff: a
+///   failed poll backs off from a tenth of the interval up to the interval, `Retry-After`
+///   honoured.
+/// - At most `[sync] max_concurrent_syncs` accounts poll at once; when more are due, the
+///   most overdue go first (and polls asked for with `calsyncctl sync` before them).
+/// - Between polls the loop sleeps until the next one is due; the only other wake-up is
+///   the heartbeat the systemd watchdog needs (a quarter of `WatchdogSec=`). The heartbeat
+///   is stamped by this loop itself, so a wedged loop stops the watchdog's pings.
+/// - SIGHUP reloads the configuration and applies the difference: new accounts poll at
+///   once, removed or disabled ones stop (their data stays in the store), the others keep
+///   their schedule. An invalid file is logged and the old configuration stays in force.
+/// - Shutdown cancels the running polls; a page's transaction is either applied whole or
+///   not at all, so nothing is half-written.
 public final class SyncScheduler: Service, Sendable {
     /// What the scheduler tells the service manager; wired to sd_notify by calsyncd.
     public struct Hooks: Sendable {
@@ -33,37 +39,54 @@ public final class SyncScheduler: Service, Sendable {
         }
     }
 
-    private let makeSync: @Sendable (CalSyncConfiguration) -> AccountSync
-    private let reload: @Sendable () throws -> CalSyncConfiguration
-    private let hooks: Hooks
-    private let logger: Logger
-    private let heartbeatPeriod: Duration
-    private let state: Mutex<State>
+    typealias Results = [AccountSync.CalendarResult]
+
+    /// A poll asked for through the control socket, answered when it has run.
+    struct PollRequest: Sendable {
+        var options: AccountSync.PollOptions
+        var reply: (@Sendable (Results) -> Void)?
+    }
+
+    enum Event: Sendable {
+        case reload
+        case pollRequested(account: String, PollRequest)
+        case finished(account: String, results: Results, coveredAllCalendars: Bool, requests: [PollRequest])
+        case wedge
+    }
 
     struct State {
         var configuration: CalSyncConfiguration
         var lastHeartbeat = ContinuousClock.now
-        var accounts: [String: AccountState] = [:]
+        var inbox: [Event] = []
+        var sleeper: Task<Void, Never>?
+        var report: [String: AccountReport] = [:]
         var lastSync: Date?
-        var generation: Task<Void, Never>?
-        var reloadRequested = false
-        var idleSleeper: Task<Void, Never>?
     }
 
-    struct AccountState {
+    /// What the STATUS line says about an account after its last poll.
+    struct AccountReport {
         var healthyCalendars = 0
         var failedCalendars = 0
         var needsLogin = false
         var nextRun: Date?
     }
 
+    private let makeSync: @Sendable (CalSyncConfiguration) -> AccountSync
+    private let reload: @Sendable () throws -> CalSyncConfiguration
+    private let hooks: Hooks
+    private let logger: Logger
+    private let heartbeatPeriod: Duration?
+    private let state: Mutex<State>
+
     /// - Parameters:
     ///   - makeSync: builds the account syncer for a configuration.
     ///   - reload: re-reads the configuration file (SIGHUP).
-    ///   - heartbeatPeriod: how often the loop proves it is alive (half the watchdog period).
+    ///   - heartbeatPeriod: how often the loop proves it is alive when nothing else wakes it
+    ///     (a quarter of the watchdog period); nil without a watchdog, so the loop sleeps
+    ///     until the next poll.
     public init(
         configuration: CalSyncConfiguration, makeSync: @escaping @Sendable (CalSyncConfiguration) -> AccountSync,
-        reload: @escaping @Sendable () throws -> CalSyncConfiguration, hooks: Hooks, heartbeatPeriod: Duration,
+        reload: @escaping @Sendable () throws -> CalSyncConfiguration, hooks: Hooks, heartbeatPeriod: Duration?,
         logger: Logger
     ) {
         self.makeSync = makeSync
@@ -74,85 +97,317 @@ public final class SyncScheduler: Service, Sendable {
         self.state = Mutex(State(configuration: configuration))
     }
 
-    /// When the loop last proved it was alive; the watchdog pings only while this is fresh.
+    /// When the loop last went round; the watchdog pings only while this is fresh.
     public var lastHeartbeat: ContinuousClock.Instant { state.withLock { $0.lastHeartbeat } }
 
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         hooks.ready(statusLine())
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await self.heartbeatLoop() }
-                group.addTask {
-                    for await _ in signals { self.requestReload() }
+        await withGracefulShutdownHandler {
+            await cancelWhenGracefulShutdown {
+                await withDiscardingTaskGroup { group in
+                    group.addTask {
+                        for await _ in signals { self.post(.reload) }
+                    }
+                    await self.loop()
+                    group.cancelAll()
                 }
-                group.addTask { await self.runGenerations() }
             }
+        } onGracefulShutdown: {
+            self.hooks.stopping()
         }
-        hooks.stopping()
         logger.info("calsyncd stopped")
     }
 
-    /// Runs the accounts of one configuration ("a generation") until a reload replaces it,
-    /// or until shutdown cancels everything.
-    private func runGenerations() async {
-        while !Task.isCancelled {
-            let configuration = state.withLock { $0.configuration }
-            let sync = makeSync(configuration)
-            // An unstructured task so that SIGHUP (another task) can cancel just this
-            // generation; it is awaited right here, and cancelled with us on shutdown.
-            let generation = Task {
-                await withDiscardingTaskGroup { group in
-                    let limiter = ConcurrencyLimiter(limit: configuration.sync.maxConcurrentSyncs)
-                    for account in configuration.accounts where account.enabled {
-                        group.addTask { await self.accountLoop(account, sync: sync, limiter: limiter) }
+    // MARK: - Asked from outside the loop
+
+    /// Polls now (`calsyncctl sync`): every enabled account, or one account (and one of
+    /// its calendars). With `wait`, returns once the polls have run, with their results.
+    public func pollNow(
+        account: String?, options: AccountSync.PollOptions, wait: Bool
+    ) async throws(CalSyncError) -> [AccountSync.CalendarResult] {
+        let configuration = state.withLock { $0.configuration }
+        let enabled = configuration.accounts.filter(\.enabled).map(\.name)
+        let targets: [String]
+        if let account {
+            guard let configured = configuration.account(named: account) else {
+                let names = configuration.accounts.map(\.name).joined(separator: ", ")
+                throw CalSyncError(
+                    .invalidInput,
+                    "no account named \"\(account)\" in the configuration (accounts: \(names.isEmpty ? "none" : names))"
+                )
+            }
+            guard configured.enabled else {
+                throw CalSyncError(
+                    .invalidInput, "account \(account) is disabled in the configuration (enabled = false)")
+            }
+            targets = [account]
+        } else {
+            guard !enabled.isEmpty else {
+                throw CalSyncError(.invalidInput, "no enabled account in the configuration: nothing to sync")
+            }
+            targets = enabled
+        }
+        guard wait else {
+            for target in targets { post(.pollRequested(account: target, PollRequest(options: options))) }
+            return []
+        }
+        return await withTaskGroup(of: Results.self) { group in
+            for target in targets {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        self.post(
+                            .pollRequested(
+                                account: target,
+                                PollRequest(options: options, reply: { continuation.resume(returning: $0) })))
                     }
                 }
             }
-            state.withLock { $0.generation = generation }
-            await withTaskCancellationHandler {
-                await generation.value
-            } onCancel: {
-                generation.cancel()
-            }
-            guard !Task.isCancelled else { return }
-            let reload = state.withLock { state in
-                defer { state.reloadRequested = false }
-                return state.reloadRequested
-            }
-            if reload {
-                performReload()
-            } else {
-                // No enabled account: sleep until a reload (or shutdown) wakes us.
-                let sleeper = Task { _ = try? await Task.sleep(for: .seconds(86_400 * 365)) }
-                state.withLock { $0.idleSleeper = sleeper }
-                if state.withLock({ $0.reloadRequested }) { sleeper.cancel() }
-                await withTaskCancellationHandler {
-                    await sleeper.value
-                } onCancel: {
-                    sleeper.cancel()
-                }
-                if state.withLock({ $0.reloadRequested }) { continue }
-            }
+            var all: Results = []
+            for await results in group { all += results }
+            return all.sorted { ($0.accountID, $0.calendarID ?? "") < ($1.accountID, $1.calendarID ?? "") }
         }
     }
 
-    /// SIGHUP: stop the current generation; `runGenerations` reloads and starts the next.
-    private func requestReload() {
+    /// Stops the loop for good, as a deadlock would: the heartbeat goes stale and the
+    /// watchdog stops pinging. For testing the unit's watchdog restart only.
+    public func wedgeForTesting() {
+        logger.warning("The scheduler loop stops now, as asked (debug-wedge-scheduler)")
+        post(.wedge)
+    }
+
+    private func post(_ event: Event) {
         state.withLock { state in
-            state.reloadRequested = true
-            state.generation?.cancel()
-            state.idleSleeper?.cancel()
+            state.inbox.append(event)
+            state.sleeper?.cancel()
         }
     }
 
-    private func performReload() {
+    // MARK: - The loop
+
+    /// Everything the loop alone reads and writes.
+    private struct Plan {
+        var configuration: CalSyncConfiguration
+        var sync: AccountSync
+        var due: [String: ContinuousClock.Instant] = [:]
+        var failures: [String: Int] = [:]
+        var running: [String: Task<Void, Never>] = [:]
+        var requests: [String: [PollRequest]] = [:]
+    }
+
+    private func loop() async {
+        let configuration = state.withLock { $0.configuration }
+        var plan = Plan(configuration: configuration, sync: makeSync(configuration))
+        await plan.sync.recordAccounts()
+        for account in configuration.accounts where account.enabled { plan.due[account.name] = .now }
+        while !Task.isCancelled {
+            let events = state.withLock { state in
+                state.lastHeartbeat = .now
+                defer { state.inbox.removeAll() }
+                return state.inbox
+            }
+            for event in events {
+                if case .wedge = event {
+                    await sleepUntilCancelled()
+                    await finish(&plan)
+                    return
+                }
+                await handle(event, plan: &plan)
+            }
+            startDuePolls(&plan)
+            await waitForEvents(until: nextWake(plan))
+        }
+        await finish(&plan)
+    }
+
+    private func handle(_ event: Event, plan: inout Plan) async {
+        switch event {
+        case .reload:
+            await performReload(&plan)
+        case .pollRequested(let account, let request):
+            if plan.configuration.account(named: account)?.enabled == true {
+                plan.requests[account, default: []].append(request)
+            } else {
+                request.reply?([Self.refusal(account, "account \(account) is no longer in the configuration")])
+            }
+        case .finished(let account, let results, let coveredAllCalendars, let requests):
+            plan.running[account] = nil
+            for request in requests { request.reply?(Self.results(results, for: request.options)) }
+            guard let configured = plan.configuration.account(named: account) else { break }
+            if coveredAllCalendars || results.contains(where: { $0.error != nil }) {
+                plan.due[account] = .now + nextDelay(after: results, account: configured, plan: &plan)
+            }
+            let nextRun = plan.due[account].map { Date().addingTimeInterval(Self.seconds($0 - .now)) }
+            state.withLock { state in
+                state.lastSync = Date()
+                state.report[account] = AccountReport(
+                    healthyCalendars: results.filter { $0.error == nil && $0.calendarID != nil }.count,
+                    failedCalendars: results.filter { $0.error != nil }.count,
+                    needsLogin: results.contains { $0.error?.code == .needsLogin }, nextRun: nextRun)
+            }
+            hooks.status(statusLine())
+        case .wedge:
+            break
+        }
+    }
+
+    /// Jittered interval after a good poll; backoff after a failed one.
+    private func nextDelay(after results: Results, account: AccountConfiguration, plan: inout Plan) -> Duration {
+        let interval = Self.seconds(account.interval)
+        let failed = results.filter { $0.error != nil }
+        if failed.isEmpty {
+            plan.failures[account.name] = 0
+            return .milliseconds(Int64(interval * Double.random(in: 0.9...1.1) * 1000))
+        }
+        let attempt = plan.failures[account.name, default: 0]
+        plan.failures[account.name] = attempt + 1
+        let backoff = Backoff(base: .seconds(max(1, Int64(interval / 10))), maximum: account.interval)
+        return backoff.delay(
+            attempt: attempt, retryAfter: failed.compactMap { $0.error?.retryAfter }.max(),
+            unitRandom: Double.random(in: 0..<1))
+    }
+
+    /// Starts the polls that are due or asked for, most overdue first, within the cap.
+    private func startDuePolls(_ plan: inout Plan) {
+        let now = ContinuousClock.now
+        let waiting = plan.configuration.accounts.filter { account in
+            account.enabled && plan.running[account.name] == nil
+                && (plan.requests[account.name]?.isEmpty == false || (plan.due[account.name] ?? now) <= now)
+        }
+        // Asked-for polls first, then by how long they have been due.
+        let ordered = waiting.sorted { left, right in
+            let leftAsked = plan.requests[left.name]?.isEmpty == false
+            let rightAsked = plan.requests[right.name]?.isEmpty == false
+            if leftAsked != rightAsked { return leftAsked }
+            return (plan.due[left.name] ?? now) < (plan.due[right.name] ?? now)
+        }
+        let free = max(1, plan.configuration.sync.maxConcurrentSyncs) - plan.running.count
+        for account in ordered.prefix(max(0, free)) {
+            let requests = plan.requests.removeValue(forKey: account.name) ?? []
+            let scheduled = (plan.due[account.name] ?? now) <= now
+            let options = Self.merged(requests.map(\.options), scheduled: scheduled)
+            let sync = plan.sync
+            plan.running[account.name] = Task {
+                let results = await sync.syncAccount(
+                    account, retry: .init(retries: 0, backoff: .oneShot), options: options)
+                self.post(
+                    .finished(
+                        account: account.name, results: results, coveredAllCalendars: options.calendar == nil,
+                        requests: requests))
+            }
+        }
+    }
+
+    /// One poll serves every request waiting for the account: one calendar if they all
+    /// name the same one and no scheduled poll is due, else all of them.
+    static func merged(_ requests: [AccountSync.PollOptions], scheduled: Bool) -> AccountSync.PollOptions {
+        let calendars = Set(requests.map(\.calendar))
+        let calendar = !scheduled && calendars.count == 1 ? calendars.first! : nil
+        return AccountSync.PollOptions(
+            calendar: calendar, full: requests.contains(where: \.full), force: requests.contains(where: \.force))
+    }
+
+    /// The part of an account's results a request asked for.
+    static func results(_ results: Results, for options: AccountSync.PollOptions) -> Results {
+        guard let calendar = options.calendar else { return results }
+        return results.filter { $0.calendarID == nil || $0.calendarID == calendar || $0.calendarName == calendar }
+    }
+
+    static func refusal(_ account: String, _ message: String) -> AccountSync.CalendarResult {
+        AccountSync.CalendarResult(accountID: account, error: CalSyncError(.invalidInput, message))
+    }
+
+    /// The next poll due (of accounts not polling now), or the next heartbeat if sooner.
+    private func nextWake(_ plan: Plan) -> ContinuousClock.Instant? {
+        let nextPoll = plan.due.filter { plan.running[$0.key] == nil }.values.min()
+        let heartbeat = heartbeatPeriod.map { ContinuousClock.now + $0 }
+        switch (nextPoll, heartbeat) {
+        case (let poll?, let beat?): return min(poll, beat)
+        case (let poll?, nil): return poll
+        case (nil, let beat): return beat
+        }
+    }
+
+    /// Sleeps until `deadline` (nil: until an event), returning early for any event.
+    private func waitForEvents(until deadline: ContinuousClock.Instant?) async {
+        let sleeper = Task<Void, Never> {
+            _ = try? await Task.sleep(until: deadline ?? .now + .seconds(86_400 * 365), clock: .continuous)
+        }
+        let pending = state.withLock { state in
+            if !state.inbox.isEmpty { return true }
+            state.sleeper = sleeper
+            return false
+        }
+        if pending { sleeper.cancel() }
+        await withTaskCancellationHandler {
+            await sleeper.value
+        } onCancel: {
+            sleeper.cancel()
+        }
+        state.withLock { $0.sleeper = nil }
+    }
+
+    private func sleepUntilCancelled() async {
+        let forever = Task<Void, Never> { _ = try? await Task.sleep(for: .seconds(86_400 * 365)) }
+        await withTaskCancellationHandler {
+            await forever.value
+        } onCancel: {
+            forever.cancel()
+        }
+    }
+
+    /// Shutdown: cancel the running polls, wait for them (each ends at a page boundary),
+    /// and answer whoever still waits.
+    private func finish(_ plan: inout Plan) async {
+        let running = plan.running
+        for task in running.values { task.cancel() }
+        for task in running.values { await task.value }
+        let events = state.withLock { state in
+            defer { state.inbox.removeAll() }
+            return state.inbox
+        }
+        for event in events {
+            switch event {
+            case .finished(_, let results, _, let requests):
+                for request in requests { request.reply?(Self.results(results, for: request.options)) }
+            case .pollRequested(let account, let request):
+                request.reply?([Self.refusal(account, "calsyncd is stopping")])
+            case .reload, .wedge: break
+            }
+        }
+        for (account, requests) in plan.requests {
+            for request in requests { request.reply?([Self.refusal(account, "calsyncd is stopping")]) }
+        }
+        plan.requests = [:]
+    }
+
+    private func performReload(_ plan: inout Plan) async {
         hooks.reloading()
         do {
             let configuration = try reload()
-            state.withLock {
-                $0.configuration = configuration
-                $0.accounts = $0.accounts.filter { name, _ in configuration.account(named: name) != nil }
+            let previous = plan.configuration
+            plan.configuration = configuration
+            plan.sync = makeSync(configuration)
+            await plan.sync.recordAccounts()
+            for account in previous.accounts where account.enabled {
+                guard configuration.account(named: account.name)?.enabled != true else { continue }
+                plan.running.removeValue(forKey: account.name)?.cancel()
+                plan.due[account.name] = nil
+                for request in plan.requests.removeValue(forKey: account.name) ?? [] {
+                    request.reply?([Self.refusal(account.name, "account \(account.name) was removed by a reload")])
+                }
+            }
+            for account in configuration.accounts where account.enabled {
+                let before = previous.account(named: account.name)
+                if before?.enabled != true {
+                    plan.due[account.name] = .now
+                } else if before?.interval != account.interval, let due = plan.due[account.name] {
+                    plan.due[account.name] = min(due, .now + account.interval)
+                }
+            }
+            state.withLock { state in
+                state.configuration = configuration
+                state.report = state.report.filter { configuration.account(named: $0.key)?.enabled == true }
             }
             logger.notice(
                 "Configuration reloaded",
@@ -169,59 +424,16 @@ public final class SyncScheduler: Service, Sendable {
         hooks.ready(statusLine())
     }
 
-    private func accountLoop(_ account: AccountConfiguration, sync: AccountSync, limiter: ConcurrencyLimiter) async {
-        let interval = Double(account.interval.components.seconds)
-        var failures = 0
-        while !Task.isCancelled {
-            await limiter.acquire()
-            let results = await sync.syncAccount(account, retry: .init(retries: 0, backoff: .oneShot))
-            await limiter.release()
-            let failed = results.filter { $0.error != nil }
-            let retryAfter = failed.compactMap { $0.error?.retryAfter }.max()
-            let delay: Double
-            if failed.isEmpty {
-                failures = 0
-                delay = interval * Double.random(in: 0.9...1.1)
-            } else {
-                failures += 1
-                let backoff = Backoff(base: .seconds(max(1, Int64(interval / 10))), maximum: account.interval)
-                let wait = backoff.delay(
-                    attempt: failures - 1, retryAfter: retryAfter, unitRandom: Double.random(in: 0..<1))
-                delay = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
-            }
-            let next = Date().addingTimeInterval(delay)
-            state.withLock { state in
-                state.lastSync = Date()
-                state.accounts[account.name] = AccountState(
-                    healthyCalendars: results.filter { $0.error == nil && $0.calendarID != nil }.count,
-                    failedCalendars: failed.count,
-                    needsLogin: results.contains { $0.error?.code == .needsLogin }, nextRun: next)
-            }
-            hooks.status(statusLine())
-            do {
-                try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
-            } catch {
-                return
-            }
-        }
-    }
-
-    /// Stamps the heartbeat while the scheduler's tasks are being served.
-    private func heartbeatLoop() async {
-        while !Task.isCancelled {
-            state.withLock { $0.lastHeartbeat = ContinuousClock.now }
-            do { try await Task.sleep(for: heartbeatPeriod) } catch { return }
-        }
-    }
+    // MARK: - The STATUS line
 
     /// `3 accounts, 12 calendars ok, 1 needs login (work) · last sync 10:42 · next 10:47`.
     public func statusLine() -> String {
         state.withLock { state in
             let enabled = state.configuration.accounts.filter(\.enabled)
             if enabled.isEmpty { return "no accounts configured; waiting (add [[account]] and reload)" }
-            let ok = state.accounts.values.reduce(0) { $0 + $1.healthyCalendars }
-            let failing = state.accounts.values.reduce(0) { $0 + $1.failedCalendars }
-            let needLogin = state.accounts.filter { $0.value.needsLogin }.map(\.key).sorted()
+            let ok = state.report.values.reduce(0) { $0 + $1.healthyCalendars }
+            let failing = state.report.values.reduce(0) { $0 + $1.failedCalendars }
+            let needLogin = state.report.filter { $0.value.needsLogin }.map(\.key).sorted()
             var parts = [
                 "\(enabled.count) account\(enabled.count == 1 ? "" : "s"), \(ok) calendar\(ok == 1 ? "" : "s") ok"
             ]
@@ -232,7 +444,7 @@ public final class SyncScheduler: Service, Sendable {
                 parts[0] += ", \(failing) failing"
             }
             if let last = state.lastSync { parts.append("last sync \(Self.clock(last))") }
-            if let next = state.accounts.values.compactMap(\.nextRun).min() { parts.append("next \(Self.clock(next))") }
+            if let next = state.report.values.compactMap(\.nextRun).min() { parts.append("next \(Self.clock(next))") }
             if state.lastSync == nil { parts.append("first sync running") }
             return parts.joined(separator: " · ")
         }
@@ -242,29 +454,8 @@ public final class SyncScheduler: Service, Sendable {
         let parts = Calendar.current.dateComponents([.hour, .minute], from: date)
         return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
-}
 
-/// A counting semaphore for tasks.
-actor ConcurrencyLimiter {
-    private let limit: Int
-    private var running = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    init(limit: Int) { self.limit = max(1, limit) }
-
-    func acquire() async {
-        if running < limit {
-            running += 1
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty {
-            running -= 1
-        } else {
-            waiting.removeFirst().resume()
-        }
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -92,7 +92,7 @@ struct ConfigurationLocatorTests {
         #expect(service.configurationPath(explicit: nil) == "/etc/calsync/calsync.toml")
         #expect(
             service.defaultStorePath(configurationPath: "/etc/calsync/calsync.toml") == "/var/lib/calsync/calsync.db")
-        #expect(service.runtimeDirectory() == "/run/calsync")
+        #expect(service.runtimeDirectory(configurationPath: "/etc/calsync/calsync.toml") == "/run/calsync")
     }
 
     @Test func userModeUsesXDGDirectories() {
@@ -103,7 +103,9 @@ struct ConfigurationLocatorTests {
         #expect(
             user.defaultStorePath(configurationPath: "/cfg/calsync/calsync.toml")
                 == "/home/ada/.local/share/calsync/calsync.db")
-        #expect(user.runtimeDirectory() == "/run/user/1000/calsync")
+        #expect(
+            user.controlSocketPath(configurationPath: "/cfg/calsync/calsync.toml")
+                == "/run/user/1000/calsync/control.sock")
     }
 
     @Test func aReaderWithoutOwnConfigurationUsesTheSystems() {
@@ -112,5 +114,17 @@ struct ConfigurationLocatorTests {
         #expect(reader.configurationPath(explicit: nil) == "/etc/calsync/calsync.toml")
         #expect(
             reader.defaultStorePath(configurationPath: "/etc/calsync/calsync.toml") == "/var/lib/calsync/calsync.db")
+        // ... and reaches the system daemon's control socket, as a member of group calsync.
+        #expect(
+            reader.controlSocketPath(configurationPath: "/etc/calsync/calsync.toml") == "/run/calsync/control.sock")
+    }
+
+    @Test func theControlSocketCanBeNamedInTheEnvironment() {
+        let locator = ConfigurationLocator(
+            environment: [
+                "HOME": "/home/ada", "XDG_RUNTIME_DIR": "/run/user/1000", "CALSYNC_CONTROL_SOCKET": "/tmp/c.sock",
+            ],
+            isRoot: false, fileExists: { _ in false })
+        #expect(locator.controlSocketPath(configurationPath: "/home/ada/.config/calsync/calsync.toml") == "/tmp/c.sock")
     }
 }

@@ -5,13 +5,14 @@ import Glibc
 #endif
 
 /// A Unix datagram socket bound in a fresh temporary directory, standing in for
-/// systemd's notify socket or the journal's socket.
-final class DatagramSocket {
-    let path: String
+/// systemd's notify socket or the journal's socket. Receiving from several threads is
+/// safe (the kernel hands each datagram to one of them).
+public final class DatagramSocket: @unchecked Sendable {
+    public let path: String
     private let fd: Int32
     private let directory: URL
 
-    init() throws {
+    public init(receiveTimeout: Duration = .seconds(2)) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("calsync-sd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("socket").path
@@ -29,7 +30,9 @@ final class DatagramSocket {
             }
         }
         guard fd >= 0, bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        var timeout = timeval(
+            tv_sec: Int(receiveTimeout.components.seconds),
+            tv_usec: Int(receiveTimeout.components.attoseconds / 1_000_000_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -38,15 +41,15 @@ final class DatagramSocket {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// The next datagram, or nil after two seconds without one.
-    func receive() -> [UInt8]? {
+    /// The next datagram, or nil after the receive timeout without one.
+    public func receive() -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = recv(fd, &buffer, buffer.count, 0)
         return count < 0 ? nil : Array(buffer[0..<count])
     }
 
     /// The next datagram as text.
-    func receiveText() -> String? {
+    public func receiveText() -> String? {
         receive().map { String(decoding: $0, as: UTF8.self) }
     }
 }

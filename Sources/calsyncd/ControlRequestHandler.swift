@@ -1,0 +1,47 @@
+import CalSyncCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Answers `calsyncctl`'s requests on the control socket from the running scheduler.
+struct ControlRequestHandler: Sendable {
+    let scheduler: SyncScheduler
+    let storePath: String
+    /// `CALSYNC_DEBUG_COMMANDS=1`: accept `debug-wedge-scheduler` (the watchdog test).
+    let debugCommands: Bool
+
+    func handle(_ request: ControlRequest) async -> ControlResponse {
+        switch request.command {
+        case .status:
+            return ControlResponse(ok: true, pid: getpid(), status: scheduler.statusLine(), store: storePath)
+        case .sync:
+            if request.calendar != nil, request.account == nil {
+                return .refused("a calendar needs its account: ACCOUNT/CALENDAR")
+            }
+            do {
+                let results = try await scheduler.pollNow(
+                    account: request.account,
+                    options: .init(calendar: request.calendar, full: request.full, force: request.force),
+                    wait: request.wait)
+                return ControlResponse(
+                    ok: true, pid: getpid(), status: scheduler.statusLine(), store: storePath,
+                    results: request.wait
+                        ? results.map {
+                            .init(
+                                account: $0.accountID, calendar: $0.calendarID, line: $0.line, succeeded: $0.succeeded)
+                        } : nil)
+            } catch {
+                return .refused(error.message)
+            }
+        case .debugWedgeScheduler:
+            guard debugCommands else {
+                return .refused(
+                    "debug commands are off (start calsyncd with CALSYNC_DEBUG_COMMANDS=1 to test the watchdog)")
+            }
+            scheduler.wedgeForTesting()
+            return ControlResponse(ok: true, pid: getpid())
+        }
+    }
+}

@@ -29,6 +29,14 @@ struct CalSyncEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Events to generate in the Google primary calendar and the Graph default calendar.")
     var generate: Int = 0
 
+    @Option(
+        help: """
+            Extra calendars to generate in each provider beside the default one (0-4), each in its own \
+            time zone (Europe/Berlin, America/New_York, Australia/Sydney, Asia/Tokyo) with a quarter of \
+            --generate's events.
+            """)
+    var extraCalendars: Int = 0
+
     @Option(help: "Seed for generated events and ids (the same seed gives the same calendars).")
     var seed: UInt64 = 1
 
@@ -50,9 +58,19 @@ struct CalSyncEmulatorCommand: AsyncParsableCommand {
     @Flag(help: "Log every request to stderr (method, path, status).")
     var verbose = false
 
+    /// The extra calendars' names and zones (`--extra-calendars`).
+    static let extraCalendarZones: [(name: String, zone: String)] = [
+        ("Team", "Europe/Berlin"), ("Family", "America/New_York"), ("Travel", "Australia/Sydney"),
+        ("Projects", "Asia/Tokyo"),
+    ]
+
     func validate() throws {
         guard (0...5_000_000).contains(generate) else {
             throw ValidationError("--generate must be between 0 and 5000000, not \(generate)")
+        }
+        guard (0...Self.extraCalendarZones.count).contains(extraCalendars) else {
+            throw ValidationError(
+                "--extra-calendars must be between 0 and \(Self.extraCalendarZones.count), not \(extraCalendars)")
         }
         guard tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be positive") }
         guard (1...2500).contains(googleMaxPageSize) else {
@@ -75,6 +93,17 @@ struct CalSyncEmulatorCommand: AsyncParsableCommand {
                 try await state.generateGraphEvents(
                     calendarID: await state.defaultGraphCalendarID, count: generate, seed: seed)
             }
+            for (index, calendar) in Self.extraCalendarZones.prefix(extraCalendars).enumerated() {
+                let googleID = "\(calendar.name.lowercased())@group.calendar.google.com"
+                try await state.addGoogleCalendar(id: googleID, summary: calendar.name, timeZone: calendar.zone)
+                try await state.addGraphCalendar(
+                    id: "AAMkCal\(calendar.name)", name: calendar.name, timeZone: calendar.zone)
+                let count = max(generate / 4, 10)
+                let calendarSeed = seed &+ UInt64(index + 1)
+                try await state.generateGoogleEvents(calendarID: googleID, count: count, seed: calendarSeed)
+                try await state.generateGraphEvents(
+                    calendarID: "AAMkCal\(calendar.name)", count: count, seed: calendarSeed)
+            }
         } catch {
             FileHandle.standardError.write(Data("calsync-emulator: \(error.description)\n".utf8))
             throw ExitCode(78)
@@ -95,6 +124,10 @@ struct CalSyncEmulatorCommand: AsyncParsableCommand {
         print("  Graph API:   \(emulator.baseURL)\(options.graphBasePath)   (user \(options.microsoftUser))")
         print("  Control API: \(emulator.baseURL)/_emulator/")
         if generate > 0 { print("  Generated \(generate) events in each provider's default calendar (seed \(seed)).") }
+        if extraCalendars > 0 {
+            let names = Self.extraCalendarZones.prefix(extraCalendars).map { "\($0.name) (\($0.zone))" }
+            print("  Extra calendars in each provider: \(names.joined(separator: ", ")).")
+        }
         fflush(nil)  // all streams: scripts wait for the "listening" line
         await Self.waitForTermination()
         await emulator.stop()

@@ -112,9 +112,18 @@ public enum Agenda {
         }
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        // By day in `timeZone`, all-day events first, then as the store ordered them: an
+        // all-day event's midnight in another zone must not land among yesterday's times.
+        let ordered = items.enumerated().sorted { left, right in
+            let leftDay = day(of: left.element.start)
+            let rightDay = day(of: right.element.start)
+            if leftDay != rightDay { return leftDay.daysSinceEpoch < rightDay.daysSinceEpoch }
+            if left.element.start.isAllDay != right.element.start.isAllDay { return left.element.start.isAllDay }
+            return left.offset < right.offset
+        }.map(\.element)
         var lines: [String] = []
         var currentDay: CalendarDate?
-        for item in items {
+        for item in ordered {
             let itemDay = day(of: item.start)
             if itemDay != currentDay {
                 if currentDay != nil { lines.append("") }

@@ -68,6 +68,8 @@ extension StatusReport {
             format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
             parts.minute ?? 0)
         let seconds = Int(date.timeIntervalSince(now).rounded())
+        // A sync that ended while this report was being made: not "in 0 s".
+        if seconds == 0 { return "\(absolute) (now)" }
         let magnitude = abs(seconds)
         let amount =
             switch magnitude {

@@ -55,6 +55,30 @@ struct AgendaTests {
         #expect(Agenda.text([], timeZone: berlin) == "Nothing on in this range.")
     }
 
+    /// The store orders by `start_ts`: an all-day event of a calendar in Sydney starts at
+    /// its midnight there, the evening before in Berlin. It still belongs to its date.
+    @Test func allDayEventsOfAnotherZoneStayOnTheirDayBeforeItsTimes() {
+        let items = [
+            // start_ts = 2026-03-29T13:00Z, midnight in Sydney
+            Self.item("Sydney holiday", .date(CalendarDate("2026-03-30")!), .date(CalendarDate("2026-03-31")!)),
+            Self.item(
+                "Late call", .instant(Timestamp.parse("2026-03-29T20:00:00Z")!),
+                .instant(Timestamp.parse("2026-03-29T21:00:00Z")!)),
+            Self.item(
+                "Standup", .instant(Timestamp.parse("2026-03-30T07:00:00Z")!),
+                .instant(Timestamp.parse("2026-03-30T07:15:00Z")!)),
+        ]
+        #expect(
+            Agenda.text(items, timeZone: berlin) == """
+                Sun 29 Mar 2026
+                  22:00–23:00   Late call  (Work)
+
+                Mon 30 Mar 2026
+                  all day       Sydney holiday  (Work)
+                  09:00–09:15   Standup  (Work)
+                """)
+    }
+
     @Test func jsonUsesTheViewsColumnNames() throws {
         let json = Agenda.json([
             Self.item("Holiday", .date(CalendarDate("2026-03-30")!), .date(CalendarDate("2026-03-31")!))

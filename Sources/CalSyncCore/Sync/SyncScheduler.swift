@@ -107,7 +107,7 @@ public final class SyncScheduler: Service, Sendable {
             await cancelWhenGracefulShutdown {
                 await withDiscardingTaskGroup { group in
                     group.addTask {
-                        for await _ in signals { self.post(.reload) }
+                        for await _ in signals { self.requestReload() }
                     }
                     await self.loop()
                     group.cancelAll()
@@ -167,6 +167,11 @@ public final class SyncScheduler: Service, Sendable {
             for await results in group { all += results }
             return all.sorted { ($0.accountID, $0.calendarID ?? "") < ($1.accountID, $1.calendarID ?? "") }
         }
+    }
+
+    /// Re-reads the configuration and applies the difference (what SIGHUP does).
+    public func requestReload() {
+        post(.reload)
     }
 
     /// Stops the loop for good, as a deadlock would: the heartbeat goes stale and the

@@ -124,20 +124,22 @@ public struct GraphProvider: CalendarProvider {
         // deleted (a cancelled exception removes it from the expansion); if the series is
         // gone, so is its master.
         let removedIDs = decoded.changes.deletions
-        var deletions: [String] = []
-        var cancelled: [CalendarEvent] = []
-        func master(_ id: String) async throws -> GraphMapping.Item? {
-            let hydrated = try await self.master(id, calendarID: calendarID, window: frozen, logger: logger)
-            cancelled += hydrated.cancelled
-            return hydrated.item
+        let removed = removedIDs.map { (id: $0, instance: mailbox.instance($0, calendarID: calendarID)) }
+        var wanted = masterIDs
+        for case let (_, instance?) in removed where !wanted.contains(instance.seriesID) {
+            wanted.append(instance.seriesID)
         }
-        for id in removedIDs {
-            guard let instance = mailbox.instance(id, calendarID: calendarID) else {
+        let hydrated = try await masters(wanted, calendarID: calendarID, window: frozen, logger: logger)
+        var cancelled = wanted.flatMap { hydrated[$0]?.cancelled ?? [] }
+        var deletions: [String] = []
+        for (id, instance) in removed {
+            guard let instance else {
                 deletions.append(id)
                 continue
             }
-            let series = try await master(instance.seriesID)
-            if case .upsert(let series) = series, let original = instance.start(allDay: series.allDay) {
+            if case .upsert(let series) = hydrated[instance.seriesID]?.item,
+                let original = instance.start(allDay: series.allDay)
+            {
                 cancelled.append(Self.cancelledInstance(id, of: series, originalStart: original))
                 if !masterIDs.contains(series.id) { masterIDs.append(series.id) }
             } else {
@@ -147,7 +149,7 @@ public struct GraphProvider: CalendarProvider {
         }
         var masters: [CalendarEvent] = []
         for masterID in masterIDs {
-            switch try await master(masterID) {
+            switch hydrated[masterID]?.item {
             case .upsert(let event):
                 masters.append(event)
             case .quarantine(let reason):
@@ -186,6 +188,32 @@ public struct GraphProvider: CalendarProvider {
         var item: GraphMapping.Item?
         /// Cancelled exceptions (GraphReconciliation), only when the master was just read.
         var cancelled: [CalendarEvent] = []
+    }
+
+    /// Hydrations run side by side: a page naming many series waits for the slowest few
+    /// masters, not for all of them in turn. The mailbox's permits, not this number, bound
+    /// the requests in flight.
+    static let parallelHydrations = 8
+
+    /// The series masters `ids` (``master(_:calendarID:window:logger:)``), read side by side.
+    func masters(
+        _ ids: [String], calendarID: String, window: SyncWindow, logger: Logger
+    ) async throws -> [String: Hydrated] {
+        try await withThrowingTaskGroup(of: (String, Hydrated).self) { group in
+            var results: [String: Hydrated] = [:]
+            var next = 0
+            func start() {
+                let id = ids[next]
+                next += 1
+                group.addTask { (id, try await master(id, calendarID: calendarID, window: window, logger: logger)) }
+            }
+            while next < min(Self.parallelHydrations, ids.count) { start() }
+            while let (id, hydrated) = try await group.next() {
+                results[id] = hydrated
+                if next < ids.count { start() }
+            }
+            return results
+        }
     }
 
     /// The series master of occurrence stubs and exceptions, read once per round of a

@@ -13,15 +13,20 @@ import Testing
                 "SELECT o.start FROM agenda o WHERE o.instance_id LIKE '\(series)%' OR o.event_id LIKE '\(series)%'"))
     }
 
-    @Test func aSeparateOncePassRemovesExactlyTheDeletedOccurrenceAndException() async throws {
-        let account = try await EmulatedAccounts(accounts: [], microsoftAccounts: ["office"])
-        defer { Task { await account.stop() } }
-        let calendar = await account.state.defaultGraphCalendarID
-        let now = Date()
+    /// The weekday of a `YYYY-MM-DD` date (whatever the hour: the series starts on that date).
+    static func weekday(of date: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"][
+            calendar.component(.weekday, from: Timestamp.parse(date + "T12:00:00Z")!) - 1]
+    }
+
+    /// "Weekly sync", 6 weekly occurrences from tomorrow 09:00 (W. Europe).
+    static func weeklySeries(_ account: EmulatedAccounts, calendar: String, now: Date) async throws -> JSONValue {
         func day(_ offset: Int) -> String {
             String(Timestamp.string(from: now.addingTimeInterval(Double(offset) * 86_400)).prefix(10))
         }
-        let series = try await account.state.addGraphEvent(
+        return try await account.state.addGraphEvent(
             calendarID: calendar,
             .object([
                 ("subject", "Weekly sync"), ("start", GraphEmulatorSyncTests.graphTime(day(1) + "T09:00:00.0000000")),
@@ -35,7 +40,7 @@ import Testing
                                 ("type", "weekly"), ("interval", 1),
                                 (
                                     "daysOfWeek",
-                                    .array([.string(GraphEmulatorSyncTests.weekday(now.addingTimeInterval(86_400)))])
+                                    .array([.string(Self.weekday(of: day(1)))])
                                 ),
                                 ("firstDayOfWeek", "monday"),
                             ])
@@ -47,6 +52,17 @@ import Testing
                     ])
                 ),
             ]))
+    }
+
+    @Test func aSeparateOncePassRemovesExactlyTheDeletedOccurrenceAndException() async throws {
+        let account = try await EmulatedAccounts(accounts: [], microsoftAccounts: ["office"])
+        defer { Task { await account.stop() } }
+        let calendar = await account.state.defaultGraphCalendarID
+        let now = Date()
+        func day(_ offset: Int) -> String {
+            String(Timestamp.string(from: now.addingTimeInterval(Double(offset) * 86_400)).prefix(10))
+        }
+        let series = try await Self.weeklySeries(account, calendar: calendar, now: now)
         let seriesID = try #require(series["id"]?.stringValue)
         let occurrences = try await account.state.graphOccurrenceIDs(
             calendarID: calendar, seriesID: seriesID, from: now.addingTimeInterval(-86_400),
@@ -79,5 +95,43 @@ import Testing
         #expect(
             try account.scalar(
                 "SELECT count(*) FROM agenda WHERE summary = 'Weekly sync' AND instance_id LIKE '\(seriesID)%'") == 4)
+    }
+
+    @Test func aSeparateOncePassKeepsAMovedExceptionWhenItsSeriesChanges() async throws {
+        let account = try await EmulatedAccounts(accounts: [], microsoftAccounts: ["office"])
+        defer { Task { await account.stop() } }
+        let calendar = await account.state.defaultGraphCalendarID
+        let now = Date()
+        func day(_ offset: Int, _ time: String) -> String {
+            String(Timestamp.string(from: now.addingTimeInterval(Double(offset) * 86_400)).prefix(10)) + "T" + time
+        }
+        let series = try await Self.weeklySeries(account, calendar: calendar, now: now)
+        let seriesID = try #require(series["id"]?.stringValue)
+        let occurrences = try await account.state.graphOccurrenceIDs(
+            calendarID: calendar, seriesID: seriesID, from: now.addingTimeInterval(-86_400),
+            to: now.addingTimeInterval(60 * 86_400))
+        // The second occurrence moved to the next day, 14:00.
+        try await account.state.editGraphOccurrence(
+            calendarID: calendar, occurrenceID: occurrences[1],
+            .object([
+                ("start", GraphEmulatorSyncTests.graphTime(day(9, "14:00:00.0000000"))),
+                ("end", GraphEmulatorSyncTests.graphTime(day(9, "14:30:00.0000000"))),
+            ]))
+        #expect(await account.syncOnce(freshProcess: true).allSatisfy { $0.error == nil })
+        let before = try Self.starts(account, series: seriesID)
+        #expect(before.count == 6)
+        #expect(before.contains { $0.hasPrefix(day(9, "")) })
+
+        // Another process: the series renamed (every stub comes again, its master is read again).
+        try await account.state.editGraphEvent(
+            calendarID: calendar, eventID: seriesID, .object([("subject", "Weekly sync (renamed)")]))
+        let second = await account.syncOnce(freshProcess: true)
+        #expect(second.allSatisfy { $0.error == nil }, "\(second.map(\.line))")
+        #expect(try Self.starts(account, series: seriesID) == before)
+        #expect(
+            try account.scalar(
+                "SELECT count(*) FROM agenda WHERE summary = 'Weekly sync (renamed)' AND instance_id LIKE '\(seriesID)%'"
+            )
+                == 5)
     }
 }

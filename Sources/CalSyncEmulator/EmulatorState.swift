@@ -21,6 +21,7 @@ public actor EmulatorState {
     var identity = IdentityRegistry()
     var faults = FaultPlan()
     var requestLog: [RecordedRequest] = []
+    var graphLoad = GraphMailboxLoad()
     var random: SeededRandom
     let clock: @Sendable () -> Date
 
@@ -82,11 +83,16 @@ public actor EmulatorState {
         faults.take(for: request)
     }
 
-    func record(_ request: EmulatorRequest, status: Int, fault: Fault.Outcome?) {
+    /// Records an answered request (which arrived at `receivedAt`, see ``arrive(_:)``) and
+    /// ends its count in flight.
+    func record(
+        _ request: EmulatorRequest, status: Int, fault: Fault.Outcome?, receivedAt: Date, mailbox: String?
+    ) {
+        if let mailbox { graphLoad.end(mailbox) }
         requestLog.append(
             RecordedRequest(
                 method: request.method, path: request.path, query: request.query, headers: request.headers,
-                status: status, fault: fault, receivedAt: clock()))
+                status: status, fault: fault, receivedAt: receivedAt, answeredAt: clock(), mailbox: mailbox))
         if requestLog.count > options.requestLogLimit {
             requestLog.removeFirst(requestLog.count - options.requestLogLimit)
         }

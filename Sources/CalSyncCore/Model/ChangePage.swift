@@ -10,6 +10,8 @@ public struct ChangePage: Sendable {
     public var quarantined: [QuarantinedItem]
     /// The calendar's time zone if the page carries one (Google events pages do).
     public var calendarTimeZone: String?
+    /// What the provider wants remembered about the calendar, saved with the page.
+    public var notes = ProviderNotes()
 
     public init(
         upserts: [CalendarEvent] = [], deletions: [String] = [], quarantined: [QuarantinedItem] = [],
@@ -44,4 +46,24 @@ public enum SyncCursor: Hashable, Sendable {
     case page(String)
     /// The end of a round (Google `nextSyncToken`, Graph `@odata.deltaLink`): persisted.
     case delta(String)
+}
+
+/// Facts a provider keeps about one calendar across processes, as key → text, opaque to
+/// the store (`internal_provider_notes`). They change with the page that carries them, in
+/// its transaction: a page that is not applied teaches nothing and forgets nothing.
+public struct ProviderNotes: Sendable, Equatable {
+    /// Forget every note of the calendar first (a new round starts).
+    public var clearFirst = false
+    /// Notes to write (replacing the same keys).
+    public var set: [String: String] = [:]
+    /// Keys to forget (after `set`).
+    public var removed: [String] = []
+
+    public init(clearFirst: Bool = false, set: [String: String] = [:], removed: [String] = []) {
+        self.clearFirst = clearFirst
+        self.set = set
+        self.removed = removed
+    }
+
+    public var isEmpty: Bool { !clearFirst && set.isEmpty && removed.isEmpty }
 }

@@ -25,10 +25,28 @@ public protocol CalendarProvider: Sendable {
         calendarID: String, cursor: SyncCursor, window: SyncWindow, logger: Logger
     ) async throws -> ProviderPage
 
+    /// The same, with the notes the provider left about the calendar in earlier pages
+    /// (``ProviderNotes``, kept in the store) readable. The engine calls this one; a
+    /// provider that keeps no notes need not implement it.
+    func changes(
+        calendarID: String, cursor: SyncCursor, window: SyncWindow, notes: ProviderNoteReader, logger: Logger
+    ) async throws -> ProviderPage
+
     /// A fingerprint of the request parameters a saved cursor was made with (Google's
     /// event types, Graph's window). The engine stores it beside the cursor; when it no
     /// longer matches, the cursor is unusable and a full re-sync starts.
     func cursorFingerprint(calendarID: String, window: SyncWindow) -> String
+}
+
+/// Reads the provider's note `key` about the calendar being polled; nil when none.
+public typealias ProviderNoteReader = @Sendable (_ key: String) async throws -> String?
+
+extension CalendarProvider {
+    public func changes(
+        calendarID: String, cursor: SyncCursor, window: SyncWindow, notes: ProviderNoteReader, logger: Logger
+    ) async throws -> ProviderPage {
+        try await changes(calendarID: calendarID, cursor: cursor, window: window, logger: logger)
+    }
 }
 
 /// A page of changes and where the next request starts.

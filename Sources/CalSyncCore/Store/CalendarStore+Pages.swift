@@ -205,6 +205,7 @@ struct PageWriter {
             outcome.sweep = try sweep(maxDeleteRatio: ratio, force: force, marking: marking)
         }
         try rebuildTouched()
+        try writeNotes(page.notes)
         switch cursor {
         case .delta(let token):
             try db.execute(
@@ -220,6 +221,27 @@ struct PageWriter {
         }
         try updateCounts()
         return outcome
+    }
+
+    /// The provider's notes about the calendar, changed as the page says.
+    func writeNotes(_ notes: ProviderNotes) throws {
+        if notes.clearFirst {
+            try db.execute(
+                sql: "DELETE FROM internal_provider_notes WHERE account_id = ? AND calendar_id = ?", arguments: key)
+        }
+        for (name, value) in notes.set {
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO internal_provider_notes(account_id, calendar_id, key, value)
+                    VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [accountID, calendarID, name, value])
+        }
+        for name in notes.removed {
+            try db.execute(
+                sql: "DELETE FROM internal_provider_notes WHERE account_id = ? AND calendar_id = ? AND key = ?",
+                arguments: [accountID, calendarID, name])
+        }
     }
 
     /// Re-expands every series and single of the calendar for the writer's window.

@@ -161,7 +161,7 @@ public final class CalendarStore: Sendable {
             arguments: [now, accountID, calendarID])
         for table in [
             "events", "occurrences", "sync_state", "internal_cursors", "internal_full_syncs", "internal_full_sync_seen",
-            "internal_held_deletions", "internal_quarantine",
+            "internal_held_deletions", "internal_quarantine", "internal_provider_notes",
         ] {
             try db.execute(
                 sql: "DELETE FROM \(table) WHERE account_id = ? AND calendar_id = ?",
@@ -181,6 +181,16 @@ public final class CalendarStore: Sendable {
                 db, sql: "SELECT token, fingerprint FROM internal_cursors WHERE account_id = ? AND calendar_id = ?",
                 arguments: [accountID, calendarID]
             ).map { ($0["token"], $0["fingerprint"]) }
+        }
+    }
+
+    /// A provider's note about a calendar (``ProviderNotes``), nil when there is none.
+    public func providerNote(accountID: String, calendarID: String, key: String) async throws -> String? {
+        try await read { db in
+            try String.fetchOne(
+                db,
+                sql: "SELECT value FROM internal_provider_notes WHERE account_id = ? AND calendar_id = ? AND key = ?",
+                arguments: [accountID, calendarID, key])
         }
     }
 

@@ -5,13 +5,17 @@ import GRDB
 /// (STORE.md: raise the schema version and document the migration in docs/store.md).
 enum StoreSchema {
     /// The schema version readers see in `PRAGMA user_version` and `meta.schema_version`.
-    static let version = 1
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
             try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
+            try db.execute(sql: "PRAGMA user_version = 2")
         }
         return migrator
     }
@@ -197,5 +201,19 @@ enum StoreSchema {
             at TEXT NOT NULL,
             PRIMARY KEY (account_id, calendar_id, event_id)
         );
+        """
+
+    /// Version 2: provider notes, facts a provider keeps about a calendar between processes
+    /// (Graph: which instance ids belong to which series, so that a later `@removed` of one
+    /// can be told from a plain deletion). Opaque to the store; written with the page that
+    /// taught them.
+    static let v2 = """
+        CREATE TABLE internal_provider_notes (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id, key)
+        ) WITHOUT ROWID;
         """
 }

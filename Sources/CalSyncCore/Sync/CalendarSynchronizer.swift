@@ -81,7 +81,10 @@ public struct CalendarSynchronizer: Sendable {
             do {
                 while true {
                     let page = try await provider.changes(
-                        calendarID: calendarID, cursor: cursor, window: window, logger: logger)
+                        calendarID: calendarID, cursor: cursor, window: window,
+                        notes: { [store] key in
+                            try await store.providerNote(accountID: accountID, calendarID: calendarID, key: key)
+                        }, logger: logger)
                     let isLast: Bool
                     if case .page = page.next { isLast = false } else { isLast = true }
                     let mode: PageMode =

@@ -46,6 +46,9 @@ enum ControlAPI {
           DELETE /_emulator/graph/calendars/ID/events/EVENT     delete (an occurrence id cancels it)
           POST   /_emulator/graph/calendars/ID/generate   {"count": 1000, "seed": 7}
           POST   /_emulator/graph/expire                {"calendar"?}: delta links → 410 SyncStateNotFound
+          GET    /_emulator/graph/concurrency           {"mailboxes": {USER: {"inFlight", "maximum"}}}: requests
+                                                        in flight per mailbox and the most seen at once
+          DELETE /_emulator/graph/concurrency           start counting the maxima afresh
         """
 
     static func error(_ status: Int, _ message: String) -> EmulatorResponse {

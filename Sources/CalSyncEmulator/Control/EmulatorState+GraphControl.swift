@@ -147,6 +147,11 @@ extension EmulatorState {
         -> EmulatorResponse
     {
         switch (request.method, segments.count, segments.first) {
+        case ("GET", 1, "concurrency"):
+            return .json(200, graphConcurrencyJSON())
+        case ("DELETE", 1, "concurrency"):
+            resetGraphConcurrency()
+            return .json(200, graphConcurrencyJSON())
         case ("POST", 1, "expire"):
             try expireGraphDeltaLinks(calendarID: body["calendar"]?.stringValue)
             return .json(200, .object([]))

@@ -57,6 +57,12 @@ struct IdentityRegistry {
         return grant.user
     }
 
+    /// Whom a token was issued to, expired or not.
+    func owner(ofAccessToken token: String, provider: IdentityProvider) -> String? {
+        guard let grant = accessTokens[token], grant.provider == provider else { return nil }
+        return grant.user
+    }
+
     /// A fresh opaque token with a recognisable prefix (`ya29.` / `EwB` look-alikes).
     mutating func newToken(_ prefix: String, using random: inout some RandomNumberGenerator) -> String {
         counter += 1

@@ -61,6 +61,7 @@ struct EmulatorHTTPHandler: Sendable {
     let logRequests: Bool
 
     func reply(to request: EmulatorRequest) async -> EmulatorHTTPServer.Reply {
+        let arrival = await state.arrive(request)
         let fault = await state.takeFault(for: request)
         if let fault, fault.delay > .zero {
             try? await Task.sleep(for: fault.delay)
@@ -72,7 +73,9 @@ struct EmulatorHTTPHandler: Sendable {
         default:
             response = await state.respond(to: request)
         }
-        await state.record(request, status: response.status, fault: fault?.outcome)
+        await state.record(
+            request, status: response.status, fault: fault?.outcome, receivedAt: arrival.receivedAt,
+            mailbox: arrival.mailbox)
         if logRequests {
             let faultNote = fault.map { " (fault: \($0.outcome))" } ?? ""
             FileHandle.standardError.write(

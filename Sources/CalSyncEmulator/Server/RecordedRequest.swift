@@ -10,7 +10,13 @@ public struct RecordedRequest: Sendable {
     public var status: Int
     /// Set when an injected fault decided the outcome.
     public var fault: Fault.Outcome?
+    /// When the request had arrived (before any injected delay).
     public var receivedAt: Date
+    /// When its answer was ready (after the delay).
+    public var answeredAt: Date
+    /// The Graph mailbox (user) whose access token the request carried; nil for other
+    /// requests and unknown tokens.
+    public var mailbox: String?
 
     public func parameter(_ name: String) -> String? {
         query.first { $0.name == name }?.value
@@ -27,7 +33,9 @@ public struct RecordedRequest: Sendable {
             ("query", .array(query.map { .object([("name", .string($0.name)), ("value", .string($0.value))]) })),
             ("status", .number(Double(status))),
             ("receivedAt", .string(EmulatorClock.rfc3339(receivedAt))),
+            ("answeredAt", .string(EmulatorClock.rfc3339(answeredAt))),
         ])
+        if let mailbox { object.set("mailbox", .string(mailbox)) }
         if let fault { object.set("fault", .string(String(describing: fault))) }
         return object
     }

@@ -98,14 +98,17 @@ final class EmulatedAccounts: @unchecked Sendable {
     }
 
     /// One `calsyncd --once` pass over every account, with real waits between retries
-    /// unless `sleep` is given.
+    /// unless `sleep` is given. `freshProcess` makes new providers for the pass, with none
+    /// of the memory earlier passes kept in the process (a separate `calsyncd --once`).
     func syncOnce(
         retry: AccountSync.RetryPolicy = .init(retries: 3, backoff: .oneShot),
-        sleep: (@Sendable (Duration) async throws -> Void)? = nil, configuration other: CalSyncConfiguration? = nil
+        sleep: (@Sendable (Duration) async throws -> Void)? = nil, configuration other: CalSyncConfiguration? = nil,
+        freshProcess: Bool = false
     ) async -> [AccountSync.CalendarResult] {
         let sync = AccountSync(
             configuration: other ?? configuration, store: store, tokens: tokens, transport: transport,
-            providers: providers, environment: [:], logger: logs.logger,
+            providers: freshProcess ? .standard(transport: transport, environment: [:]) : providers,
+            environment: [:], logger: logs.logger,
             sleep: sleep ?? { try await Task.sleep(for: $0) })
         return await sync.syncAll(retry: retry)
     }
@@ -148,6 +151,11 @@ final class EmulatedAccounts: @unchecked Sendable {
     func scalarText(_ sql: String) throws -> String {
         let queue = try DatabaseQueue(path: directory.path("calsync.db"))
         return try queue.read { db in try String.fetchOne(db, sql: sql) ?? "" }
+    }
+
+    func rows(_ sql: String) throws -> [String] {
+        let queue = try DatabaseQueue(path: directory.path("calsync.db"))
+        return try queue.read { db in try String.fetchAll(db, sql: sql) }
     }
 
     func scalar(_ sql: String) throws -> Int {

@@ -102,12 +102,24 @@ public struct GraphProvider: CalendarProvider {
     public func changes(
         calendarID: String, cursor: SyncCursor, window: SyncWindow, logger: Logger
     ) async throws -> ProviderPage {
+        try await changes(calendarID: calendarID, cursor: cursor, window: window, notes: { _ in nil }, logger: logger)
+    }
+
+    /// One delta page. The instances of series seen (stubs, exceptions, `/instances`) are
+    /// kept in the mailbox for the process and as notes in the store for the next one, so
+    /// that a later `@removed` of one of their ids cancels that instance even after a
+    /// restart (`calsyncd --once` is a new process every time).
+    public func changes(
+        calendarID: String, cursor: SyncCursor, window: SyncWindow, notes: ProviderNoteReader, logger: Logger
+    ) async throws -> ProviderPage {
         let url: String
         let frozen = deltaWindow(window)
+        var pageNotes = ProviderNotes()
         switch cursor {
         case .initial:
             mailbox.startRound(calendarID: calendarID)
             mailbox.forgetInstances(calendarID: calendarID)
+            pageNotes.clearFirst = true
             url = endpoints.calendarViewDelta(calendarID, window: frozen)
         case .delta(let link):
             mailbox.startRound(calendarID: calendarID)
@@ -119,25 +131,36 @@ public struct GraphProvider: CalendarProvider {
         let zone = fallbackZone
         var decoded = try GraphMapping.page(Array(response.body), fallbackZone: zone)
         mailbox.record(decoded.instances, calendarID: calendarID)
+        var seen = decoded.instances
         var masterIDs = decoded.mastersNeeded
         // `@removed` of an instance we saw: if its series lives on, the instance was
         // deleted (a cancelled exception removes it from the expansion); if the series is
         // gone, so is its master.
         let removedIDs = decoded.changes.deletions
-        var deletions: [String] = []
-        var cancelled: [CalendarEvent] = []
-        func master(_ id: String) async throws -> GraphMapping.Item? {
-            let hydrated = try await self.master(id, calendarID: calendarID, window: frozen, logger: logger)
-            cancelled += hydrated.cancelled
-            return hydrated.item
-        }
+        var removed: [(id: String, instance: GraphMapping.Instance?)] = []
         for id in removedIDs {
-            guard let instance = mailbox.instance(id, calendarID: calendarID) else {
+            var instance = mailbox.instance(id, calendarID: calendarID)
+            if instance == nil, let note = try await notes(Self.instanceNoteKey(id)) {
+                instance = Self.instance(id, note: note)
+            }
+            removed.append((id, instance))
+        }
+        var wanted = masterIDs
+        for case let (_, instance?) in removed where !wanted.contains(instance.seriesID) {
+            wanted.append(instance.seriesID)
+        }
+        let hydrated = try await masters(wanted, calendarID: calendarID, window: frozen, logger: logger)
+        var cancelled = wanted.flatMap { hydrated[$0]?.cancelled ?? [] }
+        seen += wanted.flatMap { hydrated[$0]?.listed ?? [] }
+        var deletions: [String] = []
+        for (id, instance) in removed {
+            guard let instance else {
                 deletions.append(id)
                 continue
             }
-            let series = try await master(instance.seriesID)
-            if case .upsert(let series) = series, let original = instance.start(allDay: series.allDay) {
+            if case .upsert(let series) = hydrated[instance.seriesID]?.item,
+                let original = instance.start(allDay: series.allDay)
+            {
                 cancelled.append(Self.cancelledInstance(id, of: series, originalStart: original))
                 if !masterIDs.contains(series.id) { masterIDs.append(series.id) }
             } else {
@@ -147,7 +170,7 @@ public struct GraphProvider: CalendarProvider {
         }
         var masters: [CalendarEvent] = []
         for masterID in masterIDs {
-            switch try await master(masterID) {
+            switch hydrated[masterID]?.item {
             case .upsert(let event):
                 masters.append(event)
             case .quarantine(let reason):
@@ -162,6 +185,9 @@ public struct GraphProvider: CalendarProvider {
         decoded.changes.calendarTimeZone = mailbox.timeZone
         // Only now: a page that fails half-way is read again with the same memory.
         mailbox.forgetInstances(removedIDs, calendarID: calendarID)
+        for instance in seen { pageNotes.set[Self.instanceNoteKey(instance.id)] = Self.note(instance) }
+        pageNotes.removed = removedIDs.map(Self.instanceNoteKey)
+        decoded.changes.notes = pageNotes
         let next: SyncCursor
         if let nextLink = decoded.links.nextLink {
             next = .page(nextLink)
@@ -186,6 +212,34 @@ public struct GraphProvider: CalendarProvider {
         var item: GraphMapping.Item?
         /// Cancelled exceptions (GraphReconciliation), only when the master was just read.
         var cancelled: [CalendarEvent] = []
+        /// The instances `/instances` listed, only when the master was just read.
+        var listed: [GraphMapping.Instance] = []
+    }
+
+    /// Hydrations run side by side: a page naming many series waits for the slowest few
+    /// masters, not for all of them in turn. The mailbox's permits, not this number, bound
+    /// the requests in flight.
+    static let parallelHydrations = 8
+
+    /// The series masters `ids` (``master(_:calendarID:window:logger:)``), read side by side.
+    func masters(
+        _ ids: [String], calendarID: String, window: SyncWindow, logger: Logger
+    ) async throws -> [String: Hydrated] {
+        try await withThrowingTaskGroup(of: (String, Hydrated).self) { group in
+            var results: [String: Hydrated] = [:]
+            var next = 0
+            func start() {
+                let id = ids[next]
+                next += 1
+                group.addTask { (id, try await master(id, calendarID: calendarID, window: window, logger: logger)) }
+            }
+            while next < min(Self.parallelHydrations, ids.count) { start() }
+            while let (id, hydrated) = try await group.next() {
+                results[id] = hydrated
+                if next < ids.count { start() }
+            }
+            return results
+        }
     }
 
     /// The series master of occurrence stubs and exceptions, read once per round of a
@@ -210,7 +264,7 @@ public struct GraphProvider: CalendarProvider {
         if case .upsert(let event) = item {
             // Remembered once its instances were read: a throttled /instances is read again
             // when the page is.
-            hydrated.cancelled = try await unlistedInstances(
+            (hydrated.cancelled, hydrated.listed) = try await unlistedInstances(
                 of: event, calendarID: calendarID, window: window, logger: logger)
             mailbox.remember(.init(changeKey: event.etag, item: item), id: id, calendarID: calendarID)
         } else {
@@ -221,10 +275,11 @@ public struct GraphProvider: CalendarProvider {
 
     /// Reads `/instances` of a series over the round's window and cancels the instances
     /// its rule produces that Graph no longer lists (GraphReconciliation). A series whose
-    /// instances cannot be read or do not match its rule is left as it is.
+    /// instances cannot be read or do not match its rule is left as it is. Returns the
+    /// cancellations and the instances listed.
     func unlistedInstances(
         of master: CalendarEvent, calendarID: String, window: SyncWindow, logger: Logger
-    ) async throws -> [CalendarEvent] {
+    ) async throws -> (cancelled: [CalendarEvent], listed: [GraphMapping.Instance]) {
         var listed: [GraphMapping.Instance] = []
         var url: String? = endpoints.instances(master.id, calendarID: calendarID, window: window)
         let metadata: Logger.Metadata = ["calsync.calendar": "\(calendarID)"]
@@ -239,7 +294,7 @@ public struct GraphProvider: CalendarProvider {
             logger.info(
                 "Series instances not readable",
                 metadata: metadata.merging(["calsync.error": "\(error.message)"]) { $1 })
-            return []
+            return ([], [])
         }
         mailbox.record(listed, calendarID: calendarID)
         do {
@@ -250,16 +305,40 @@ public struct GraphProvider: CalendarProvider {
                 // An exception we hold already takes its slot (even when /instances was
                 // read without originalStart).
                 let exceptions = mailbox.exceptionStarts(seriesID: master.id, calendarID: calendarID)
-                return cancelled.filter { $0.originalStart.map { !exceptions.contains($0) } ?? true }
+                return (cancelled.filter { $0.originalStart.map { !exceptions.contains($0) } ?? true }, listed)
             case .ruleMismatch(let start):
                 logger.warning(
                     "Series rule does not match its instances",
                     metadata: metadata.merging(["calsync.instance": "\(start)"]) { $1 })
-                return []
+                return ([], listed)
             }
         } catch {
-            return []
+            return ([], listed)
         }
+    }
+
+    /// The note an instance of a series is remembered by (``ProviderNotes``).
+    static func instanceNoteKey(_ id: String) -> String { "instance/" + id }
+
+    /// `{"series":…,"start":…,"exception":true,"day":…}` (start and day as the store writes them).
+    static func note(_ instance: GraphMapping.Instance) -> String {
+        var object: [String: Any] = ["series": instance.seriesID]
+        if let start = instance.originalStart { object["start"] = start.description }
+        if instance.isException { object["exception"] = true }
+        if let day = instance.day { object["day"] = day.description }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The instance a note remembers; nil when the note is not readable.
+    static func instance(_ id: String, note: String) -> GraphMapping.Instance? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(note.utf8))) as? [String: Any],
+            let series = object["series"] as? String
+        else { return nil }
+        return GraphMapping.Instance(
+            id: id, seriesID: series, originalStart: (object["start"] as? String).flatMap(EventTime.init(storeText:)),
+            isException: object["exception"] as? Bool ?? false,
+            day: (object["day"] as? String).flatMap(CalendarDate.init))
     }
 
     /// A deleted instance of a live series, as the store keeps it: a cancelled exception at

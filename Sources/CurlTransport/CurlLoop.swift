@@ -131,8 +131,18 @@ final class CurlLoop: @unchecked Sendable {
                 curl_multi_remove_handle(multi, easy)
                 finish(transfer, with: transfer.result(code: code))
             }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            curl_multi_poll(multi, nil, 0, Self.pollTimeout(multi, idle: active.isEmpty), nil)
         }
+    }
+
+    /// How long to wait for network activity: libcurl's own next timer while transfers
+    /// run (at most 1 s), and a day when idle — new work and shutdown interrupt the wait
+    /// with `curl_multi_wakeup`, so an idle daemon is never woken by its HTTP thread.
+    static func pollTimeout(_ multi: UnsafeMutableRawPointer, idle: Bool) -> Int32 {
+        if idle { return 86_400_000 }
+        var milliseconds = -1
+        curl_multi_timeout(multi, &milliseconds)
+        return milliseconds < 0 ? 1000 : Int32(min(milliseconds, 1000))
     }
 
     private func finish(_ transfer: CurlTransfer, with result: Result<HTTPResponse, any Error>) {

@@ -6,17 +6,6 @@ import Testing
 import Glibc
 #endif
 
-extension CommandRunner {
-    /// Runs `body` (a process the test waits for) on a thread of its own: waiting must not
-    /// hold one of Swift's cooperative threads (two on a 2-core machine), which the
-    /// in-process emulators of the tests running alongside need to answer at all.
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Swift.Result { try body() }) }.start()
-        }
-    }
-}
-
 /// A Google and a Microsoft account in one configuration, against a `calsync-emulator`
 /// process, signed in as the demo does (`POST /_emulator/tokens` piped into `calsyncctl
 /// login NAME --refresh-token-file -`): one `calsyncd --once` syncs both (issue 6).
@@ -37,9 +26,7 @@ extension CommandRunner {
         }
         let base = "http://127.0.0.1:\(try #require(port).trimmingCharacters(in: .whitespacesAndNewlines))"
         func curl(_ arguments: [String]) async throws -> [String: Any] {
-            let result = try await CommandRunner.offPool {
-                try CommandRunner.runSystem("/usr/bin/curl", ["-fsS", "--max-time", "30"] + arguments)
-            }
+            let result = try await CommandRunner.runSystem("/usr/bin/curl", ["-fsS", "--max-time", "30"] + arguments)
             #expect(result.status == 0, "\(result.all)")
             return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         }
@@ -80,17 +67,12 @@ extension CommandRunner {
                 "{\"provider\": \"\(provider)\", \"client_id\": \"\(client)\"}",
             ])
             let refresh = try #require(tokens["refresh_token"] as? String)
-            let login = try await CommandRunner.offPool {
-                try CommandRunner.run(
-                    "calsyncctl", ["login", name, "--config", config, "--refresh-token-file", "-"],
-                    input: refresh + "\n")
-            }
+            let login = try await CommandRunner.run(
+                "calsyncctl", ["login", name, "--config", config, "--refresh-token-file", "-"], input: refresh + "\n")
             #expect(login.status == 0, "\(login.all)")
         }
 
-        let once = try await CommandRunner.offPool {
-            try CommandRunner.run("calsyncd", ["--once", "--config", config])
-        }
+        let once = try await CommandRunner.run("calsyncd", ["--once", "--config", config])
         #expect(once.status == 0, "\(once.all)")
 
         // The truth: Google's live events (cancelled exceptions included), Graph's singles,

@@ -19,7 +19,8 @@ struct CalSyncCtl: AsyncParsableCommand {
             """,
         version: CalSyncVersion.current,
         subcommands: [
-            Status.self, Login.self, Logout.self, Sync.self, Calendars.self, Agenda.self, CheckConfig.self, Debug.self,
+            Status.self, Login.self, Logout.self, Sync.self, Forget.self, Calendars.self, Agenda.self, CheckConfig.self,
+            Debug.self,
         ]
     )
 

@@ -35,6 +35,14 @@ struct ControlRequestHandler: Sendable {
             } catch {
                 return .refused(error.message)
             }
+        case .forget:
+            guard let account = request.account else { return .refused("forget needs an account") }
+            do {
+                let removed = try await scheduler.forget(account: account)
+                return ControlResponse(ok: true, pid: getpid(), store: storePath, removedEvents: removed)
+            } catch {
+                return .refused(error.message)
+            }
         case .debugWedgeScheduler:
             guard debugCommands else {
                 return .refused(

@@ -1,6 +1,7 @@
 import CalSyncCore
 import CalSyncEmulator
 import Foundation
+import GRDB
 import Testing
 
 #if canImport(Glibc)
@@ -193,6 +194,12 @@ import Glibc
             "calsyncctl", ["sync", "work", "--wait", "--config", config], environment: daemon.environment)
         #expect(stillServing.status == 0, "\(stillServing.all)")
 
+        // forget goes through the daemon (which holds the store) and refuses what it cannot do.
+        let forget = try await CommandRunner.run(
+            "calsyncctl", ["forget", "home", "--config", config], environment: daemon.environment)
+        #expect(forget.status == 2)
+        #expect(forget.stderr.contains("calsyncd refused: the store holds no account named home"), "\(forget.all)")
+
         // A wedged scheduler: the pings stop.
         let wedge = try await CommandRunner.run(
             "calsyncctl", ["debug", "wedge-scheduler", "--config", config], environment: daemon.environment)
@@ -205,5 +212,73 @@ import Glibc
         // SIGTERM: STOPPING=1, exit 0.
         #expect(await daemon.terminate() == 0)
         #expect(daemon.notify.messages.contains(where: Self.has("STOPPING=1")))
+    }
+}
+
+/// `calsyncctl forget`: an account taken out of the configuration keeps its rows until
+/// asked, then loses them all, each event's removal recorded in `changes`.
+@Suite(.serialized) struct ForgetCommandTests {
+    @Test func aRemovedAccountIsMarkedThenForgottenWithoutADaemon() async throws {
+        let emulator = try await ProviderEmulator.start()
+        defer { Task { await emulator.stop() } }
+        try await emulator.state.generateGoogleEvents(calendarID: "user@example.com", count: 25, seed: 4)
+        let scratch = try Scratch()
+        try scratch.write("secret", "forget-test-secret")
+        func account(_ name: String) -> String {
+            """
+            [[account]]
+            name = "\(name)"
+            provider = "google"
+            client_id = "forget-client"
+            client_secret_file = "\(scratch.path("secret"))"
+            calendars = ["primary"]
+            api_url = "\(emulator.baseURL)/calendar/v3"
+            token_url = "\(emulator.baseURL)/token"
+
+            """
+        }
+        let store =
+            "[store]\npath = \"\(scratch.path("calsync.db"))\"\ntokens_path = \"\(scratch.path("tokens.json"))\"\n\n"
+        let config = try scratch.write("calsync.toml", store + account("work") + account("home"))
+        let environment = ["CALSYNC_CONTROL_SOCKET": scratch.path("control.sock")]
+        for name in ["work", "home"] {
+            let refresh = await emulator.state.issueTokens(provider: .google, clientID: "forget-client").refreshToken
+            let login = try await CommandRunner.run(
+                "calsyncctl", ["login", name, "--config", config, "--refresh-token-file", "-"], input: refresh + "\n")
+            #expect(login.status == 0, "\(login.all)")
+        }
+        #expect(try await CommandRunner.run("calsyncd", ["--once", "--config", config]).status == 0)
+
+        // "home" leaves the configuration: its data stays, the account says how to remove it.
+        try scratch.write("calsync.toml", store + account("work"))
+        #expect(try await CommandRunner.run("calsyncd", ["--once", "--config", config]).status == 0)
+        let status = try await CommandRunner.run(
+            "calsyncctl", ["status", "--config", config], environment: environment)
+        #expect(status.stdout.contains("calsyncctl forget home"), "\(status.all)")
+
+        let stillConfigured = try await CommandRunner.run(
+            "calsyncctl", ["forget", "work", "--config", config], environment: environment)
+        #expect(stillConfigured.status == 2)
+        #expect(stillConfigured.stderr.contains("still in the configuration"), "\(stillConfigured.all)")
+        let forget = try await CommandRunner.run(
+            "calsyncctl", ["forget", "home", "--config", config], environment: environment)
+        #expect(forget.status == 0, "\(forget.all)")
+        #expect(forget.stdout.contains("Removed account home and its 25 events"), "\(forget.all)")
+        let again = try await CommandRunner.run(
+            "calsyncctl", ["forget", "home", "--config", config], environment: environment)
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("holds no account named home"), "\(again.all)")
+
+        let queue = try DatabaseQueue(path: scratch.path("calsync.db"))
+        let counts = try await queue.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE account_id = 'home'") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts WHERE id = 'home'") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM changes WHERE account_id = 'home' AND op = 'delete'")
+                    ?? -1,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE account_id = 'work'") ?? -1
+            )
+        }
+        #expect(counts == (0, 0, 25, 25))
     }
 }

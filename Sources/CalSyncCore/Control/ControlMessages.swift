@@ -10,13 +10,15 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         case sync
         /// Is the daemon alive, with its pid and STATUS line (`calsyncctl status`).
         case status
+        /// Remove a no-longer-configured account's data from the store (`calsyncctl forget`).
+        case forget
         /// Stop the scheduler loop so that the watchdog fires: for testing the unit's
         /// watchdog restart. Honoured only when calsyncd runs with `CALSYNC_DEBUG_COMMANDS=1`.
         case debugWedgeScheduler = "debug-wedge-scheduler"
     }
 
     public var command: Command
-    /// `sync`: one account (nil = every enabled account).
+    /// `sync`: one account (nil = every enabled account); `forget`: the account.
     public var account: String?
     /// `sync`: one calendar of `account` (its id or its name).
     public var calendar: String?
@@ -68,11 +70,14 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var store: String?
     /// `sync --wait`: one entry per calendar polled.
     public var results: [CalendarOutcome]?
+    /// `forget`: the number of events removed.
+    public var removedEvents: Int?
 
     public init(
         ok: Bool, error: String? = nil, pid: Int32? = nil, status: String? = nil, store: String? = nil,
-        results: [CalendarOutcome]? = nil
+        results: [CalendarOutcome]? = nil, removedEvents: Int? = nil
     ) {
+        self.removedEvents = removedEvents
         self.ok = ok
         self.error = error
         self.pid = pid

@@ -102,6 +102,34 @@ public final class CalendarStore: Sendable {
         }
     }
 
+    /// The ids of the accounts the store holds.
+    public func accountIDs() async throws -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "SELECT id FROM accounts ORDER BY id") }
+    }
+
+    /// Removes an account and everything of it: its calendars with their events (each
+    /// deletion recorded in `changes`, so readers following `changes` see them go),
+    /// occurrences, sync state and outbox rows. Returns the number of events removed, or
+    /// nil when the store has no such account.
+    public func forgetAccount(id: String, now: Date) async throws -> Int? {
+        let nowText = Timestamp.string(from: now)
+        return try await write { db -> Int? in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE id = ?", arguments: [id]) == true else {
+                return nil
+            }
+            let events =
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE account_id = ?", arguments: [id]) ?? 0
+            let calendars = try String.fetchAll(
+                db, sql: "SELECT id FROM calendars WHERE account_id = ?", arguments: [id])
+            for calendar in calendars {
+                try self.removeCalendar(db, accountID: id, calendarID: calendar, now: nowText)
+            }
+            try db.execute(sql: "DELETE FROM outbox WHERE account_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM accounts WHERE id = ?", arguments: [id])
+            return events
+        }
+    }
+
     /// Changes an account's state (`ok`, `needs_login`, `error`, `disabled`) and its sentence.
     public func setAccountState(id: String, state: String, detail: String?, now: Date) async throws {
         try await write { db in

@@ -124,6 +124,8 @@ public struct AccountSync: Sendable {
 
     /// Writes a row for every configured account (enabled or not), so that the store says
     /// which accounts exist before their first poll.
+    /// Accounts the store still holds but the configuration no longer names are marked
+    /// `disabled`, saying how to remove their data.
     public func recordAccounts() async {
         for account in configuration.accounts {
             try? await store.upsertAccount(
@@ -131,6 +133,16 @@ public struct AccountSync: Sendable {
                 state: account.enabled ? "ok" : "disabled",
                 stateDetail: account.enabled ? nil : "disabled in the configuration (enabled = false)", now: now())
         }
+        for stored in (try? await store.accountIDs()) ?? [] where configuration.account(named: stored) == nil {
+            try? await store.setAccountState(
+                id: stored, state: "disabled",
+                detail: "no longer in the configuration; its data stays until: calsyncctl forget \(stored)", now: now())
+        }
+    }
+
+    /// `calsyncctl forget`: removes a no-longer-configured account's data from the store.
+    public func forget(account: String) async throws(CalSyncError) -> Int {
+        try await ForgetAccount.run(account, configuration: configuration, store: store, now: now(), logger: logger)
     }
 
     /// Lists the account's calendars, applies the list, polls each selected calendar (or

@@ -97,6 +97,15 @@ public final class SyncScheduler: Service, Sendable {
         self.state = Mutex(State(configuration: configuration))
     }
 
+    /// The configuration in force (the last valid one loaded).
+    public var configuration: CalSyncConfiguration { state.withLock { $0.configuration } }
+
+    /// Removes a no-longer-configured account's data (`calsyncctl forget`); refused while
+    /// the configuration in force names the account.
+    public func forget(account: String) async throws(CalSyncError) -> Int {
+        try await makeSync(configuration).forget(account: account)
+    }
+
     /// When the loop last went round; the watchdog pings only while this is fresh.
     public var lastHeartbeat: ContinuousClock.Instant { state.withLock { $0.lastHeartbeat } }
 

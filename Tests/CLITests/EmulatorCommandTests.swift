@@ -31,7 +31,7 @@ import Glibc
         try emulator.process.run()
         defer { if emulator.process.isRunning { kill(emulator.process.processIdentifier, SIGKILL) } }
         var port: String?
-        for _ in 0..<200 where port == nil {
+        for _ in 0..<1200 where port == nil {  // up to 30 s on a busy machine
             port = try? String(contentsOfFile: scratch.path("port"), encoding: .utf8)
             if port == nil { try await Task.sleep(for: .milliseconds(25)) }
         }

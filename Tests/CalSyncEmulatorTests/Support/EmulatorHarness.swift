@@ -11,8 +11,12 @@ struct EmulatorHarness {
     var state: EmulatorState { emulator.state }
     var base: String { emulator.baseURL }
 
-    static func start(options: EmulatorOptions = EmulatorOptions()) async throws -> EmulatorHarness {
-        let emulator = try await ProviderEmulator.start(options: options)
+    static func start(
+        options: EmulatorOptions = EmulatorOptions(), state: EmulatorState? = nil
+    ) async throws
+        -> EmulatorHarness
+    {
+        let emulator = try await ProviderEmulator.start(options: options, state: state)
         var logger = Logger(label: "calsync.emulator-tests")
         logger.logLevel = .critical
         return EmulatorHarness(emulator: emulator, transport: CurlTransport(logger: logger))

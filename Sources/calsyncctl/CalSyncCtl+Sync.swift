@@ -33,18 +33,8 @@ extension CalSyncCtl {
             }
             let request = ControlRequest(
                 command: .sync, account: account, calendar: calendar, full: full, force: force, wait: wait)
-            let response: ControlResponse
-            do {
-                response = try ControlClient.send(
-                    request, to: options.controlSocketPath(), timeout: wait ? nil : .seconds(10))
-            } catch {
-                printError("calsyncctl: \(error.message); `calsyncd --once` syncs without the daemon")
-                throw ExitCodes.daemonUnavailable
-            }
-            guard response.ok else {
-                printError("calsyncctl: calsyncd refused: \(response.error ?? "no reason given")")
-                throw ExitCodes.attention
-            }
+            let response = try options.askDaemon(
+                request, timeout: wait ? nil : .seconds(10), whenAbsent: "`calsyncd --once` syncs without the daemon")
             guard wait, let results = response.results else {
                 let what = account.map { "\($0)\(calendar.map { "/\($0)" } ?? "")" } ?? "every enabled account"
                 print("calsyncd\(response.pid.map { " (pid \($0))" } ?? "") will poll \(what) now.")
@@ -81,21 +71,29 @@ extension CalSyncCtl {
             @OptionGroup var options: GlobalOptions
 
             func run() async throws {
-                let response: ControlResponse
-                do {
-                    response = try ControlClient.send(
-                        ControlRequest(command: .debugWedgeScheduler), to: options.controlSocketPath(),
-                        timeout: .seconds(10))
-                } catch {
-                    printError("calsyncctl: \(error.message)")
-                    throw ExitCodes.daemonUnavailable
-                }
-                guard response.ok else {
-                    printError("calsyncctl: calsyncd refused: \(response.error ?? "no reason given")")
-                    throw ExitCodes.attention
-                }
+                let response = try options.askDaemon(
+                    ControlRequest(command: .debugWedgeScheduler), timeout: .seconds(10), whenAbsent: nil)
                 print("calsyncd\(response.pid.map { " (pid \($0))" } ?? ""): the scheduler loop is stopped")
             }
         }
+    }
+}
+
+extension GlobalOptions {
+    /// Sends `request` to the running daemon. Without one: says so (and `whenAbsent`) and
+    /// exits 69; a refusal is printed and exits 1.
+    func askDaemon(_ request: ControlRequest, timeout: Duration?, whenAbsent: String?) throws -> ControlResponse {
+        let response: ControlResponse
+        do {
+            response = try ControlClient.send(request, to: controlSocketPath(), timeout: timeout)
+        } catch {
+            printError("calsyncctl: \(error.message)\(whenAbsent.map { "; \($0)" } ?? "")")
+            throw ExitCodes.daemonUnavailable
+        }
+        guard response.ok else {
+            printError("calsyncctl: calsyncd refused: \(response.error ?? "no reason given")")
+            throw ExitCodes.attention
+        }
+        return response
     }
 }

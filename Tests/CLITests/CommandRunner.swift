@@ -1,4 +1,9 @@
+import CalSyncCore
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built executables as a user would, capturing output and exit status.
 enum CommandRunner {
@@ -79,6 +84,38 @@ enum CommandRunner {
         let input = Pipe()
         process.standardInput = input
         return (process, stdout, stderr, input)
+    }
+}
+
+/// A `calsync-emulator` process on a free port, killed when the test is done with it.
+final class EmulatorProcess {
+    let process: Process
+    /// `http://127.0.0.1:PORT`.
+    let baseURL: String
+
+    /// Starts it with `arguments` (besides the port) and waits, up to 30 s on a busy
+    /// machine, for it to say its port.
+    init(_ arguments: [String], scratch: Scratch) async throws {
+        let portFile = scratch.path("emulator.port")
+        let started = CommandRunner.start("calsync-emulator", ["--port", "0", "--port-file", portFile] + arguments)
+        started.process.standardOutput = FileHandle.nullDevice
+        started.process.standardError = FileHandle.nullDevice
+        try started.process.run()
+        process = started.process
+        var port: String?
+        for _ in 0..<1200 where port == nil && process.isRunning {
+            port = try? String(contentsOfFile: portFile, encoding: .utf8)
+            if port == nil { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        guard let port else {
+            kill(process.processIdentifier, SIGKILL)
+            throw CalSyncError(.transport, "calsync-emulator \(arguments) did not start within 30 s")
+        }
+        baseURL = "http://127.0.0.1:\(port.trimmingCharacters(in: .whitespacesAndNewlines))"
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
 

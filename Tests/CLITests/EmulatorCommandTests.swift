@@ -24,18 +24,8 @@ import Glibc
 
     @Test func servesBothProvidersWithGeneratedEventsAndStopsOnSIGTERM() async throws {
         let scratch = try Scratch()
-        let emulator = CommandRunner.start(
-            "calsync-emulator", ["--port", "0", "--port-file", scratch.path("port"), "--generate", "1000"])
-        emulator.process.standardOutput = FileHandle.nullDevice
-        emulator.process.standardError = FileHandle.nullDevice
-        try emulator.process.run()
-        defer { if emulator.process.isRunning { kill(emulator.process.processIdentifier, SIGKILL) } }
-        var port: String?
-        for _ in 0..<1200 where port == nil {  // up to 30 s on a busy machine
-            port = try? String(contentsOfFile: scratch.path("port"), encoding: .utf8)
-            if port == nil { try await Task.sleep(for: .milliseconds(25)) }
-        }
-        let base = "http://127.0.0.1:\(try #require(port))"
+        let emulator = try await EmulatorProcess(["--generate", "1000"], scratch: scratch)
+        let base = emulator.baseURL
 
         func curl(_ arguments: [String]) async throws -> String {
             let result = try await CommandRunner.runSystem("/usr/bin/curl", ["-fsS", "--max-time", "10"] + arguments)

@@ -12,19 +12,8 @@ import Glibc
 @Suite(.serialized) struct OnceWithBothProvidersTests {
     @Test func onceSyncsAGoogleAndAMicrosoftAccountSideBySide() async throws {
         let scratch = try Scratch()
-        let emulator = CommandRunner.start(
-            "calsync-emulator",
-            ["--port", "0", "--port-file", scratch.path("port"), "--generate", "300", "--seed", "7"])
-        emulator.process.standardOutput = FileHandle.nullDevice
-        emulator.process.standardError = FileHandle.nullDevice
-        try emulator.process.run()
-        defer { if emulator.process.isRunning { kill(emulator.process.processIdentifier, SIGKILL) } }
-        var port: String?
-        for _ in 0..<1200 where port == nil {  // up to 30 s on a busy machine
-            port = try? String(contentsOfFile: scratch.path("port"), encoding: .utf8)
-            if port == nil { try await Task.sleep(for: .milliseconds(25)) }
-        }
-        let base = "http://127.0.0.1:\(try #require(port).trimmingCharacters(in: .whitespacesAndNewlines))"
+        let emulator = try await EmulatorProcess(["--generate", "300", "--seed", "7"], scratch: scratch)
+        let base = emulator.baseURL
         func curl(_ arguments: [String]) async throws -> [String: Any] {
             let result = try await CommandRunner.runSystem("/usr/bin/curl", ["-fsS", "--max-time", "30"] + arguments)
             #expect(result.status == 0, "\(result.all)")

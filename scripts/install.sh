@@ -61,7 +61,7 @@ if [ "$user" = 1 ]; then
     conf_dir="$config_home/calsync"
     data_dir="$data_home/calsync"
     catalog_dir="" sysusers_dir="" credentials_dir=""
-    conf_mode=0600
+    conf_mode=0600 conf_dir_mode=0700
 else
     prefix="${prefix:-/usr/local}"
     # systemd reads units, catalogs and sysusers snippets from /usr/lib and /usr/local/lib
@@ -74,7 +74,7 @@ else
     conf_dir=/etc/calsync
     credentials_dir=/etc/calsync/credentials
     data_dir=/var/lib/calsync
-    conf_mode=0640
+    conf_mode=0640 conf_dir_mode=0755
 fi
 bin_dir="$prefix/bin"
 mode_note=""
@@ -236,7 +236,7 @@ fi
 
 # Configuration: the example is ours and always current; calsync.toml is the
 # administrator's and is never touched once it exists.
-directory "$conf_dir" 0755
+directory "$conf_dir" "$conf_dir_mode"
 put "$repo/etc/calsync.toml.example" "$conf_dir/calsync.toml.example" 0644
 if [ -e "$destdir$conf_dir/calsync.toml" ]; then
     say "kept $conf_dir/calsync.toml (never overwritten)"

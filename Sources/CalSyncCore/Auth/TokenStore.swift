@@ -81,6 +81,7 @@ public final class TokenStore: Sendable {
                 throw CalSyncError(.store, "cannot lock the token file \(path): \(String(cString: strerror(errno)))")
             }
             defer { close(lockFD) }
+            Self.giveToDirectoryOwner(lockFD, directory: (path as NSString).deletingLastPathComponent)
             while flock(lockFD, LOCK_EX) != 0 {
                 guard errno == EINTR else {
                     throw CalSyncError(
@@ -91,6 +92,16 @@ public final class TokenStore: Sendable {
             change(&all)
             try persist(all)
         }
+    }
+
+    /// `sudo calsyncctl login work` runs as root, but the service reads the tokens as its
+    /// own user: when root writes into a directory someone else owns (the service's
+    /// `/var/lib/calsync`), the file goes to that directory's owner and group, still 0600.
+    static func giveToDirectoryOwner(_ fd: Int32, directory: String) {
+        guard geteuid() == 0 else { return }
+        var info = stat()
+        guard stat(directory.isEmpty ? "." : directory, &info) == 0, info.st_uid != 0 else { return }
+        _ = fchown(fd, info.st_uid, info.st_gid)
     }
 
     private func createDirectoryIfNeeded() throws {
@@ -127,6 +138,7 @@ public final class TokenStore: Sendable {
         guard fd >= 0 else {
             throw CalSyncError(.store, "cannot write the token file \(path): \(String(cString: strerror(errno)))")
         }
+        Self.giveToDirectoryOwner(fd, directory: directory)
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         let synced = fsync(fd) == 0
         close(fd)

@@ -3,7 +3,7 @@ import Foundation
 /// One request to the daemon's control socket: a single JSON line from `calsyncctl`.
 ///
 /// The protocol is private to calsyncd and calsyncctl of the same version (both ship
-/// together); it is documented in docs/operations.md for the curious, not as an API.
+/// together); it is documented in docs/daemon.md for the curious, not as an API.
 public struct ControlRequest: Codable, Sendable, Equatable {
     public enum Command: String, Codable, Sendable {
         /// Poll now (`calsyncctl sync`).

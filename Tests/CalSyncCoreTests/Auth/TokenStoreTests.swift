@@ -3,6 +3,10 @@ import Testing
 
 @testable import CalSyncCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct TokenStoreTests {
     @Test func roundTripsInAnOwnerOnlyFile() throws {
         let directory = try TemporaryDirectory()
@@ -25,6 +29,23 @@ struct TokenStoreTests {
         // No temporary file is left behind.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path("state"))
         #expect(leftovers.sorted() == ["tokens", "tokens.lock"])
+    }
+
+    /// `sudo calsyncctl login` writes as root into the service's state directory: the file
+    /// must stay readable by the service's user, who owns that directory.
+    @Test(.enabled(if: geteuid() == 0, "only root can give files away"))
+    func rootWritingIntoAnotherUsersDirectoryGivesTheFileToThatUser() throws {
+        let directory = try TemporaryDirectory()
+        let state = directory.path("state")
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        #expect(chown(state, 65534, 65534) == 0)
+        try TokenStore(path: state + "/tokens").save(.init(refreshToken: "1//refresh"), for: "work")
+        for file in ["tokens", "tokens.lock"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: state + "/" + file)
+            #expect(attributes[.ownerAccountID] as? Int == 65534, "\(file)")
+            #expect(attributes[.groupOwnerAccountID] as? Int == 65534, "\(file)")
+            #expect(attributes[.posixPermissions] as? Int == 0o600, "\(file)")
+        }
     }
 
     /// Accounts refresh at the same time; none may lose its new tokens to another's write.

@@ -53,5 +53,19 @@ public enum ControlClient {
         }
     }
 
+    /// Whether a process listens on the socket at `path`. Only a connect, no request: the
+    /// kernel completes it from the listen backlog, so a live daemon that is busy (or a machine
+    /// under load) still counts as live, while the file a killed daemon left behind refuses.
+    public static func someoneListens(at path: String) -> Bool {
+        guard let address = try? UnixSocketAddress(path: path) else { return false }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if address.withSockaddr({ connect(fd, $0, $1) }) == 0 { return true }
+        // Anything but "refused" or "gone" (say, permission denied) is not proof of a stale
+        // file: keep it rather than take a live daemon's socket away.
+        return errno != ECONNREFUSED && errno != ENOENT
+    }
+
     private static func lastError() -> String { String(cString: strerror(errno)) }
 }

@@ -44,7 +44,7 @@ public final class ControlServer: Sendable {
             }
         }
         if FileManager.default.fileExists(atPath: path) {
-            if (try? ControlClient.send(ControlRequest(command: .status), to: path, timeout: .seconds(2))) != nil {
+            if ControlClient.someoneListens(at: path) {
                 throw CalSyncError(.control, "another calsyncd already answers on the control socket \(path)")
             }
             unlink(path)

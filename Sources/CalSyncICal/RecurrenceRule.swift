@@ -1,4 +1,4 @@
-internal import CICal
+internal import CLibicalRecur
 import Foundation
 import Synchronization
 

@@ -6,5 +6,6 @@
 #include "icalerror.h"
 #include "icaltime.h"
 #include "icalrecur.h"
+#include "calsync_recur.h"
 
 #endif

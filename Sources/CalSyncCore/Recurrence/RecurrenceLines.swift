@@ -47,7 +47,8 @@ struct RecurrenceLines {
         do {
             return try RecurrenceRule(text.uppercased())
         } catch {
-            throw CalSyncError(.decoding, "the recurrence rule \"\(text)\" cannot be read")
+            throw CalSyncError(
+                .decoding, "the recurrence rule \"\(text)\" cannot be read" + (error.reason.map { " (\($0))" } ?? ""))
         }
     }
 

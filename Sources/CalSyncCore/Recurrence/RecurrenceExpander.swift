@@ -198,11 +198,16 @@ public struct RecurrenceExpander: OccurrenceExpanding {
 
     /// Google's instance ids: `<master>_<YYYYMMDDTHHMMSSZ>` (UTC) or `<master>_<YYYYMMDD>`.
     static func instanceID(master: String, start: EventTime) -> String {
+        // One buffer, one String: this runs for every instance.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(master.utf8.count + 17)
+        bytes.append(contentsOf: master.utf8)
+        bytes.append(UInt8(ascii: "_"))
         switch start {
-        case .date(let date): return master + "_" + String(decoding: date.text(compact: true), as: UTF8.self)
-        case .instant(let instant):
-            return master + "_" + String(decoding: Timestamp.text(from: instant, compact: true), as: UTF8.self)
+        case .date(let date): date.appendText(compact: true, to: &bytes)
+        case .instant(let instant): Timestamp.appendText(from: instant, compact: true, to: &bytes)
         }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether an instance overlaps the window, dates read in the series' zone.

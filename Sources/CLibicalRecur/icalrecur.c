@@ -2911,7 +2911,10 @@ static int check_contracting_rules(icalrecur_iterator *impl)
 {
     struct icaltimetype last = occurrence_as_icaltime(impl, 0);
     int day_of_week;
-    int week_no = get_week_number(impl, last);
+    /* calsync: the week number only when BYWEEKNO restricts (it is pure, and
+       check_contract_restriction ignores it otherwise); see README.md. */
+    int week_no = impl->by_ptrs[BY_WEEK_NO][0] != ICAL_RECURRENCE_ARRAY_MAX ?
+        get_week_number(impl, last) : 0;
     int year_day =
         get_day_of_year(impl, last.year, last.month, last.day, &day_of_week);
 

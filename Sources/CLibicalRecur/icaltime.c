@@ -505,6 +505,19 @@ int icaltime_start_doy_week(const struct icaltimetype t, int fdow)
     UTinstant jt;
     int delta;
 
+    /* calsync: for valid Gregorian dates, the day of year and day of week without
+       juldat()/caldat() (floating point); the same result as below (see README.md).
+       From 1753 only (icaltime_is_leap_year() uses Julian leap years before), and not in
+       century years, where caldat()'s day of year counts February 29 regardless. */
+    if (t.year > 1752 && t.year % 100 != 0 && t.month >= 1 && t.month <= 12 &&
+        t.day >= 1 && t.day <= icaltime_days_in_month(t.month, t.year)) {
+        delta = (icaltime_day_of_week(t) - 1) - (fdow - 1);
+        if (delta < 0) {
+            delta += 7;
+        }
+        return icaltime_day_of_year(t) - delta;
+    }
+
     memset(&jt, 0, sizeof(UTinstant));
 
     jt.year = t.year;

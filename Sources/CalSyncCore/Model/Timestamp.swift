@@ -99,6 +99,19 @@ enum DecimalText {
     /// `value` in decimal, zero-padded to `width` digits, most significant first; no
     /// temporary array (this runs several times for each of a million instance ids).
     static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        let zero = UInt8(ascii: "0")
+        if width == 2, value >= 0, value < 100 {
+            bytes.append(zero + UInt8(value / 10))
+            bytes.append(zero + UInt8(value % 10))
+            return
+        }
+        if width == 4, value >= 0, value < 10_000 {
+            bytes.append(zero + UInt8(value / 1000))
+            bytes.append(zero + UInt8(value / 100 % 10))
+            bytes.append(zero + UInt8(value / 10 % 10))
+            bytes.append(zero + UInt8(value % 10))
+            return
+        }
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         let magnitude = value.magnitude
         var count = 1

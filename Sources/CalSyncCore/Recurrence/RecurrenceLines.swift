@@ -18,7 +18,9 @@ struct RecurrenceLines {
 
     init(_ lines: [String], defaultZone: TimeZone) throws {
         for rawLine in lines {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            // Character.isWhitespace is Unicode's White_Space, the set `.whitespacesAndNewlines`
+            // holds, without a round trip through NSString for every line of every series.
+            let line = String(rawLine.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
             guard !line.isEmpty else { continue }
             let colon = line.firstIndex(of: ":")
             let head = colon.map { line[..<$0] } ?? ""

@@ -120,7 +120,10 @@ public struct RecurrenceRule: Sendable {
             while iterations < limit * 4 + 100_000 {
                 iterations += 1
                 let next = icalrecur_iterator_next(iterator)
-                if icaltime_is_null_time(next) != 0 { return (result, false) }
+                // icaltime_is_null_time, inline: this runs for every instance.
+                if next.second &+ next.minute &+ next.hour &+ next.day &+ next.month &+ next.year == 0 {
+                    return (result, false)
+                }
                 let wallClock = WallClock(
                     year: Int(next.year), month: Int(next.month), day: Int(next.day), hour: Int(next.hour),
                     minute: Int(next.minute), second: Int(next.second), isDate: start.isDate)

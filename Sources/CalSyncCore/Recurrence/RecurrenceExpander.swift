@@ -155,6 +155,11 @@ public struct RecurrenceExpander: OccurrenceExpanding {
             if let original = exception.originalStart { exceptionsByStart[original] = exception }
         }
         var occurrences: [Occurrence] = []
+        occurrences.reserveCapacity(sorted.count)
+        // One buffer for every instance id of the series: the master's id stays in it.
+        var idBuffer = Array(master.id.utf8)
+        idBuffer.append(UInt8(ascii: "_"))
+        let idPrefixLength = idBuffer.count
         for start in sorted {
             if !exceptionsByStart.isEmpty, let exception = exceptionsByStart.removeValue(forKey: start) {
                 // Moved out of the window, it still takes its original slot away.
@@ -173,7 +178,8 @@ public struct RecurrenceExpander: OccurrenceExpanding {
             guard Self.overlaps(start: start, end: end, window: window, clock: clock) else { continue }
             occurrences.append(
                 Occurrence(
-                    instanceID: Self.instanceID(master: master.id, start: start), eventID: master.id,
+                    instanceID: Self.instanceID(start: start, buffer: &idBuffer, prefixLength: idPrefixLength),
+                    eventID: master.id,
                     seriesID: master.id,
                     start: start, end: end))
         }
@@ -198,16 +204,20 @@ public struct RecurrenceExpander: OccurrenceExpanding {
 
     /// Google's instance ids: `<master>_<YYYYMMDDTHHMMSSZ>` (UTC) or `<master>_<YYYYMMDD>`.
     static func instanceID(master: String, start: EventTime) -> String {
-        // One buffer, one String: this runs for every instance.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(master.utf8.count + 17)
-        bytes.append(contentsOf: master.utf8)
-        bytes.append(UInt8(ascii: "_"))
+        var buffer = Array(master.utf8)
+        buffer.append(UInt8(ascii: "_"))
+        return instanceID(start: start, buffer: &buffer, prefixLength: buffer.count)
+    }
+
+    /// The id written after the first `prefixLength` bytes of `buffer` (`<master>_`), which
+    /// the caller keeps from one instance to the next: no allocation but the `String`.
+    static func instanceID(start: EventTime, buffer: inout [UInt8], prefixLength: Int) -> String {
+        buffer.removeSubrange(prefixLength...)
         switch start {
-        case .date(let date): date.appendText(compact: true, to: &bytes)
-        case .instant(let instant): Timestamp.appendText(from: instant, compact: true, to: &bytes)
+        case .date(let date): date.appendText(compact: true, to: &buffer)
+        case .instant(let instant): Timestamp.appendText(from: instant, compact: true, to: &buffer)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: buffer, as: UTF8.self)
     }
 
     /// Whether an instance overlaps the window, dates read in the series' zone.

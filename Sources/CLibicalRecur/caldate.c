@@ -55,6 +55,7 @@
  *
  */
 
+/* calsync: this and juldat() below defined with prototypes instead of K&R (README.md). */
 long caldat(struct ut_instant * date)
 {
 	double frac;

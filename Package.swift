@@ -24,7 +24,6 @@ let package = Package(
         // C libraries from Debian, each imported by exactly one Swift module.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        .systemLibrary(name: "CICal", pkgConfig: "libical", providers: [.apt(["libical-dev"])]),
 
         // The only importer of CCurl: one thread owns the curl multi handle.
         .target(
@@ -34,8 +33,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The only importer of CICal: RRULE/RDATE/EXDATE expansion in a time zone.
-        .target(name: "CalSyncICal", dependencies: ["CICal"]),
+        // libical 3.0.16's recurrence iterator, vendored and built without ICU (Debian's
+        // libical steps an ICU Calendar for every instance): see its README.md.
+        .target(
+            name: "CLibicalRecur",
+            exclude: ["README.md"],
+            cSettings: [.define("HAVE_CONFIG_H"), .headerSearchPath(".")]
+        ),
+        // The only importer of CLibicalRecur: RRULE/RDATE/EXDATE expansion in a time zone.
+        .target(name: "CalSyncICal", dependencies: ["CLibicalRecur"]),
         // The engine, the store, the providers: no C imports of its own.
         .target(
             name: "CalSyncCore",

@@ -182,7 +182,7 @@ if [ "$uninstall" = 1 ]; then
 fi
 
 # The binaries: a release build with the Swift runtime linked in, so that they need only
-# the C libraries (libcurl, libical, libsqlite3, libsystemd) at run time.
+# the C libraries (libcurl, libsqlite3, libsystemd) at run time.
 if [ -n "$from" ]; then
     bin_source="$from"
 else

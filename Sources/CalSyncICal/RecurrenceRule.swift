@@ -1,4 +1,4 @@
-internal import CICal
+internal import CLibicalRecur
 import Foundation
 import Synchronization
 
@@ -20,15 +20,22 @@ public struct RecurrenceRule: Sendable {
     // libical keeps global state (error flags, caches): one caller at a time.
     private static let lock = Mutex(())
 
-    /// - Throws: ``RecurrenceRuleError`` when libical cannot read the rule.
+    /// - Throws: ``RecurrenceRuleError`` when libical cannot read the rule, or reads it but
+    ///   refuses to iterate it (`BYWEEKNO` in a monthly rule, `RSCALE`): the caller
+    ///   quarantines that series instead of showing it with no instances.
     public init(_ text: String) throws(RecurrenceRuleError) {
-        let parsed = Self.lock.withLock { _ in
+        let (parsed, iterable) = Self.lock.withLock { _ in
             icalerror_set_errors_are_fatal(0)
             let rule = icalrecurrencetype_from_string(text)
             icalerror_clear_errno()
-            return rule
+            guard rule.freq != ICAL_NO_RECURRENCE else { return (rule, false) }
+            // Whether libical accepts the combination of parts does not depend on DTSTART.
+            let iterable = calsync_recurrence_is_iterable(rule, Self.icalTime(WallClock(year: 2000, month: 1, day: 1)))
+            icalerror_clear_errno()
+            return (rule, iterable != 0)
         }
         guard parsed.freq != ICAL_NO_RECURRENCE else { throw RecurrenceRuleError(text: text) }
+        guard iterable else { throw RecurrenceRuleError(text: text, reason: "libical cannot iterate it") }
         self.text = text
         self.hasCount = parsed.count > 0
         let interval = max(1, Int(parsed.interval))
@@ -55,6 +62,17 @@ public struct RecurrenceRule: Sendable {
         }
     }
 
+    /// ``iterate(start:rangeEnd:skipTo:counting:untilOverride:limit:)``, with no instances
+    /// when libical refuses `start`.
+    public func instances(
+        start: WallClock, rangeEnd: WallClock, skipTo: WallClock?, counting: Range<WallClock>? = nil,
+        untilOverride: WallClock?, limit: Int
+    ) -> (instances: [WallClock], truncated: Bool) {
+        (try? iterate(
+            start: start, rangeEnd: rangeEnd, skipTo: skipTo, counting: counting, untilOverride: untilOverride,
+            limit: limit)) ?? ([], false)
+    }
+
     /// The instances from `start` (the series' DTSTART) up to `rangeEnd` (exclusive), skipping
     /// ahead to `skipTo` when the rule allows it (no COUNT), at most `limit` of them inside
     /// `counting`.
@@ -63,11 +81,13 @@ public struct RecurrenceRule: Sendable {
     ///   - counting: the instances that count toward `limit`; those outside it (margins the
     ///     caller filters itself) are all returned. nil: every instance counts.
     /// - Returns: the instances and whether `limit` cut them short.
-    public func instances(
+    /// - Throws: ``RecurrenceRuleError`` when libical cannot create the iterator for this
+    ///   `start` (a year it cannot represent, an invalid date).
+    public func iterate(
         start: WallClock, rangeEnd: WallClock, skipTo: WallClock?, counting: Range<WallClock>? = nil,
         untilOverride: WallClock?, limit: Int
-    ) -> (instances: [WallClock], truncated: Bool) {
-        Self.lock.withLock { _ in
+    ) throws(RecurrenceRuleError) -> (instances: [WallClock], truncated: Bool) {
+        try Self.lock.withLock { _ throws(RecurrenceRuleError) in
             var rule = icalrecurrencetype_from_string(text)
             if let untilOverride { rule.until = Self.icalTime(untilOverride) }
             var first = start
@@ -83,7 +103,13 @@ public struct RecurrenceRule: Sendable {
                     setStart = skipTo
                 }
             }
-            guard let iterator = icalrecur_iterator_new(rule, Self.icalTime(first)) else { return ([], false) }
+            guard let iterator = icalrecur_iterator_new(rule, Self.icalTime(first)) else {
+                // NULL also means a legal rule that never matches (February 30): no instances.
+                let iterable = calsync_recurrence_is_iterable(rule, Self.icalTime(first))
+                icalerror_clear_errno()
+                if iterable != 0 { return ([], false) }
+                throw RecurrenceRuleError(text: text, reason: "libical cannot iterate it from \(first)")
+            }
             defer { icalrecur_iterator_free(iterator) }
             if let setStart { _ = icalrecur_iterator_set_start(iterator, Self.icalTime(setStart)) }
             var result: [WallClock] = []
@@ -94,7 +120,10 @@ public struct RecurrenceRule: Sendable {
             while iterations < limit * 4 + 100_000 {
                 iterations += 1
                 let next = icalrecur_iterator_next(iterator)
-                if icaltime_is_null_time(next) != 0 { return (result, false) }
+                // icaltime_is_null_time, inline: this runs for every instance.
+                if next.second &+ next.minute &+ next.hour &+ next.day &+ next.month &+ next.year == 0 {
+                    return (result, false)
+                }
                 let wallClock = WallClock(
                     year: Int(next.year), month: Int(next.month), day: Int(next.day), hour: Int(next.hour),
                     minute: Int(next.minute), second: Int(next.second), isDate: start.isDate)
@@ -146,4 +175,11 @@ public struct RecurrenceRule: Sendable {
 /// libical could not read a rule.
 public struct RecurrenceRuleError: Error, Sendable, Equatable {
     public let text: String
+    /// Why, when libical read the rule but refused to iterate it; nil when it could not read it.
+    public var reason: String?
+
+    public init(text: String, reason: String? = nil) {
+        self.text = text
+        self.reason = reason
+    }
 }

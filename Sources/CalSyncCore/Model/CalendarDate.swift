@@ -33,12 +33,17 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     func text(compact: Bool) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(10)
+        appendText(compact: compact, to: &bytes)
+        return bytes
+    }
+
+    /// ``text(compact:)`` appended to `bytes`.
+    func appendText(compact: Bool, to bytes: inout [UInt8]) {
         DecimalText.append(year, width: 4, to: &bytes)
         if !compact { bytes.append(UInt8(ascii: "-")) }
         DecimalText.append(month, width: 2, to: &bytes)
         if !compact { bytes.append(UInt8(ascii: "-")) }
         DecimalText.append(day, width: 2, to: &bytes)
-        return bytes
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

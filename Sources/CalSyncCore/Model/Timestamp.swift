@@ -12,11 +12,18 @@ public enum Timestamp {
     /// by digit: `String(format:)` cost 30 µs a call on Linux, which made expanding 10,000
     /// series take 45 s instead of well under one.
     static func text(from date: Date, compact: Bool) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        appendText(from: date, compact: compact, to: &bytes)
+        return bytes
+    }
+
+    /// ``text(from:compact:)`` appended to `bytes` (instance ids: one buffer for the whole id).
+    static func appendText(from date: Date, compact: Bool, to bytes: inout [UInt8]) {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        var bytes = CalendarDate(daysSinceEpoch: days).text(compact: compact)
-        bytes.reserveCapacity(20)
+        CalendarDate(daysSinceEpoch: days).appendText(compact: compact, to: &bytes)
         bytes.append(UInt8(ascii: "T"))
         DecimalText.append(secondOfDay / 3600, width: 2, to: &bytes)
         if !compact { bytes.append(UInt8(ascii: ":")) }
@@ -24,7 +31,6 @@ public enum Timestamp {
         if !compact { bytes.append(UInt8(ascii: ":")) }
         DecimalText.append(secondOfDay % 60, width: 2, to: &bytes)
         bytes.append(UInt8(ascii: "Z"))
-        return bytes
     }
 
     /// Parses RFC 3339 date-times as providers send them: `Z` or a numeric offset, any number
@@ -90,15 +96,36 @@ public enum Timestamp {
 
 /// Zero-padded decimal digits appended to UTF-8 bytes.
 enum DecimalText {
+    /// `value` in decimal, zero-padded to `width` digits, most significant first; no
+    /// temporary array (this runs several times for each of a million instance ids).
     static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var rest = abs(value)
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
+        let zero = UInt8(ascii: "0")
+        if width == 2, value >= 0, value < 100 {
+            bytes.append(zero + UInt8(value / 10))
+            bytes.append(zero + UInt8(value % 10))
+            return
+        }
+        if width == 4, value >= 0, value < 10_000 {
+            bytes.append(zero + UInt8(value / 1000))
+            bytes.append(zero + UInt8(value / 100 % 10))
+            bytes.append(zero + UInt8(value / 10 % 10))
+            bytes.append(zero + UInt8(value % 10))
+            return
+        }
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        for _ in digits.count..<max(width, digits.count) { bytes.append(UInt8(ascii: "0")) }
-        bytes.append(contentsOf: digits.reversed())
+        let magnitude = value.magnitude
+        var count = 1
+        var divisor: UInt = 1
+        while magnitude / divisor >= 10 {
+            divisor *= 10
+            count += 1
+        }
+        for _ in count..<max(width, count) { bytes.append(UInt8(ascii: "0")) }
+        var rest = magnitude
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 }

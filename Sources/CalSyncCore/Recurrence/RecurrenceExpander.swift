@@ -29,22 +29,19 @@ public struct RecurrenceExpander: OccurrenceExpanding {
             master.timeZone.flatMap(TimeZone.init(identifier:)) ?? calendarTimeZone.flatMap(TimeZone.init(identifier:))
             ?? TimeZone(identifier: "UTC")!
         let lines = try RecurrenceLines(master.recurrence ?? [], defaultZone: zone)
-        let clock = ZoneClock(zone: zone)
 
-        // The series' first instance and length.
-        let startWallClock: WallClock
+        // The series' length.
         let length: SeriesLength
         switch (master.start, master.end) {
         case (.date(let start), .date(let end)):
-            startWallClock = WallClock(year: start.year, month: start.month, day: start.day, isDate: true)
             // End before start: providers do send it; treat as a one-day event.
             length = .days(max(1, end.daysSinceEpoch - start.daysSinceEpoch))
         case (.instant(let start), .instant(let end)):
-            startWallClock = clock.wallClock(of: start)
             length = .seconds(max(0, end.timeIntervalSince(start)))
         default:
             throw CalSyncError(.decoding, "the series \(master.id) mixes a date and a time in its start and end")
         }
+        let isDate = master.start.isAllDay
 
         // Instance starts from every rule, bounded by the window with a margin (a day for
         // dates; three hours for times, more than any DST shift between wall-clock time and
@@ -55,7 +52,20 @@ public struct RecurrenceExpander: OccurrenceExpanding {
             case .seconds(let seconds): seconds
             }
         }()
-        let margin: TimeInterval = startWallClock.isDate ? 86_400 : 3 * 3600
+        let margin: TimeInterval = isDate ? 86_400 : 3 * 3600
+        // Every instance converted here lies between these instants (a day more each side):
+        // the zone's offsets over them are read once and shared by the zone's series.
+        let clock = ZoneClock(
+            zone: zone,
+            covering: Int64(
+                (window.start.timeIntervalSince1970 - lengthSeconds - margin - 86_400).rounded(.down))..<Int64(
+                    (window.end.timeIntervalSince1970 + margin + 86_400).rounded(.up)))
+        let startWallClock: WallClock
+        switch master.start {
+        case .date(let start):
+            startWallClock = WallClock(year: start.year, month: start.month, day: start.day, isDate: true)
+        case .instant(let start): startWallClock = clock.wallClock(of: start)
+        }
         func wallClock(_ instant: Date) -> WallClock { clock.wallClock(of: instant, isDate: startWallClock.isDate) }
         let skipTo = wallClock(window.start.addingTimeInterval(-lengthSeconds - margin))
         let rangeEnd = wallClock(window.end.addingTimeInterval(margin))
@@ -65,31 +75,66 @@ public struct RecurrenceExpander: OccurrenceExpanding {
         // uncounted this way are trimmed by the cap below.
         let countFrom = wallClock(window.start.addingTimeInterval(-lengthSeconds + margin))
         let counting = countFrom..<max(countFrom, wallClock(window.end.addingTimeInterval(-margin)))
-        var starts = Set<EventTime>()
+        // Instance starts with their Unix seconds (dates at UTC midnight: the sort order),
+        // collected in an array, sorted and deduplicated once: cheaper than a Set per instance.
+        var starts: [(key: Int64, time: EventTime)] = []
+        func add(_ time: EventTime) {
+            let key: Int64
+            switch time {
+            case .date(let date): key = Int64(date.daysSinceEpoch) * 86_400
+            case .instant(let instant): key = Int64(instant.timeIntervalSince1970.rounded(.down))
+            }
+            starts.append((key, time))
+        }
         var truncated = false
         for rule in lines.rules {
             var untilOverride: WallClock?
             if let until = rule.until {
                 untilOverride = clock.convertUntil(until.wallClock, isUTC: until.isUTC, forDates: startWallClock.isDate)
             }
-            let result = rule.instances(
-                start: startWallClock, rangeEnd: rangeEnd, skipTo: skipTo, counting: counting,
-                untilOverride: untilOverride, limit: maximumInstances)
+            let result: (instances: [WallClock], truncated: Bool)
+            do {
+                result = try rule.iterate(
+                    start: startWallClock, rangeEnd: rangeEnd, skipTo: skipTo, counting: counting,
+                    untilOverride: untilOverride, limit: maximumInstances)
+            } catch {
+                throw CalSyncError(
+                    .decoding,
+                    "the recurrence rule \"\(rule.text)\" of the series \(master.id) cannot be iterated from \(startWallClock)"
+                )
+            }
             truncated = truncated || result.truncated
-            for wallClock in result.instances { starts.insert(clock.eventTime(wallClock)) }
+            starts.reserveCapacity(starts.count + result.instances.count)
+            for wallClock in result.instances { add(clock.eventTime(wallClock)) }
         }
         if lines.rules.isEmpty {
-            starts.insert(master.start)
+            add(master.start)
         }
-        for added in lines.additions { starts.insert(clock.eventTime(added, isDate: startWallClock.isDate)) }
-        for removed in lines.exclusions { starts.remove(clock.eventTime(removed, isDate: startWallClock.isDate)) }
+        for added in lines.additions { add(clock.eventTime(added, isDate: startWallClock.isDate)) }
+        // Sorted by second, then dates before instants, then exactly: equal values end up
+        // neighbours.
+        starts.sort { lhs, rhs in
+            if lhs.key != rhs.key { return lhs.key < rhs.key }
+            switch (lhs.time, rhs.time) {
+            case (.instant(let left), .instant(let right)): return left < right
+            case (.date(let left), .date(let right)): return left < right
+            case (.date, .instant): return true
+            case (.instant, .date): return false
+            }
+        }
+        var sorted: [EventTime] = []
+        sorted.reserveCapacity(starts.count)
+        var removed = Set(lines.exclusions.map { clock.eventTime($0, isDate: startWallClock.isDate) })
         if startWallClock.isDate {
             // A timed EXDATE on an all-day series removes that day.
-            for removed in lines.exclusions where !removed.value.isDate {
-                let day = clock.eventTime(removed, isDate: true)
-                starts.remove(day)
+            for exclusion in lines.exclusions where !exclusion.value.isDate {
+                removed.insert(clock.eventTime(exclusion, isDate: true))
             }
-        } else {
+        }
+        for start in starts where sorted.last != start.time && !removed.contains(start.time) {
+            sorted.append(start.time)
+        }
+        if !startWallClock.isDate {
             // A date EXDATE on a timed series removes that day's instances (in the series'
             // zone), as libical reads it; compared as an instant it matched nothing.
             let days = Set(
@@ -97,7 +142,7 @@ public struct RecurrenceExpander: OccurrenceExpanding {
                     CalendarDate(year: $0.value.year, month: $0.value.month, day: $0.value.day)
                 })
             if !days.isEmpty {
-                starts = starts.filter { start in
+                sorted = sorted.filter { start in
                     guard case .instant(let instant) = start else { return true }
                     let local = clock.wallClock(of: instant)
                     return !days.contains(CalendarDate(year: local.year, month: local.month, day: local.day))
@@ -110,11 +155,16 @@ public struct RecurrenceExpander: OccurrenceExpanding {
             if let original = exception.originalStart { exceptionsByStart[original] = exception }
         }
         var occurrences: [Occurrence] = []
-        for start in starts.sorted(by: EventTime.precedes) {
-            if let exception = exceptionsByStart.removeValue(forKey: start) {
+        occurrences.reserveCapacity(sorted.count)
+        // One buffer for every instance id of the series: the master's id stays in it.
+        var idBuffer = Array(master.id.utf8)
+        idBuffer.append(UInt8(ascii: "_"))
+        let idPrefixLength = idBuffer.count
+        for start in sorted {
+            if !exceptionsByStart.isEmpty, let exception = exceptionsByStart.removeValue(forKey: start) {
                 // Moved out of the window, it still takes its original slot away.
                 if exception.status != .cancelled,
-                    Self.overlaps(start: exception.start, end: exception.end, window: window, zone: zone)
+                    Self.overlaps(start: exception.start, end: exception.end, window: window, clock: clock)
                 {
                     occurrences.append(
                         Occurrence(
@@ -125,10 +175,11 @@ public struct RecurrenceExpander: OccurrenceExpanding {
                 continue
             }
             let end = length.end(after: start)
-            guard Self.overlaps(start: start, end: end, window: window, zone: zone) else { continue }
+            guard Self.overlaps(start: start, end: end, window: window, clock: clock) else { continue }
             occurrences.append(
                 Occurrence(
-                    instanceID: Self.instanceID(master: master.id, start: start), eventID: master.id,
+                    instanceID: Self.instanceID(start: start, buffer: &idBuffer, prefixLength: idPrefixLength),
+                    eventID: master.id,
                     seriesID: master.id,
                     start: start, end: end))
         }
@@ -137,7 +188,7 @@ public struct RecurrenceExpander: OccurrenceExpanding {
         // series' (last year's too), so only those overlapping the window are instances here.
         for exception in exceptionsByStart.values
         where exception.status != .cancelled
-            && Self.overlaps(start: exception.start, end: exception.end, window: window, zone: zone)
+            && Self.overlaps(start: exception.start, end: exception.end, window: window, clock: clock)
         {
             occurrences.append(
                 Occurrence(
@@ -153,16 +204,26 @@ public struct RecurrenceExpander: OccurrenceExpanding {
 
     /// Google's instance ids: `<master>_<YYYYMMDDTHHMMSSZ>` (UTC) or `<master>_<YYYYMMDD>`.
     static func instanceID(master: String, start: EventTime) -> String {
-        switch start {
-        case .date(let date): return master + "_" + String(decoding: date.text(compact: true), as: UTF8.self)
-        case .instant(let instant):
-            return master + "_" + String(decoding: Timestamp.text(from: instant, compact: true), as: UTF8.self)
-        }
+        var buffer = Array(master.utf8)
+        buffer.append(UInt8(ascii: "_"))
+        return instanceID(start: start, buffer: &buffer, prefixLength: buffer.count)
     }
 
-    static func overlaps(start: EventTime, end: EventTime, window: SyncWindow, zone: TimeZone) -> Bool {
-        let startSeconds = Double(start.unixSeconds(allDayZone: zone))
-        let endSeconds = Double(end.unixSeconds(allDayZone: zone))
+    /// The id written after the first `prefixLength` bytes of `buffer` (`<master>_`), which
+    /// the caller keeps from one instance to the next: no allocation but the `String`.
+    static func instanceID(start: EventTime, buffer: inout [UInt8], prefixLength: Int) -> String {
+        buffer.removeSubrange(prefixLength...)
+        switch start {
+        case .date(let date): date.appendText(compact: true, to: &buffer)
+        case .instant(let instant): Timestamp.appendText(from: instant, compact: true, to: &buffer)
+        }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// Whether an instance overlaps the window, dates read in the series' zone.
+    static func overlaps(start: EventTime, end: EventTime, window: SyncWindow, clock: ZoneClock) -> Bool {
+        let startSeconds = Double(clock.unixSeconds(start))
+        let endSeconds = Double(clock.unixSeconds(end))
         let windowStart = window.start.timeIntervalSince1970
         let windowEnd = window.end.timeIntervalSince1970
         return startSeconds < windowEnd
@@ -181,12 +242,5 @@ public struct RecurrenceExpander: OccurrenceExpanding {
             case (.seconds, .date(let date)): .date(date.adding(days: 1))
             }
         }
-    }
-}
-
-extension EventTime {
-    /// Orders instants and dates on one line (dates at UTC midnight): for sorting instances.
-    static func precedes(_ lhs: EventTime, _ rhs: EventTime) -> Bool {
-        lhs.unixSeconds(allDayZone: nil) < rhs.unixSeconds(allDayZone: nil)
     }
 }

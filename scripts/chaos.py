@@ -20,6 +20,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -233,11 +234,17 @@ login_url = "{url}"
         return self.daemon.pid
 
     def wait_for_socket(self, timeout=30):
-        socket = self.env["CALSYNC_CONTROL_SOCKET"]
+        """Waits until the daemon answers on its control socket: a killed daemon leaves
+        the socket file behind, so its existence says nothing."""
+        path = self.env["CALSYNC_CONTROL_SOCKET"]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if os.path.exists(socket):
-                return
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+                try:
+                    client.connect(path)
+                    return
+                except OSError:
+                    pass
             check(self.daemon.poll() is None, f"calsyncd exited with {self.daemon.returncode}")
             time.sleep(0.05)
         raise Failure("calsyncd's control socket did not appear")
@@ -406,14 +413,15 @@ def converge(setup, emulator, timeout):
 
 def part_kill(arguments, workdir, rng):
     kills = 8 if arguments.short else 50
-    events = 300 if arguments.short else 800
+    events = 300 if arguments.short else 400
+    every = 5 if arguments.short else 10
     emulator = Emulator(os.path.join(arguments.bin, "calsync-emulator"), workdir, [
         "--generate", str(events), "--seed", str(arguments.seed), "--google-max-page-size", "25",
         "--graph-max-page-size", "100"])
     setup = None
     try:
         # Slow: every calendar API request waits, so a full sync takes many seconds.
-        delay = 50 if arguments.short else 100
+        delay = 50
         for path in ["/calendar/v3/calendars/", "/v1.0/me/calendars/"]:
             emulator.fault(path=path, count=10_000_000, delayMs=delay)
         setup = Setup(arguments.bin, workdir, emulator, ["google", "graph"], interval="1h")
@@ -423,15 +431,22 @@ def part_kill(arguments, workdir, rng):
         window = 3.0  # seconds after the start; widened once a whole sync has been timed
         restarts_from_page_1 = restarts_seen = 0
         for round in range(kills):
-            # Every fifth round lets a sync finish, then expires the cursors: the next
+            # Every fifth (short) or tenth round lets a sync finish, then expires the cursors: the next
             # rounds kill full re-syncs (mark and sweep) rather than first syncs.
-            if round % 5 == 4:
+            if round % every == every - 1:
                 started = time.monotonic()
+                before = setup.last_successes() if os.path.exists(setup.store) else {}
                 setup.start_daemon()
                 setup.wait_for_socket()
-                setup.sync_wait(timeout=300)
+                while time.monotonic() - started < 300:
+                    setup.sync_wait(timeout=300)
+                    after = setup.last_successes()
+                    if after and all(after.get(key) != before.get(key) for key in after):
+                        break
+                else:
+                    raise Failure("no whole sync within 300 s between kills")
                 # Later kills spread over the time a whole sync takes here.
-                window = min(30.0, max(window, time.monotonic() - started))
+                window = min(15.0, max(window, time.monotonic() - started))
                 setup.stop_daemon()
                 emulator.call("POST", "/_emulator/google/expire", {})
                 emulator.call("POST", "/_emulator/graph/expire", {})
@@ -483,7 +498,7 @@ def part_kill(arguments, workdir, rng):
 
 
 API_PATHS = ["/calendar/v3/users/me/calendarList", "/calendar/v3/calendars/", "/v1.0/me/calendars",
-             "/v1.0/me/calendars/", "/token", "/common/oauth2/v2.0/token", "/organizations/oauth2/v2.0/token"]
+             "/v1.0/me/calendars/", "/token", "/common/oauth2/v2.0/token"]
 
 
 def random_fault(emulator, rng, long_timeouts):

@@ -684,7 +684,8 @@ def main():
         log(f"{part}: starting (seed {arguments.seed}, files in {workdir})")
         start = time.monotonic()
         try:
-            results[part] = "PASS " + PARTS[part](arguments, workdir, rng)
+            summary = PARTS[part](arguments, workdir, rng)
+            results[part] = summary if summary.startswith("SKIPPED") else "PASS " + summary
         except Failure as failure:
             results[part] = f"FAIL {failure}"
             failed = True

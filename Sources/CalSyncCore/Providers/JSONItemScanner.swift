@@ -20,44 +20,42 @@ public struct JSONItemScanner {
         scanner.index += 1
         let wanted = Array(key.utf8)
         var found: (start: Int, end: Int, elements: [Range<Int>])?
-        while true {
-            scanner.skipWhitespace()
-            guard let byte = scanner.peek else { throw Cursor.malformed("the page ends inside an object") }
-            if byte == UInt8(ascii: "}") { break }
-            if byte == UInt8(ascii: ",") {
-                scanner.index += 1
-                continue
-            }
-            let keyRange = try scanner.skipString()
-            scanner.skipWhitespace()
-            guard scanner.peek == UInt8(ascii: ":") else { throw Cursor.malformed("a key is not followed by ':'") }
+        // Members and elements must be separated by exactly one ',': a stray ',', '}' or
+        // ']' is an error, never skipped, so a damaged page is rejected rather than read
+        // as something else (and a scan always moves forward: see skipValue).
+        scanner.skipWhitespace()
+        if scanner.peek == UInt8(ascii: "}") {
             scanner.index += 1
-            scanner.skipWhitespace()
-            let valueStart = scanner.index
-            let isWanted = bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)].elementsEqual(wanted)
-            if isWanted, scanner.peek == UInt8(ascii: "[") {
+        } else {
+            members: while true {
+                scanner.skipWhitespace()
+                guard scanner.peek != nil else { throw Cursor.malformed("the page ends inside an object") }
+                let keyRange = try scanner.skipString()
+                scanner.skipWhitespace()
+                guard scanner.peek == UInt8(ascii: ":") else { throw Cursor.malformed("a key is not followed by ':'") }
                 scanner.index += 1
-                var elements: [Range<Int>] = []
-                while true {
-                    scanner.skipWhitespace()
-                    guard let next = scanner.peek else { throw Cursor.malformed("the page ends inside \"\(key)\"") }
-                    if next == UInt8(ascii: "]") {
-                        scanner.index += 1
-                        break
-                    }
-                    if next == UInt8(ascii: ",") {
-                        scanner.index += 1
-                        continue
-                    }
-                    let start = scanner.index
+                scanner.skipWhitespace()
+                let valueStart = scanner.index
+                let isWanted = bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)].elementsEqual(wanted)
+                if isWanted, scanner.peek == UInt8(ascii: "[") {
+                    let elements = try scanner.scanElements(of: key)
+                    found = (valueStart, scanner.index, elements)
+                } else {
                     try scanner.skipValue()
-                    elements.append(start..<scanner.index)
                 }
-                found = (valueStart, scanner.index, elements)
-            } else {
-                try scanner.skipValue()
+                scanner.skipWhitespace()
+                switch scanner.peek {
+                case UInt8(ascii: ","): scanner.index += 1
+                case UInt8(ascii: "}"):
+                    scanner.index += 1
+                    break members
+                case nil: throw Cursor.malformed("the page ends inside an object")
+                default: throw Cursor.malformed("the page's members are not separated by ','")
+                }
             }
         }
+        scanner.skipWhitespace()
+        guard scanner.peek == nil else { throw Cursor.malformed("there is more after the page's object") }
         if let found {
             envelope = Array(bytes[..<found.start]) + Array("[]".utf8) + Array(bytes[found.end...])
             items = found.elements.map { JSONItemScanner.compact(bytes[$0]) }
@@ -155,11 +153,43 @@ public struct JSONItemScanner {
                     index += 1
                 }
                 throw Self.malformed("an object or array is not closed")
+            case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":"):
+                // Nothing here would be consumed: without this throw a stray '}' in an
+                // array was "skipped" as an empty value forever, appending an element
+                // per turn until memory ran out.
+                throw Self.malformed("a value is missing before '\(Character(UnicodeScalar(first)))'")
             default:
                 while let byte = peek, byte != UInt8(ascii: ","), byte != UInt8(ascii: "}"), byte != UInt8(ascii: "]"),
                     byte != 0x20, byte != 0x0A, byte != 0x0D, byte != 0x09
                 {
                     index += 1
+                }
+            }
+        }
+
+        /// Scans the array starting at `index` (its '['); returns each element's range.
+        mutating func scanElements(of key: String) throws -> [Range<Int>] {
+            index += 1
+            var elements: [Range<Int>] = []
+            skipWhitespace()
+            if peek == UInt8(ascii: "]") {
+                index += 1
+                return elements
+            }
+            while true {
+                skipWhitespace()
+                guard peek != nil else { throw Self.malformed("the page ends inside \"\(key)\"") }
+                let start = index
+                try skipValue()
+                elements.append(start..<index)
+                skipWhitespace()
+                switch peek {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "]"):
+                    index += 1
+                    return elements
+                case nil: throw Self.malformed("the page ends inside \"\(key)\"")
+                default: throw Self.malformed("the elements of \"\(key)\" are not separated by ','")
                 }
             }
         }

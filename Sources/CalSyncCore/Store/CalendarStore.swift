@@ -68,7 +68,7 @@ public final class CalendarStore: Sendable {
         } catch let error as CalSyncError {
             throw error
         } catch {
-            throw CalSyncError(.store, "cannot open the store \(path): \(error)")
+            throw CalSyncError(.store, StoreErrorMessage.line("cannot open the store \(path)", error))
         }
         for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
             chmod(file, 0o640)
@@ -326,7 +326,7 @@ public final class CalendarStore: Sendable {
         } catch let error as CalSyncError {
             throw error
         } catch {
-            throw CalSyncError(.store, "the store \(path) could not be written: \(error)")
+            throw CalSyncError(.store, StoreErrorMessage.line("the store \(path) could not be written", error))
         }
     }
 
@@ -334,7 +334,7 @@ public final class CalendarStore: Sendable {
         do {
             return try await pool.read(body)
         } catch {
-            throw CalSyncError(.store, "the store \(path) could not be read: \(error)")
+            throw CalSyncError(.store, StoreErrorMessage.line("the store \(path) could not be read", error))
         }
     }
 }

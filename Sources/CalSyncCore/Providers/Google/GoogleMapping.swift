@@ -15,6 +15,12 @@ enum GoogleMapping {
         let decoder = JSONDecoder()
         for itemBytes in scanned.items {
             let raw = String(decoding: itemBytes, as: UTF8.self)
+            // What JSONDecoder forgives (a trailing comma, a raw control character) would
+            // be stored in events.raw, where readers' JSON parsers refuse it.
+            guard StrictJSON.isValid(itemBytes) else {
+                changes.quarantined.append(QuarantinedItem(eventID: nil, reason: "not valid JSON", raw: raw))
+                continue
+            }
             let wire: GoogleWire.Event
             do {
                 wire = try decoder.decode(GoogleWire.Event.self, from: Data(itemBytes))

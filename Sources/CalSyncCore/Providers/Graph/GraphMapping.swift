@@ -64,6 +64,12 @@ enum GraphMapping {
         let decoder = JSONDecoder()
         for itemBytes in scanned.items {
             let raw = String(decoding: itemBytes, as: UTF8.self)
+            // What JSONDecoder forgives (a trailing comma, a raw control character) would
+            // be stored in events.raw, where readers' JSON parsers refuse it.
+            guard StrictJSON.isValid(itemBytes) else {
+                decoded.changes.quarantined.append(QuarantinedItem(eventID: nil, reason: "not valid JSON", raw: raw))
+                continue
+            }
             let wire: GraphWire.Event
             do {
                 wire = try decoder.decode(GraphWire.Event.self, from: Data(itemBytes))
@@ -97,7 +103,9 @@ enum GraphMapping {
     /// Decodes a series master fetched on its own (`GET …/events/{id}`).
     static func master(_ bytes: [UInt8], fallbackZone: String?) -> Item {
         let raw = String(decoding: JSONItemScanner.compact(bytes[...]), as: UTF8.self)
-        guard let wire = try? JSONDecoder().decode(GraphWire.Event.self, from: Data(bytes)) else {
+        guard StrictJSON.isValid(bytes[...]),
+            let wire = try? JSONDecoder().decode(GraphWire.Event.self, from: Data(bytes))
+        else {
             return .quarantine("the series master is not a readable event object")
         }
         guard wire.recurrence != nil else { return .quarantine("the series master has no recurrence") }

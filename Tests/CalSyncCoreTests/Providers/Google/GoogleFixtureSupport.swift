@@ -159,13 +159,14 @@ final class GoogleFixtureStore {
     /// - Parameters:
     ///   - now: the apply time; the window is 30 days either side of its UTC day.
     ///   - calendarZone: the zone the calendar list gave (events pages may override it).
-    init(now: String, calendarZone: String?) async throws {
+    ///   - logger: the store's; the fuzz test quiets the quarantine warnings of its 10,000 pages.
+    init(now: String, calendarZone: String?, logger: Logger = Logger(label: "test")) async throws {
         directory = try TemporaryDirectory()
         self.now = Timestamp.parse(now)!
         window = SyncWindow.around(self.now, past: .seconds(30 * 86_400), future: .seconds(30 * 86_400))
         store = try CalendarStore(
             path: directory.path("calsync.db"), writerName: "calsync-tests", expander: RecurrenceExpander(),
-            logger: Logger(label: "test"))
+            logger: logger)
         try await store.upsertAccount(
             id: Self.accountID, provider: "google", auth: "oauth", email: "test.user@gmail.com", state: "ok",
             stateDetail: nil, now: self.now)

@@ -1,0 +1,707 @@
+#!/usr/bin/env python3
+"""calsync's resilience suite (issue 8): the real calsyncd against the real
+calsync-emulator, with the store checked against the emulator's truth.
+
+Parts (docs/resilience.md says what each checks and what it found):
+  kill  kill -9 of the daemon at random moments of long syncs against a slowed emulator
+  soak  random faults on every path while the daemon polls often; same pid, no
+        corruption, convergence once the faults stop, RSS flat
+  disk  the store on a tiny tmpfs (root only): one-line "disk full" error, no
+        corruption, recovery once space returns
+  fuzz  the Swift fuzz tests of malformed provider pages (FuzzedPageTests)
+
+Called by scripts/chaos, which builds and passes --bin. Python 3 standard library only.
+Every server listens on 127.0.0.1; every loop is bounded in count and time.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+GOOGLE_CALENDAR = "user@example.com"
+GRAPH_CALENDAR = "AAMkAGNhbHN5bmMtZGVmYXVsdC1jYWxlbmRhcgAuAAA="
+GOOGLE_CLIENT = "chaos-client.apps.googleusercontent.com"
+GRAPH_CLIENT = "chaos-public-client"
+
+
+def log(message):
+    print(f"[chaos {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Failure(Exception):
+    """A check that did not hold: the part fails with this message."""
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+# MARK: the emulator
+
+
+class Emulator:
+    def __init__(self, binary, directory, arguments):
+        self.directory = directory
+        port_file = os.path.join(directory, "emulator.port")
+        self.log_path = os.path.join(directory, "emulator.log")
+        self.process = subprocess.Popen(
+            [binary, "--port", "0", "--port-file", port_file] + arguments,
+            stdin=subprocess.DEVNULL, stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120  # --generate of a few thousand events in a debug build
+        while time.monotonic() < deadline:
+            if os.path.exists(port_file) and open(port_file).read().strip():
+                break
+            check(self.process.poll() is None, f"the emulator exited: {open(self.log_path).read()[-2000:]}")
+            time.sleep(0.1)
+        else:
+            raise Failure("the emulator did not start within 120 s")
+        self.url = f"http://127.0.0.1:{open(port_file).read().strip()}"
+
+    def call(self, method, path, body=None, timeout=60):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                text = response.read()
+        except urllib.error.HTTPError as error:
+            raise Failure(f"emulator {method} {path}: HTTP {error.code} {error.read()[:300]!r}")
+        return json.loads(text) if text.strip() else None
+
+    def fault(self, **fields):
+        self.call("POST", "/_emulator/faults", fields)
+
+    def clear_faults(self):
+        self.call("DELETE", "/_emulator/faults")
+
+    def requests(self, prefix=""):
+        return self.call("GET", "/_emulator/requests?path=" + urllib.request.quote(prefix))["requests"]
+
+    def google_truth(self):
+        items = self.call("GET", f"/_emulator/google/calendars/{urllib.request.quote(GOOGLE_CALENDAR)}/events")
+        return {item["id"]: item for item in items["items"]}
+
+    def graph_truth(self):
+        answer = self.call("GET", f"/_emulator/graph/calendars/{urllib.request.quote(GRAPH_CALENDAR, safe='')}/events")
+        items = answer.get("value", answer.get("items", answer.get("events", [])))
+        return {item["id"]: item for item in items}
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# MARK: changes made at the providers while calsync syncs
+
+
+class Editor:
+    """Adds, edits and deletes events at the emulator, as people would meanwhile."""
+
+    def __init__(self, emulator, rng):
+        self.emulator = emulator
+        self.rng = rng
+        self.counter = 0
+
+    def google(self, count):
+        calendar = urllib.request.quote(GOOGLE_CALENDAR)
+        truth = [event for event in self.emulator.google_truth().values() if event.get("status") != "cancelled"]
+        for _ in range(count):
+            self.counter += 1
+            action = self.rng.choice(["add", "edit", "delete"]) if truth else "add"
+            if action == "add":
+                day = 1 + self.rng.randrange(28)
+                self.emulator.call("POST", f"/_emulator/google/calendars/{calendar}/events", {
+                    "summary": f"chaos {self.counter}",
+                    "start": {"dateTime": f"2026-12-{day:02d}T10:00:00Z"},
+                    "end": {"dateTime": f"2026-12-{day:02d}T11:00:00Z"}})
+            else:
+                event = truth.pop(self.rng.randrange(len(truth)))
+                path = f"/_emulator/google/calendars/{calendar}/events/{urllib.request.quote(event['id'])}"
+                if action == "edit":
+                    self.emulator.call("PATCH", path, {"summary": f"edited by chaos {self.counter}"})
+                else:
+                    self.emulator.call("DELETE", path)
+
+    def graph(self, count):
+        calendar = urllib.request.quote(GRAPH_CALENDAR, safe="")
+        truth = [event for event in self.emulator.graph_truth().values() if event.get("type") != "exception"]
+        for _ in range(count):
+            self.counter += 1
+            action = self.rng.choice(["add", "edit", "delete"]) if truth else "add"
+            if action == "add":
+                day = 1 + self.rng.randrange(28)
+                self.emulator.call("POST", f"/_emulator/graph/calendars/{calendar}/events", {
+                    "subject": f"chaos {self.counter}",
+                    "start": {"dateTime": f"2026-12-{day:02d}T10:00:00", "timeZone": "UTC"},
+                    "end": {"dateTime": f"2026-12-{day:02d}T11:00:00", "timeZone": "UTC"}})
+            else:
+                event = truth.pop(self.rng.randrange(len(truth)))
+                path = f"/_emulator/graph/calendars/{calendar}/events/{urllib.request.quote(event['id'], safe='')}"
+                if action == "edit":
+                    self.emulator.call("PATCH", path, {"subject": f"edited by chaos {self.counter}"})
+                else:
+                    self.emulator.call("DELETE", path)
+
+
+# MARK: the daemon and its files
+
+
+class Setup:
+    """A temporary configuration, store and signed-in accounts for one part."""
+
+    def __init__(self, bin_dir, directory, emulator, providers, interval, store_dir=None):
+        self.bin_dir = bin_dir
+        self.directory = directory
+        self.emulator = emulator
+        self.providers = providers
+        self.store = os.path.join(store_dir or directory, "calsync.db")
+        self.config = os.path.join(directory, "calsync.toml")
+        self.env = dict(os.environ, CALSYNC_CONTROL_SOCKET=os.path.join(directory, "control.sock"))
+        self.env.pop("NOTIFY_SOCKET", None)
+        self.env.pop("JOURNAL_STREAM", None)
+        secret = os.path.join(directory, "client_secret")
+        with open(secret, "w") as file:
+            file.write("chaos-secret")
+        os.chmod(secret, 0o600)
+        url = emulator.url
+        text = f'''[store]
+path = "{self.store}"
+tokens_path = "{os.path.join(directory, 'tokens.json')}"
+
+[sync]
+interval = "{interval}"
+'''
+        if "google" in providers:
+            text += f'''
+[[account]]
+name = "g"
+provider = "google"
+client_id = "{GOOGLE_CLIENT}"
+client_secret_file = "{secret}"
+api_url = "{url}/calendar/v3"
+token_url = "{url}/token"
+authorize_url = "{url}/o/oauth2/v2/auth"
+revoke_url = "{url}/revoke"
+'''
+        if "graph" in providers:
+            text += f'''
+[[account]]
+name = "m"
+provider = "microsoft"
+client_id = "{GRAPH_CLIENT}"
+graph_url = "{url}/v1.0"
+login_url = "{url}"
+'''
+        with open(self.config, "w") as file:
+            file.write(text)
+        for name, provider, client in [("g", "google", GOOGLE_CLIENT), ("m", "microsoft", GRAPH_CLIENT)]:
+            if (provider if provider == "google" else "graph") not in providers:
+                continue
+            token = emulator.call("POST", "/_emulator/tokens", {"provider": provider, "client_id": client})
+            self.ctl(["login", name, "--refresh-token-file", "-"], stdin=token["refresh_token"] + "\n")
+        self.daemon = None
+        self.daemon_log = os.path.join(directory, "calsyncd.log")
+
+    def ctl(self, arguments, stdin=None, timeout=120, check_status=True):
+        result = subprocess.run(
+            [os.path.join(self.bin_dir, "calsyncctl")] + arguments + ["--config", self.config],
+            input=stdin or "", capture_output=True, text=True, env=self.env, timeout=timeout)
+        if check_status and result.returncode != 0:
+            raise Failure(f"calsyncctl {' '.join(arguments)}: exit {result.returncode}: {result.stderr.strip()}")
+        return result
+
+    def start_daemon(self):
+        self.daemon = subprocess.Popen(
+            [os.path.join(self.bin_dir, "calsyncd"), "--config", self.config],
+            stdin=subprocess.DEVNULL, stdout=open(self.daemon_log, "a"), stderr=subprocess.STDOUT, env=self.env)
+        return self.daemon.pid
+
+    def wait_for_socket(self, timeout=30):
+        """Waits until the daemon answers on its control socket: a killed daemon leaves
+        the socket file behind, so its existence says nothing."""
+        path = self.env["CALSYNC_CONTROL_SOCKET"]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+                try:
+                    client.connect(path)
+                    return
+                except OSError:
+                    pass
+            check(self.daemon.poll() is None, f"calsyncd exited with {self.daemon.returncode}")
+            time.sleep(0.05)
+        raise Failure("calsyncd's control socket did not appear")
+
+    def kill9(self):
+        self.daemon.send_signal(signal.SIGKILL)
+        self.daemon.wait()
+        self.daemon = None
+
+    def stop_daemon(self):
+        if self.daemon and self.daemon.poll() is None:
+            self.daemon.terminate()
+            try:
+                self.daemon.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.daemon.kill()
+                self.daemon.wait()
+                raise Failure("calsyncd did not stop within 30 s of SIGTERM")
+            check(self.daemon.returncode == 0, f"calsyncd exited with {self.daemon.returncode} on SIGTERM")
+        self.daemon = None
+
+    def rss_kib(self):
+        with open(f"/proc/{self.daemon.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def sync_wait(self, timeout=120):
+        """Asks the running daemon for a poll of every account and waits for it."""
+        return self.ctl(["sync", "--wait"], timeout=timeout, check_status=False)
+
+    def last_successes(self):
+        with Store(self.store) as store:
+            return dict(((a, c), s) for a, c, s in store.rows(
+                "SELECT account_id, calendar_id, last_success FROM sync_state"))
+
+
+# MARK: the store against the truth
+
+
+class Store:
+    """A read-only look at the store, as any reader has."""
+
+    def __init__(self, path):
+        self.connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        self.connection.close()
+
+    def rows(self, sql, arguments=()):
+        return self.connection.execute(sql, arguments).fetchall()
+
+    def integrity(self):
+        return [row[0] for row in self.rows("PRAGMA integrity_check")]
+
+    def events(self, account, calendar):
+        return {row[0]: {"etag": row[1], "status": row[2], "kind": row[3], "series": row[4]}
+                for row in self.rows("SELECT id, etag, status, kind, series_id FROM events "
+                                     "WHERE account_id = ? AND calendar_id = ?", (account, calendar))}
+
+    def problems(self):
+        """The store's own consistency (docs/store.md): integrity, the changes feed, occurrences."""
+        problems = []
+        integrity = self.integrity()
+        if integrity != ["ok"]:
+            problems.append(f"integrity_check: {integrity[:5]}")
+        # Each event's last change is an upsert; an id whose last change is a delete is gone.
+        last = self.rows("""
+            SELECT c.account_id, c.calendar_id, c.event_id, c.op FROM changes c
+            JOIN (SELECT account_id, calendar_id, event_id, MAX(seq) AS seq FROM changes
+                  GROUP BY account_id, calendar_id, event_id) l ON l.seq = c.seq""")
+        last_op = {(a, c, e): op for a, c, e, op in last}
+        events = set(self.rows("SELECT account_id, calendar_id, id FROM events"))
+        unlogged = [key for key in events if last_op.get(key) != "upsert"]
+        if unlogged:
+            problems.append(f"{len(unlogged)} events whose last change is not an upsert, e.g. {unlogged[:3]}")
+        ghosts = [key for key, op in last_op.items() if op == "upsert" and key not in events]
+        if ghosts:
+            problems.append(f"{len(ghosts)} ids whose last change is an upsert but which are gone, e.g. {ghosts[:3]}")
+        orphans = self.rows("""
+            SELECT count(*) FROM occurrences o LEFT JOIN events e
+            ON e.account_id = o.account_id AND e.calendar_id = o.calendar_id AND e.id = o.event_id
+            WHERE e.id IS NULL""")[0][0]
+        if orphans:
+            problems.append(f"{orphans} occurrences of events that are not in the store")
+        return problems
+
+
+def differences(setup, emulator):
+    """What separates the store from the emulator's truth (empty when equal)."""
+    found = []
+    with Store(setup.store) as store:
+        found += store.problems()
+        if "google" in setup.providers:
+            truth = emulator.google_truth()
+            held = store.events("g", GOOGLE_CALENDAR)
+            # Google keeps the cancelled exceptions of a deleted series and lists them in
+            # a full listing; an increment deletes them with their series. Neither side
+            # is wrong about such an orphan, so it is left out of the comparison (and
+            # counted by orphan_exceptions for the report).
+            live = {i for i, e in truth.items() if e.get("status") != "cancelled"}
+            truth = {i: e for i, e in truth.items() if not is_google_orphan(e, live)}
+            held = {i: e for i, e in held.items()
+                    if not (e["kind"] == "exception" and e["status"] == "cancelled" and e["series"] not in live)}
+            found += compare("google", {i: e.get("etag") for i, e in truth.items()},
+                             {i: e["etag"] for i, e in held.items()})
+        if "graph" in setup.providers:
+            truth = emulator.graph_truth()
+            held = store.events("m", GRAPH_CALENDAR)
+            # A cancelled occurrence is absent from Graph's truth; calsync keeps it as a
+            # cancelled exception row of its series (docs/providers-graph.md). Such rows
+            # count as equal when their series is in the truth.
+            held = {i: e for i, e in held.items()
+                    if not (e["kind"] == "exception" and e["status"] == "cancelled" and e["series"] in truth)}
+            found += compare("graph", {i: e.get("changeKey") for i, e in truth.items()},
+                             {i: e["etag"] for i, e in held.items()})
+    return found
+
+
+def is_google_orphan(event, live):
+    return event.get("status") == "cancelled" and event.get("recurringEventId") not in (None, *live)
+
+
+def orphan_exceptions(setup):
+    """Cancelled exceptions in the store whose series is not (the finding of docs/resilience.md)."""
+    with Store(setup.store) as store:
+        return store.rows("""
+            SELECT count(*) FROM events e WHERE e.kind = 'exception' AND e.status = 'cancelled'
+            AND NOT EXISTS (SELECT 1 FROM events s WHERE s.account_id = e.account_id
+                            AND s.calendar_id = e.calendar_id AND s.id = e.series_id)""")[0][0]
+
+
+def compare(provider, truth, held):
+    missing = sorted(set(truth) - set(held))
+    extra = sorted(set(held) - set(truth))
+    stale = sorted(i for i in set(truth) & set(held) if truth[i] is not None and truth[i] != held[i])
+    found = []
+    if missing:
+        found.append(f"{provider}: {len(missing)} events missing from the store, e.g. {missing[:3]}")
+    if extra:
+        found.append(f"{provider}: {len(extra)} events in the store the provider does not have, e.g. {extra[:3]}")
+    if stale:
+        found.append(f"{provider}: {len(stale)} events with a stale etag, e.g. {stale[:3]}")
+    return found
+
+
+def converge(setup, emulator, timeout):
+    """Polls until the store equals the truth; returns the seconds it took."""
+    start = time.monotonic()
+    found = []
+    while time.monotonic() - start < timeout:
+        setup.sync_wait(timeout=max(5, timeout - (time.monotonic() - start)))
+        found = differences(setup, emulator)
+        if not found:
+            return time.monotonic() - start
+        time.sleep(0.5)
+    raise Failure(f"the store did not converge to the truth within {timeout} s: {found}")
+
+
+# MARK: kill
+
+
+def part_kill(arguments, workdir, rng):
+    kills = 8 if arguments.short else 50
+    events = 300 if arguments.short else 400
+    every = 5 if arguments.short else 10
+    emulator = Emulator(os.path.join(arguments.bin, "calsync-emulator"), workdir, [
+        "--generate", str(events), "--seed", str(arguments.seed), "--google-max-page-size", "25",
+        "--graph-max-page-size", "100"])
+    setup = None
+    try:
+        # Slow: every calendar API request waits, so a full sync takes many seconds.
+        delay = 50
+        for path in ["/calendar/v3/calendars/", "/v1.0/me/calendars/"]:
+            emulator.fault(path=path, count=10_000_000, delayMs=delay)
+        setup = Setup(arguments.bin, workdir, emulator, ["google", "graph"], interval="1h")
+        editor = Editor(emulator, rng)
+        mid_sync = 0
+        page_counts = []
+        window = 3.0  # seconds after the start; widened once a whole sync has been timed
+        restarts_from_page_1 = restarts_seen = 0
+        for round in range(kills):
+            # Every fifth (short) or tenth round lets a sync finish, then expires the cursors: the next
+            # rounds kill full re-syncs (mark and sweep) rather than first syncs.
+            if round % every == every - 1:
+                started = time.monotonic()
+                before = setup.last_successes() if os.path.exists(setup.store) else {}
+                setup.start_daemon()
+                setup.wait_for_socket()
+                while time.monotonic() - started < 300:
+                    setup.sync_wait(timeout=300)
+                    after = setup.last_successes()
+                    if after and all(after.get(key) != before.get(key) for key in after):
+                        break
+                else:
+                    raise Failure("no whole sync within 300 s between kills")
+                # Later kills spread over the time a whole sync takes here.
+                window = min(15.0, max(window, time.monotonic() - started))
+                setup.stop_daemon()
+                emulator.call("POST", "/_emulator/google/expire", {})
+                emulator.call("POST", "/_emulator/graph/expire", {})
+            editor.google(3)
+            editor.graph(3)
+            before = setup.last_successes() if os.path.exists(setup.store) else {}
+            emulator.call("DELETE", "/_emulator/requests")
+            setup.start_daemon()
+            time.sleep(rng.uniform(0.3, window))
+            check(setup.daemon.poll() is None, f"calsyncd exited by itself with {setup.daemon.returncode}")
+            setup.kill9()
+            answered = [r for r in emulator.requests()
+                        if r["path"].startswith(("/calendar/v3/calendars/", "/v1.0/me/calendars/"))]
+            pages = len(answered)
+            # Page cursors are never saved (docs/architecture.md): a restarted chain
+            # begins at page 1. Counted from the first Google events request after a start.
+            google = [r for r in answered if r["path"].endswith("/events")]
+            if google:
+                names = {q["name"] for q in google[0]["query"]}
+                restarts_from_page_1 += "pageToken" not in names
+                restarts_seen += 1
+            after = setup.last_successes() if os.path.exists(setup.store) else {}
+            unfinished = not after or any(after.get(key) == before.get(key) for key in after)
+            if pages > 0 and unfinished:
+                mid_sync += 1
+            page_counts.append(pages)
+        log(f"kill: {kills} kills, {mid_sync} mid-sync (calendar requests answered before the kill: "
+            f"median {statistics.median(page_counts)}, max {max(page_counts)})")
+        emulator.clear_faults()
+        setup.start_daemon()
+        setup.wait_for_socket()
+        seconds = converge(setup, emulator, timeout=300)
+        with Store(setup.store) as store:
+            counts = store.rows("SELECT count(*) FROM events")[0][0], store.rows("SELECT count(*) FROM changes")[0][0]
+        orphans = orphan_exceptions(setup)
+        setup.stop_daemon()
+        check(mid_sync >= kills * 0.8, f"only {mid_sync} of {kills} kills landed mid-sync")
+        return (f"{kills}/{kills} kills, {mid_sync} mid-sync ({restarts_from_page_1} of {restarts_seen} "
+                f"restarted Google listings began at page 1); then equal to the truth after {seconds:.1f} s "
+                f"({counts[0]} events, {counts[1]} changes, integrity ok; "
+                f"{orphans} orphan cancelled exceptions kept)")
+    finally:
+        if setup and setup.daemon:
+            setup.daemon.kill()
+        emulator.stop()
+
+
+# MARK: soak
+
+
+API_PATHS = ["/calendar/v3/users/me/calendarList", "/calendar/v3/calendars/", "/v1.0/me/calendars",
+             "/v1.0/me/calendars/", "/token", "/common/oauth2/v2.0/token"]
+
+
+def random_fault(emulator, rng, long_timeouts):
+    """Injects one random fault; returns its kind."""
+    path = rng.choice(API_PATHS)
+    count = rng.randint(1, 3)
+    kind = rng.choice(["429", "500", "503", "slow", "truncate", "drop", "410", "token-expiry", "cursor-expiry"])
+    if kind == "429":
+        emulator.fault(path=path, count=count, status=429, retryAfter=rng.choice(["1", "2.5", "0"]))
+    elif kind == "500":
+        emulator.fault(path=path, count=count, status=500)
+    elif kind == "503":
+        emulator.fault(path=path, count=count, status=503, retryAfter=rng.choice(["1", "3"]))
+    elif kind == "slow":
+        # calsync's total timeout is 120 s: the long run makes it fire now and then; both
+        # runs stall requests long enough for polls to pile up behind them.
+        delay = 125_000 if long_timeouts and rng.random() < 0.1 else rng.randint(2_000, 8_000)
+        emulator.fault(path=path, count=1, delayMs=delay)
+    elif kind == "truncate":
+        emulator.fault(path=path, count=count, truncate=True)
+    elif kind == "drop":
+        emulator.fault(path=path, count=count, drop=True)
+    elif kind == "410":
+        emulator.fault(path=rng.choice(["/calendar/v3/calendars/", "/v1.0/me/calendars/"]), count=1, status=410)
+    elif kind == "token-expiry":
+        emulator.call("POST", "/_emulator/tokens/expire", {})
+    elif kind == "cursor-expiry":
+        emulator.call("POST", rng.choice(["/_emulator/google/expire", "/_emulator/graph/expire"]), {})
+    return kind
+
+
+def part_soak(arguments, workdir, rng):
+    duration = 60 if arguments.short else 600
+    emulator = Emulator(os.path.join(arguments.bin, "calsync-emulator"), workdir, [
+        "--generate", "300", "--seed", str(arguments.seed), "--google-max-page-size", "50",
+        "--graph-max-page-size", "100", "--token-lifetime", "3599"])
+    setup = None
+    try:
+        setup = Setup(arguments.bin, workdir, emulator, ["google", "graph"], interval="3s")
+        pid = setup.start_daemon()
+        setup.wait_for_socket()
+        first = converge(setup, emulator, timeout=180)
+        log(f"soak: first sync equal to the truth after {first:.1f} s; {duration} s of faults follow")
+        editor = Editor(emulator, rng)
+        kinds = {}
+        samples = []
+        start = time.monotonic()
+        next_sample = start
+        while time.monotonic() - start < duration:
+            check(setup.daemon.poll() is None, f"calsyncd exited with {setup.daemon.returncode} during the soak")
+            kind = random_fault(emulator, rng, long_timeouts=not arguments.short)
+            kinds[kind] = kinds.get(kind, 0) + 1
+            if rng.random() < 0.2:
+                editor.google(1)
+                editor.graph(1)
+            if time.monotonic() >= next_sample:
+                samples.append((time.monotonic() - start, setup.rss_kib()))
+                next_sample += 5
+                with Store(setup.store) as store:
+                    integrity = store.integrity()
+                check(integrity == ["ok"], f"integrity_check during the soak: {integrity[:5]}")
+            time.sleep(rng.uniform(0.1, 0.6))
+        emulator.clear_faults()
+        check(setup.daemon.poll() is None and setup.daemon.pid == pid, "calsyncd did not survive the soak")
+        seconds = converge(setup, emulator, timeout=240)
+        samples.append((time.monotonic() - start, setup.rss_kib()))
+        faulted = len([r for r in emulator.requests() if r.get("fault")])
+        orphans = orphan_exceptions(setup)
+        setup.stop_daemon()
+        # Memory: the first samples include the first sync's high-water mark; compare the
+        # middle third with the last third (medians) so one page in flight does not decide.
+        rss = [kib for _, kib in samples]
+        third = max(1, len(rss) // 3)
+        middle, last = statistics.median(rss[third:2 * third] or rss), statistics.median(rss[-third:])
+        growth = (last - middle) / middle * 100
+        check(growth < 20 or last - middle < 4096,
+              f"RSS grew {growth:.0f} % ({middle / 1024:.1f} → {last / 1024:.1f} MiB): {samples}")
+        total = sum(kinds.values())
+        kinds_text = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+        return (f"{duration} s, {total} faults injected ({kinds_text}), {faulted} requests hit by one; "
+                f"same pid {pid}; converged {seconds:.1f} s after the faults stopped "
+                f"({orphans} orphan cancelled exceptions kept); "
+                f"RSS {middle / 1024:.1f} → {last / 1024:.1f} MiB ({growth:+.1f} %), max {max(rss) / 1024:.1f} MiB")
+    finally:
+        if setup and setup.daemon:
+            setup.daemon.kill()
+        emulator.stop()
+
+
+# MARK: disk
+
+
+def part_disk(arguments, workdir, rng):
+    if os.geteuid() != 0:
+        return "SKIPPED: mounting a small tmpfs needs root"
+    mount = os.path.join(workdir, "small-fs")
+    os.makedirs(mount)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=640k,mode=0755", "chaos-tmpfs", mount],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        return f"SKIPPED: cannot mount a tmpfs here ({mounted.stderr.strip()})"
+    emulator = None
+    setup = None
+    try:
+        emulator = Emulator(os.path.join(arguments.bin, "calsync-emulator"), workdir, [
+            "--generate", "1500", "--seed", str(arguments.seed), "--google-max-page-size", "250"])
+        setup = Setup(arguments.bin, workdir, emulator, ["google"], interval="1h", store_dir=mount)
+        pid = setup.start_daemon()
+        setup.wait_for_socket()
+        deadline = time.monotonic() + 120
+        line = None
+        while time.monotonic() < deadline and line is None:
+            check(setup.daemon.poll() is None, f"calsyncd exited with {setup.daemon.returncode} on a full disk")
+            with open(setup.daemon_log, errors="replace") as file:
+                line = next((l for l in file if "disk full" in l or "no space" in l.lower()), None)
+            time.sleep(0.5)
+        check(line is not None, "no disk-full error within 120 s (was the file system too large?)")
+        log(f"disk: calsyncd said: {line.strip()}")
+        check(setup.store in line, "the disk-full error does not name the store")
+        with open(setup.daemon_log, errors="replace") as file:
+            text = file.read()
+        check("while executing" not in text and "INSERT INTO" not in text,
+              "the disk-full error is a multi-line dump with SQL")
+        with Store(setup.store) as store:
+            integrity = store.integrity()
+        check(integrity == ["ok"], f"integrity_check on the full disk: {integrity[:5]}")
+        check(setup.daemon.poll() is None and setup.daemon.pid == pid, "calsyncd did not survive the full disk")
+        # Space returns: the next poll must finish the sync.
+        subprocess.run(["mount", "-o", "remount,size=64m", mount], check=True)
+        seconds = converge(setup, emulator, timeout=180)
+        check(setup.daemon.pid == pid, "calsyncd was restarted")
+        setup.stop_daemon()
+        return (f"one-line error naming the store; integrity ok on the full disk; same pid; "
+                f"equal to the truth {seconds:.1f} s after space returned")
+    finally:
+        if setup and setup.daemon:
+            setup.daemon.kill()
+            setup.daemon.wait()
+        if emulator:
+            emulator.stop()
+        subprocess.run(["umount", mount], capture_output=True)
+
+
+# MARK: fuzz
+
+
+def part_fuzz(arguments, workdir, rng):
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    command = ["swift", "test", "--skip-build", "--filter", "FuzzedPageTests|JSONItemScannerMalformedTests"]
+    start = time.monotonic()
+    result = subprocess.run(command, cwd=package, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                            timeout=600)
+    seconds = time.monotonic() - start
+    tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+    check(result.returncode == 0, f"swift test failed:\n{tail}")
+    return f"10,000 mutated pages and the scanner's malformed cases passed in {seconds:.1f} s (swift test)"
+
+
+PARTS = {"kill": part_kill, "soak": part_soak, "disk": part_disk, "fuzz": part_fuzz}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", required=True, help="the directory with calsyncd, calsyncctl, calsync-emulator")
+    parser.add_argument("--short", action="store_true", help="CI's short form (8 kills, a 60 s soak)")
+    parser.add_argument("--only", default="kill,soak,disk,fuzz", help="comma-separated parts")
+    parser.add_argument("--seed", type=int, default=int(os.environ.get("CALSYNC_CHAOS_SEED", "8")))
+    parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, stores)")
+    arguments = parser.parse_args()
+    arguments.bin = os.path.abspath(arguments.bin)
+    parts = [part.strip() for part in arguments.only.split(",") if part.strip()]
+    unknown = [part for part in parts if part not in PARTS]
+    if unknown:
+        parser.error(f"unknown part {unknown[0]} (kill, soak, disk, fuzz)")
+
+    root = tempfile.mkdtemp(prefix="calsync-chaos-")
+    results = {}
+    failed = False
+    for part in parts:
+        rng = random.Random(f"{arguments.seed}-{part}")
+        workdir = os.path.join(root, part)
+        os.makedirs(workdir)
+        log(f"{part}: starting (seed {arguments.seed}, files in {workdir})")
+        start = time.monotonic()
+        try:
+            summary = PARTS[part](arguments, workdir, rng)
+            results[part] = summary if summary.startswith("SKIPPED") else "PASS " + summary
+        except Failure as failure:
+            results[part] = f"FAIL {failure}"
+            failed = True
+        except Exception as error:  # a bug of the suite itself: still report, still clean up
+            results[part] = f"FAIL (suite error) {type(error).__name__}: {error}"
+            failed = True
+        log(f"{part}: {results[part]} ({time.monotonic() - start:.0f} s)")
+    print("\n== scripts/chaos results (seed %d%s)" % (arguments.seed, ", short" if arguments.short else ""))
+    for part, result in results.items():
+        print(f"  {part:5} {result}")
+    if failed or arguments.keep:
+        print(f"  logs and stores: {root}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

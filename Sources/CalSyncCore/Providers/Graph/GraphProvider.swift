@@ -14,7 +14,8 @@ public struct GraphProvider: CalendarProvider {
     public struct Configuration: Sendable {
         /// `{graph_url}/v1.0`, no trailing slash.
         public var apiBaseURL: String
-        /// `Prefer: odata.maxpagesize`.
+        /// `Prefer: odata.maxpagesize`: Graph's largest page for `calendarView/delta` (1,000)
+        /// by default, so a full sync takes as few requests (and store transactions) as it can.
         public var pageSize: Int
         /// The account's configured `time_zone`, for when the mailbox's cannot be read.
         public var timeZone: String?
@@ -22,7 +23,7 @@ public struct GraphProvider: CalendarProvider {
         public var windowSlide: Duration
 
         public init(
-            apiBaseURL: String, pageSize: Int = 200, timeZone: String? = nil,
+            apiBaseURL: String, pageSize: Int = 1000, timeZone: String? = nil,
             windowSlide: Duration = .seconds(7 * 86_400)
         ) {
             self.apiBaseURL = apiBaseURL

@@ -82,6 +82,16 @@ struct GraphProviderTests {
         }
     }
 
+    @Test func byDefaultPagesAreAskedAtGraphsMaximumSize() async throws {
+        let transport = ScriptedTransport([try Self.ok("calendarview-delta-v1-page3-deltalink")])
+        let provider = GraphProvider(
+            configuration: .init(apiBaseURL: Self.base), tokens: CountingTokens(), transport: transport,
+            mailbox: GraphMailbox())
+        _ = try await provider.changes(calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
+        #expect(transport.requests.count == 1)
+        #expect(transport.requests.first.map { Self.values($0, "Prefer") }?.first == "odata.maxpagesize=1000")
+    }
+
     @Test func aGoneDeltaLinkExpiresTheCursor() async throws {
         let transport = ScriptedTransport([
             HTTPResponse(status: 410, body: try GraphFixture.data("error-410-syncstatenotfound"))

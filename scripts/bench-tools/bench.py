@@ -177,6 +177,11 @@ class Calsync:
         return out.stdout.decode().strip()
 
 
+def provider_requests(emulator):
+    """The requests a client made (the control API's own are left out)."""
+    return [r for r in emulator.requests() if not r.get("path", "").startswith("/_emulator")]
+
+
 def google_pages(emulator, calendar, page_size=2500):
     """The URLs of every page of a full listing, and the events in them (not timed)."""
     token = emulator.tokens("google", CLIENT)["access_token"]
@@ -329,7 +334,7 @@ class Bench:
                      {"summary": f"bench change {run}-{index}"})
             emulator.forget_requests()
             sample = calsync.once()
-            sample["requests"] = len([r for r in emulator.requests() if not r.get("path", "").startswith("/_emulator")])
+            sample["requests"] = len(provider_requests(emulator))
             sample["changed_rows"] = int(calsync.query(
                 f"SELECT COUNT(*) FROM events WHERE summary LIKE 'bench change {run}-%'"))
             log(f"   100 changes run {run + 1}: {sample}")
@@ -369,7 +374,7 @@ class Bench:
                 for run in range(self.options.runs):
                     emulator.forget_requests()
                     sample = calsync.once()
-                    requests = [r for r in emulator.requests() if not r.get("path", "").startswith("/_emulator")]
+                    requests = provider_requests(emulator)
                     sample["requests"] = len(requests)
                     kinds = {}
                     for request in requests:
@@ -399,7 +404,7 @@ class Bench:
             deadline = time.monotonic() + 300
             while time.monotonic() < deadline:
                 time.sleep(0.5)
-                count = len(emulator.requests())
+                count = len(provider_requests(emulator))
                 if count != seen:
                     seen, quiet_since = count, time.monotonic()
                 elif count > 0 and time.monotonic() - quiet_since > 3:
@@ -422,7 +427,7 @@ class Bench:
             before = cpu()
             time.sleep(seconds)
             used = cpu() - before
-            idle_requests = [r for r in emulator.requests() if not r.get("path", "").startswith("/_emulator")]
+            idle_requests = provider_requests(emulator)
             result = {"seconds": seconds, "startup_requests": seen, "requests_while_idle": len(idle_requests),
                       "cpu_s": used, "cpu_s_per_min": used * 60 / seconds, "memory_mib": memory()}
             self.report("idle_10_accounts_50_calendars", result)

@@ -222,8 +222,11 @@ class Bench:
 
     def full_syncs(self, wanted):
         for size in self.sizes:
-            if not wanted & {"google", "graph", "peer", "limit", "changes"}:
-                return
+            todo = wanted & {"google", "peer", "limit", "changes"}
+            if "graph" in wanted and (size < 100_000 or self.options.graph_large):
+                todo.add("graph")
+            if not todo:
+                continue
             directory = os.path.join(self.work, f"full-{size}")
             os.makedirs(directory)
             emulator = Emulator(self.emulator_bin, directory, size)

@@ -284,7 +284,8 @@ struct PageWriter {
     private mutating func delete(_ id: String) throws -> Bool {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT kind, series_id FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?",
+                db.cachedStatement(
+                    sql: "SELECT kind, series_id FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?"),
                 arguments: [accountID, calendarID, id])
         else { return false }
         let kind: String = row["kind"]
@@ -298,12 +299,11 @@ struct PageWriter {
                 arguments: [accountID, calendarID, id])
         }
         for eventID in ids {
-            try db.execute(
-                sql: "DELETE FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?",
-                arguments: [accountID, calendarID, eventID])
-            try db.execute(
-                sql: "DELETE FROM internal_quarantine WHERE account_id = ? AND calendar_id = ? AND event_id = ?",
-                arguments: [accountID, calendarID, eventID])
+            try db.cachedStatement(sql: "DELETE FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?")
+                .execute(arguments: [accountID, calendarID, eventID])
+            try db.cachedStatement(
+                sql: "DELETE FROM internal_quarantine WHERE account_id = ? AND calendar_id = ? AND event_id = ?"
+            ).execute(arguments: [accountID, calendarID, eventID])
             try appendChange(eventID, "delete")
         }
         return true
@@ -390,8 +390,14 @@ struct PageWriter {
                     all_day, start_ts, end_ts)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        var zones: [String: TimeZone] = [:]
         func add(_ occurrence: Occurrence, eventZone: String?) throws {
-            let allDayZone = zone ?? eventZone.flatMap(TimeZone.init(identifier:))
+            var allDayZone = zone
+            if allDayZone == nil, let eventZone {
+                // One TimeZone per name and transaction, not one per occurrence.
+                allDayZone = zones[eventZone] ?? TimeZone(identifier: eventZone)
+                zones[eventZone] = allDayZone
+            }
             let start = occurrence.start.unixSeconds(allDayZone: allDayZone)
             let end = occurrence.end.unixSeconds(allDayZone: allDayZone)
             guard overlapsWindow(start: start, end: end) else { return }
@@ -400,26 +406,28 @@ struct PageWriter {
                 occurrence.start.description, occurrence.end.description, occurrence.start.isAllDay, start, end,
             ])
         }
+        let deleteSingle = try db.cachedStatement(
+            sql:
+                "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND event_id = ? AND series_id IS NULL"
+        )
+        let deleteSeries = try db.cachedStatement(
+            sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND series_id = ?")
+        let selectExceptions = try db.cachedStatement(
+            sql: """
+                SELECT \(StoredEvent.expansionColumns) FROM events
+                WHERE account_id = ? AND calendar_id = ? AND series_id = ? AND kind = 'exception'
+                """)
         for id in touchedSingles {
-            try db.execute(
-                sql:
-                    "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND event_id = ? AND series_id IS NULL",
-                arguments: [accountID, calendarID, id])
+            try deleteSingle.execute(arguments: [accountID, calendarID, id])
             guard let event = try loadEvent(id), event.kind == .single else { continue }
             try add(
                 Occurrence(instanceID: event.id, eventID: event.id, seriesID: nil, start: event.start, end: event.end),
                 eventZone: event.timeZone)
         }
         for seriesID in touchedSeries {
-            try db.execute(
-                sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND series_id = ?",
-                arguments: [accountID, calendarID, seriesID])
-            let exceptions = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT * FROM events WHERE account_id = ? AND calendar_id = ? AND series_id = ? AND kind = 'exception'",
-                arguments: [accountID, calendarID, seriesID]
-            ).compactMap(StoredEvent.event(from:))
+            try deleteSeries.execute(arguments: [accountID, calendarID, seriesID])
+            let exceptions = try Row.fetchAll(selectExceptions, arguments: [accountID, calendarID, seriesID])
+                .compactMap(StoredEvent.event(from:))
             if let master = try loadEvent(seriesID), master.kind == .series {
                 try fillCancelledEnds(exceptions, master: master, calendarZone: zone)
                 do {
@@ -480,8 +488,10 @@ struct PageWriter {
 
     private func loadEvent(_ id: String) throws -> CalendarEvent? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?",
-            arguments: [accountID, calendarID, id]
+            db.cachedStatement(
+                sql:
+                    "SELECT \(StoredEvent.expansionColumns) FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?"
+            ), arguments: [accountID, calendarID, id]
         ).flatMap(StoredEvent.event(from:))
     }
 

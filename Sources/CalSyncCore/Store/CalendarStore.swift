@@ -50,6 +50,12 @@ public final class CalendarStore: Sendable {
             var persist: Int32 = 1
             _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Statement journals and sorter spills stay in memory: on disk they cost a file
+            // creation and writes per page transaction (docs/benchmarks.md, profile).
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // 8 MiB of page cache (SQLite's default is 2 MiB): a 2,500-event page with its
+            // occurrences and four indexes spilled the default cache to the WAL mid-transaction.
+            try db.execute(sql: "PRAGMA cache_size = -8192")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -35,6 +35,12 @@ enum StoredEvent {
         return StatementArguments(values)
     }
 
+    /// The columns ``event(from:)`` reads: not `raw` and the other large ones, which the
+    /// expansion never needs (SELECT * copied every event's JSON out of the page cache).
+    static let expansionColumns = """
+        id, ical_uid, etag, kind, series_id, original_start, status, summary, start, "end", time_zone, recurrence
+        """
+
     /// Reads a row back into the fields the occurrence expansion needs.
     static func event(from row: Row) -> CalendarEvent? {
         guard let startText: String = row["start"], let endText: String = row["end"],

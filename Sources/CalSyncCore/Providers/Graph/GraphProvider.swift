@@ -14,7 +14,8 @@ public struct GraphProvider: CalendarProvider {
     public struct Configuration: Sendable {
         /// `{graph_url}/v1.0`, no trailing slash.
         public var apiBaseURL: String
-        /// `Prefer: odata.maxpagesize`.
+        /// `Prefer: odata.maxpagesize`: Graph's largest page for `calendarView/delta` (1,000)
+        /// by default, so a full sync takes as few requests (and store transactions) as it can.
         public var pageSize: Int
         /// The account's configured `time_zone`, for when the mailbox's cannot be read.
         public var timeZone: String?
@@ -22,7 +23,7 @@ public struct GraphProvider: CalendarProvider {
         public var windowSlide: Duration
 
         public init(
-            apiBaseURL: String, pageSize: Int = 200, timeZone: String? = nil,
+            apiBaseURL: String, pageSize: Int = 1000, timeZone: String? = nil,
             windowSlide: Duration = .seconds(7 * 86_400)
         ) {
             self.apiBaseURL = apiBaseURL
@@ -322,12 +323,34 @@ public struct GraphProvider: CalendarProvider {
 
     /// `{"series":…,"start":…,"exception":true,"day":…}` (start and day as the store writes them).
     static func note(_ instance: GraphMapping.Instance) -> String {
-        var object: [String: Any] = ["series": instance.seriesID]
-        if let start = instance.originalStart { object["start"] = start.description }
-        if instance.isException { object["exception"] = true }
-        if let day = instance.day { object["day"] = day.description }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        // Written by hand, keys sorted as JSONSerialization's `.sortedKeys` wrote them: one
+        // note per instance made JSONSerialization a fifth of a Graph full sync's CPU
+        // (docs/benchmarks.md). ``instance(_:note:)`` reads both spellings.
+        var json = "{"
+        if let day = instance.day { json += #""day":"# + jsonString(day.description) + "," }
+        if instance.isException { json += #""exception":true,"# }
+        json += #""series":"# + jsonString(instance.seriesID)
+        if let start = instance.originalStart { json += #","start":"# + jsonString(start.description) }
+        return json + "}"
+    }
+
+    /// A JSON string literal of `value`.
+    static func jsonString(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = Array("0123456789abcdef")
+                out += "\\u00" + String(hex[Int(scalar.value >> 4)]) + String(hex[Int(scalar.value & 0xF)])
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     /// The instance a note remembers; nil when the note is not readable.

@@ -82,6 +82,34 @@ struct GraphProviderTests {
         }
     }
 
+    @Test func byDefaultPagesAreAskedAtGraphsMaximumSize() async throws {
+        let transport = ScriptedTransport([try Self.ok("calendarview-delta-v1-page3-deltalink")])
+        let provider = GraphProvider(
+            configuration: .init(apiBaseURL: Self.base), tokens: CountingTokens(), transport: transport,
+            mailbox: GraphMailbox())
+        _ = try await provider.changes(calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
+        #expect(transport.requests.count == 1)
+        #expect(transport.requests.first.map { Self.values($0, "Prefer") }?.first == "odata.maxpagesize=1000")
+    }
+
+    @Test func instanceNotesReadBackAsWrittenWhateverTheIDHolds() throws {
+        let instances = [
+            GraphMapping.Instance(
+                id: "i1", seriesID: "AAMk+/=\"quoted\\back\nline\u{01}é",
+                originalStart: EventTime(storeText: "2026-03-01T09:00:00Z"),
+                isException: true, day: CalendarDate("2026-03-01")),
+            GraphMapping.Instance(id: "i2", seriesID: "AAMkplain"),
+        ]
+        for instance in instances {
+            let note = GraphProvider.note(instance)
+            #expect(GraphProvider.instance(instance.id, note: note) == instance)
+            #expect((try? JSONSerialization.jsonObject(with: Data(note.utf8))) is [String: Any])
+        }
+        #expect(
+            GraphProvider.note(instances[0]).hasPrefix(
+                #"{"day":"2026-03-01","exception":true,"series":"AAMk+/=\"quoted"#))
+    }
+
     @Test func aGoneDeltaLinkExpiresTheCursor() async throws {
         let transport = ScriptedTransport([
             HTTPResponse(status: 410, body: try GraphFixture.data("error-410-syncstatenotfound"))

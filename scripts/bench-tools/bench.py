@@ -1,0 +1,514 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks of calsync (issue 8), driven by scripts/bench.
+
+Every measured process is a child of this script: wall time from a monotonic clock, CPU
+(user + system) and peak RSS (ru_maxrss) from os.wait4 of that child. Every server is a
+calsync-emulator on 127.0.0.1 started here; every wait is bounded.
+
+    bench.py --bin DIR [--runs N] [--quick] [--only a,b] [--json FILE] [--venv DIR]
+
+Benchmarks: google (full sync, 10k and 100k events; --quick: 2k), graph (the same on
+Graph), peer (gcal-sync on the same Google calendars), limit (curl of the same pages to
+/dev/null + sqlite3 inserting as many rows in one transaction), noop (no-change poll over
+50 calendars: requests and CPU), changes (100 changes in the 100k calendar), idle (the
+daemon with 10 accounts / 50 calendars: RSS after 60 s, CPU in 60 s).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ALL = ["google", "graph", "peer", "limit", "noop", "changes", "idle"]
+GOOGLE_USER = "user@example.com"
+CLIENT = "bench-client"
+MS_CLIENT = "bench-public-client"
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def measure(command, stdout=subprocess.DEVNULL, stdin=None, env=None, timeout=3600):
+    """Runs a child; returns wall s, cpu s, peak RSS MiB, exit code.
+
+    The peak RSS comes from GNU time (`%M`), not from wait4: Linux carries the forking
+    process's high-water RSS into a child across exec, so a child of this script would
+    report at least this script's own peak (hundreds of MiB after reading 100k events).
+    """
+    rss_file = tempfile.NamedTemporaryFile(prefix="calsync-bench-rss-", delete=False)
+    rss_file.close()
+    command = ["/usr/bin/time", "-q", "-f", "%M", "-o", rss_file.name] + list(command)
+    start = time.monotonic()
+    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, stdin=stdin, env=env)
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            process.kill()
+            pid, status, usage = os.wait4(process.pid, 0)
+            break
+        time.sleep(0.005)
+    wall = time.monotonic() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode(errors="replace")
+    if process.returncode != 0:
+        log(f"   ! {command[6]} exited {process.returncode}: {error[-2000:]}")
+    try:
+        with open(rss_file.name) as file:
+            rss_kib = int(file.read().split()[-1])
+    except (ValueError, IndexError):
+        rss_kib = 0
+    os.remove(rss_file.name)
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,  # the command's, GNU time's (a few ms) included
+        "rss_mib": rss_kib / 1024.0,
+        "rc": process.returncode,
+    }
+
+
+def summary(samples, key):
+    values = [s[key] for s in samples]
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def http(method, url, body=None, timeout=600):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        raw = response.read()
+    return json.loads(raw) if raw else None
+
+
+class Emulator:
+    def __init__(self, binary, workdir, generate, extra=()):
+        self.portfile = os.path.join(workdir, "emulator.port")
+        self.logfile = open(os.path.join(workdir, "emulator.log"), "w")
+        command = [binary, "--port", "0", "--port-file", self.portfile, "--generate", str(generate), "--seed", "7"]
+        self.process = subprocess.Popen(command + list(extra), stdout=self.logfile, stderr=subprocess.STDOUT)
+        started = time.monotonic()
+        while not (os.path.exists(self.portfile) and os.path.getsize(self.portfile) > 0):
+            if self.process.poll() is not None:
+                raise RuntimeError("the emulator exited; see " + self.logfile.name)
+            if time.monotonic() - started > 600:
+                raise RuntimeError("the emulator did not start within 600 s")
+            time.sleep(0.1)
+        self.url = "http://127.0.0.1:" + open(self.portfile).read().strip()
+        log(f"   emulator ready in {time.monotonic() - started:.1f} s ({generate} events per provider)")
+
+    def tokens(self, provider, client, user=None):
+        body = {"provider": provider, "client_id": client}
+        if user:
+            body["user"] = user
+        return http("POST", self.url + "/_emulator/tokens", body)
+
+    def requests(self):
+        return http("GET", self.url + "/_emulator/requests")["requests"]
+
+    def forget_requests(self):
+        http("DELETE", self.url + "/_emulator/requests")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.logfile.close()
+
+
+class Calsync:
+    """A store directory with a configuration pointing at the emulator."""
+
+    def __init__(self, bin_dir, directory, emulator, accounts, interval="5m"):
+        self.bin = bin_dir
+        self.dir = directory
+        os.makedirs(directory, exist_ok=True)
+        self.config = os.path.join(directory, "calsync.toml")
+        secret = os.path.join(directory, "client_secret")
+        with open(secret, "w") as file:
+            file.write("bench-secret")
+        os.chmod(secret, 0o600)
+        lines = [
+            "[store]",
+            f'path = "{directory}/calsync.db"',
+            f'tokens_path = "{directory}/tokens.json"',
+            "",
+            "[sync]",
+            f'interval = "{interval}"',
+            "",
+        ]
+        for account in accounts:
+            lines += ["[[account]]", f'name = "{account["name"]}"']
+            if account["provider"] == "google":
+                lines += [
+                    'provider = "google"',
+                    f'client_id = "{CLIENT}"',
+                    f'client_secret_file = "{secret}"',
+                    f'api_url = "{emulator.url}/calendar/v3"',
+                    f'token_url = "{emulator.url}/token"',
+                    f'authorize_url = "{emulator.url}/o/oauth2/v2/auth"',
+                    f'revoke_url = "{emulator.url}/revoke"',
+                ]
+            else:
+                lines += [
+                    'provider = "microsoft"',
+                    f'client_id = "{MS_CLIENT}"',
+                    f'graph_url = "{emulator.url}/v1.0"',
+                    f'login_url = "{emulator.url}"',
+                ]
+            lines.append("")
+        with open(self.config, "w") as file:
+            file.write("\n".join(lines))
+        self.env = dict(os.environ, CALSYNC_CONTROL_SOCKET=os.path.join(directory, "control.sock"))
+        for account in accounts:
+            client = CLIENT if account["provider"] == "google" else MS_CLIENT
+            token = emulator.tokens(account["provider"], client, account.get("user"))["refresh_token"]
+            subprocess.run(
+                [os.path.join(bin_dir, "calsyncctl"), "login", account["name"], "--config", self.config,
+                 "--refresh-token-file", "-"],
+                input=token.encode(), check=True, env=self.env, stdout=subprocess.DEVNULL, timeout=60)
+
+    def once(self):
+        return measure([os.path.join(self.bin, "calsyncd"), "--config", self.config, "--once"], env=self.env)
+
+    def query(self, sql):
+        out = subprocess.run(["sqlite3", os.path.join(self.dir, "calsync.db"), sql], capture_output=True,
+                             check=True, timeout=120)
+        return out.stdout.decode().strip()
+
+
+def provider_requests(emulator):
+    """The requests a client made (the control API's own are left out)."""
+    return [r for r in emulator.requests() if not r.get("path", "").startswith("/_emulator")]
+
+
+def google_pages(emulator, calendar, page_size=2500):
+    """The URLs of every page of a full listing, and the events in them (not timed)."""
+    token = emulator.tokens("google", CLIENT)["access_token"]
+    base = f"{emulator.url}/calendar/v3/calendars/{urllib.request.quote(calendar, safe='')}/events"
+    query = f"maxResults={page_size}&singleEvents=false&showDeleted=true"
+    urls, events, page_token = [], [], None
+    for _ in range(10_000):
+        url = base + "?" + query + (f"&pageToken={urllib.request.quote(page_token)}" if page_token else "")
+        request = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
+        with urllib.request.urlopen(request, timeout=600) as response:
+            page = json.load(response)
+        urls.append(url)
+        events += page.get("items", [])
+        page_token = page.get("nextPageToken")
+        if not page_token:
+            break
+    return token, urls, events
+
+
+class Bench:
+    def __init__(self, options):
+        self.options = options
+        self.bin = options.bin
+        self.emulator_bin = os.path.join(self.bin, "calsync-emulator")
+        self.results = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "runs": options.runs,
+                        "load_before": os.getloadavg(), "benchmarks": {}}
+        self.work = tempfile.mkdtemp(prefix="calsync-bench-")
+        self.sizes = [2000] if options.quick else [10_000, 100_000]
+
+    def runs_for(self, size):
+        if size >= 100_000 and self.options.runs_large:
+            return self.options.runs_large
+        return self.options.runs
+
+    def report(self, name, value):
+        self.results["benchmarks"][name] = value
+        log(f"== {name}: {json.dumps(value, indent=None)}")
+
+    def full_syncs(self, wanted):
+        for size in self.sizes:
+            todo = wanted & {"google", "peer", "limit", "changes"}
+            if "graph" in wanted and (size < 100_000 or self.options.graph_large):
+                todo.add("graph")
+            if not todo:
+                continue
+            directory = os.path.join(self.work, f"full-{size}")
+            os.makedirs(directory)
+            emulator = Emulator(self.emulator_bin, directory, size)
+            try:
+                runs = self.runs_for(size)
+                last_google = None
+                if "google" in wanted or "changes" in wanted:
+                    samples = []
+                    for run in range(runs if "google" in wanted else 1):
+                        calsync = Calsync(self.bin, os.path.join(directory, f"google-{run}"), emulator,
+                                          [{"name": "g", "provider": "google"}])
+                        sample = calsync.once()
+                        sample["events"] = int(calsync.query("SELECT COUNT(*) FROM events"))
+                        sample["occurrences"] = int(calsync.query("SELECT COUNT(*) FROM occurrences"))
+                        sample["events_per_s"] = sample["events"] / sample["wall"]
+                        log(f"   google {size} run {run + 1}: {sample}")
+                        samples.append(sample)
+                        if last_google:
+                            shutil.rmtree(last_google.dir, ignore_errors=True)
+                        last_google = calsync
+                    if "google" in wanted:
+                        self.report(f"google_full_{size}", self.describe(samples))
+                if "graph" in wanted and (size < 100_000 or self.options.graph_large):
+                    samples = []
+                    for run in range(runs):
+                        calsync = Calsync(self.bin, os.path.join(directory, f"graph-{run}"), emulator,
+                                          [{"name": "m", "provider": "microsoft"}])
+                        sample = calsync.once()
+                        sample["events"] = int(calsync.query("SELECT COUNT(*) FROM events"))
+                        sample["occurrences"] = int(calsync.query("SELECT COUNT(*) FROM occurrences"))
+                        sample["events_per_s"] = sample["events"] / sample["wall"]
+                        log(f"   graph {size} run {run + 1}: {sample}")
+                        samples.append(sample)
+                        shutil.rmtree(calsync.dir, ignore_errors=True)
+                    self.report(f"graph_full_{size}", self.describe(samples))
+                if "peer" in wanted:
+                    self.peer(emulator, directory, size, runs)
+                if "limit" in wanted:
+                    self.limit(emulator, directory, size, runs)
+                if "changes" in wanted and size == self.sizes[-1] and last_google:
+                    self.changes(emulator, last_google, runs)
+            finally:
+                emulator.stop()
+                shutil.rmtree(directory, ignore_errors=True)
+
+    def describe(self, samples):
+        out = {key: summary(samples, key) for key in ("wall", "cpu", "rss_mib")}
+        for key in ("events", "occurrences", "events_per_s", "requests"):
+            if key in samples[0]:
+                out[key] = summary(samples, key)
+        out["failed_runs"] = sum(1 for s in samples if s["rc"] != 0)
+        return out
+
+    def peer(self, emulator, directory, size, runs):
+        python = os.path.join(self.options.venv, "bin", "python3")
+        samples = []
+        for run in range(runs):
+            store = os.path.join(directory, f"peer-{run}.json")
+            token = emulator.tokens("google", CLIENT)["access_token"]
+            out_path = os.path.join(directory, f"peer-{run}.out")
+            with open(out_path, "w") as out:
+                sample = measure([python, os.path.join(os.path.dirname(__file__), "peer.py"),
+                                  "--api-url", emulator.url + "/calendar/v3", "--access-token", token,
+                                  "--calendar", GOOGLE_USER, "--store", store, "--page-size", "2500"], stdout=out)
+            sample["events"] = json.load(open(out_path)).get("events", 0) if sample["rc"] == 0 else 0
+            sample["events_per_s"] = sample["events"] / sample["wall"]
+            sample["store_mib"] = os.path.getsize(store) / 2**20 if os.path.exists(store) else 0
+            log(f"   peer {size} run {run + 1}: {sample}")
+            samples.append(sample)
+            if os.path.exists(store):
+                os.remove(store)
+        self.report(f"peer_full_{size}", self.describe(samples))
+
+    def limit(self, emulator, directory, size, runs):
+        token, urls, events = google_pages(emulator, GOOGLE_USER)
+        curl = ["curl", "-s", "-f", "-H", "Authorization: Bearer " + token]
+        for url in urls:
+            curl += ["-o", "/dev/null", url]
+        sql_path = os.path.join(directory, "limit.sql")
+        with open(sql_path, "w") as sql:
+            sql.write("CREATE TABLE events(id TEXT PRIMARY KEY, raw TEXT NOT NULL);\nBEGIN;\n")
+            for event in events:
+                raw = json.dumps(event, separators=(",", ":")).replace("'", "''")
+                sql.write(f"INSERT INTO events VALUES('{event['id'].replace(chr(39), '')}', '{raw}');\n")
+            sql.write("COMMIT;\n")
+        curl_samples, sqlite_samples = [], []
+        for run in range(runs):
+            curl_samples.append(measure(curl))
+            database = os.path.join(directory, f"limit-{run}.db")
+            with open(sql_path) as sql:
+                sqlite_samples.append(measure(["sqlite3", database], stdin=sql))
+            os.remove(database)
+        total = [{"wall": c["wall"] + s["wall"], "cpu": c["cpu"] + s["cpu"],
+                  "rss_mib": max(c["rss_mib"], s["rss_mib"]), "rc": c["rc"] or s["rc"]}
+                 for c, s in zip(curl_samples, sqlite_samples)]
+        self.report(f"limit_{size}", {"pages": len(urls), "rows": len(events),
+                                      "curl": self.describe(curl_samples), "sqlite3": self.describe(sqlite_samples),
+                                      "total": self.describe(total)})
+
+    def changes(self, emulator, calsync, runs):
+        truth = http("GET", f"{emulator.url}/_emulator/google/calendars/{GOOGLE_USER}/events")
+        ids = [e["id"] for e in truth["items"] if "recurringEventId" not in e and e.get("status") != "cancelled"]
+        samples = []
+        for run in range(runs):
+            for index in range(100):
+                event_id = ids[(run * 100 + index) * 7 % len(ids)]
+                http("PATCH", f"{emulator.url}/_emulator/google/calendars/{GOOGLE_USER}/events/{event_id}",
+                     {"summary": f"bench change {run}-{index}"})
+            emulator.forget_requests()
+            sample = calsync.once()
+            sample["requests"] = len(provider_requests(emulator))
+            sample["changed_rows"] = int(calsync.query(
+                f"SELECT COUNT(*) FROM events WHERE summary LIKE 'bench change {run}-%'"))
+            log(f"   100 changes run {run + 1}: {sample}")
+            samples.append(sample)
+        self.report("changes_100_in_large", self.describe(samples) | {
+            "changed_rows": [s["changed_rows"] for s in samples]})
+
+    def many_calendars(self, directory):
+        """10 Google accounts with 5 calendars each (50), 200 generated events apiece."""
+        emulator = Emulator(self.emulator_bin, directory, 0)
+        accounts = []
+        for a in range(10):
+            user = f"bench{a}@example.com"
+            accounts.append({"name": f"a{a}", "provider": "google", "user": user})
+            for c in range(5):
+                calendar = f"bench{a}-{c}@group.example.com"
+                http("POST", emulator.url + "/_emulator/google/calendars",
+                     {"id": calendar, "summary": calendar, "owner": user, "timeZone": "Europe/Berlin"})
+                http("POST", f"{emulator.url}/_emulator/google/calendars/{calendar}/generate",
+                     {"count": 200, "seed": a * 10 + c})
+        return emulator, accounts
+
+    def noop_and_idle(self, wanted):
+        if not wanted & {"noop", "idle"}:
+            return
+        directory = os.path.join(self.work, "many")
+        os.makedirs(directory)
+        emulator, accounts = self.many_calendars(directory)
+        try:
+            interval = "1h"
+            calsync = Calsync(self.bin, os.path.join(directory, "store"), emulator, accounts, interval=interval)
+            first = calsync.once()
+            calendars = int(calsync.query("SELECT COUNT(*) FROM calendars"))
+            log(f"   first sync of {calendars} calendars: {first}")
+            if "noop" in wanted:
+                samples = []
+                for run in range(self.options.runs):
+                    emulator.forget_requests()
+                    sample = calsync.once()
+                    requests = provider_requests(emulator)
+                    sample["requests"] = len(requests)
+                    kinds = {}
+                    for request in requests:
+                        path = request.get("path", "")
+                        kind = ("token" if path.endswith("/token") else "calendarList" if "calendarList" in path
+                                else "events" if path.endswith("/events") else path)
+                        kinds[kind] = kinds.get(kind, 0) + 1
+                    sample["by_kind"] = kinds
+                    log(f"   no-change poll run {run + 1}: {sample}")
+                    samples.append(sample)
+                self.report("noop_poll_50", self.describe(samples) | {"calendars": calendars,
+                                                                      "by_kind": samples[-1]["by_kind"]})
+            if "idle" in wanted:
+                self.idle(calsync, emulator)
+        finally:
+            emulator.stop()
+            shutil.rmtree(directory, ignore_errors=True)
+
+    def idle(self, calsync, emulator):
+        seconds = 10 if self.options.quick else 60
+        daemon = subprocess.Popen([os.path.join(self.bin, "calsyncd"), "--config", calsync.config],
+                                  env=calsync.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            # The daemon's start-up round: wait until the emulator has seen no request for 3 s.
+            emulator.forget_requests()
+            quiet_since, seen = time.monotonic(), 0
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:
+                time.sleep(0.5)
+                count = len(provider_requests(emulator))
+                if count != seen:
+                    seen, quiet_since = count, time.monotonic()
+                elif count > 0 and time.monotonic() - quiet_since > 3:
+                    break
+            ticks = os.sysconf("SC_CLK_TCK")
+
+            def cpu():
+                fields = open(f"/proc/{daemon.pid}/stat").read().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / ticks
+
+            def memory():
+                status = {}
+                for line in open(f"/proc/{daemon.pid}/status"):
+                    key, _, value = line.partition(":")
+                    if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem", "VmHWM"):
+                        status[key] = int(value.split()[0]) / 1024.0
+                return status
+
+            emulator.forget_requests()
+            before = cpu()
+            time.sleep(seconds)
+            used = cpu() - before
+            idle_requests = provider_requests(emulator)
+            result = {"seconds": seconds, "startup_requests": seen, "requests_while_idle": len(idle_requests),
+                      "cpu_s": used, "cpu_s_per_min": used * 60 / seconds, "memory_mib": memory()}
+            self.report("idle_10_accounts_50_calendars", result)
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            try:
+                daemon.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+                daemon.wait()
+
+    def run(self):
+        wanted = set(self.options.only.split(",")) if self.options.only else set(ALL)
+        unknown = wanted - set(ALL)
+        if unknown:
+            raise SystemExit(f"bench: unknown benchmark {', '.join(sorted(unknown))} (known: {', '.join(ALL)})")
+        try:
+            self.noop_and_idle(wanted)
+            self.full_syncs(wanted)
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
+        self.results["load_after"] = os.getloadavg()
+        self.ratios()
+        text = json.dumps(self.results, indent=2)
+        if self.options.json:
+            with open(self.options.json, "w") as file:
+                file.write(text + "\n")
+        print(text)
+
+    def ratios(self):
+        b = self.results["benchmarks"]
+        ratios = {}
+        for size in self.sizes:
+            ours = b.get(f"google_full_{size}")
+            if not ours:
+                continue
+            peer = b.get(f"peer_full_{size}")
+            if peer:
+                ratios[f"calsync/peer {size}"] = {k: ours[k]["median"] / peer[k]["median"]
+                                                  for k in ("wall", "cpu", "rss_mib")}
+            limit = b.get(f"limit_{size}")
+            if limit:
+                ratios[f"calsync/limit {size}"] = {"wall": ours["wall"]["median"] / limit["total"]["wall"]["median"]}
+        self.results["ratios"] = ratios
+        for name, value in ratios.items():
+            log(f"== {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in value.items()))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", required=True, help="the release build's bin directory")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs-large", type=int, default=0, help="runs for the 100k figures (default: --runs)")
+    parser.add_argument("--quick", action="store_true", help="2,000 events instead of 10k/100k, 10 s idle")
+    parser.add_argument("--only", default="", help="comma-separated: " + ",".join(ALL))
+    parser.add_argument("--graph-large", action="store_true",
+                        help="also sync the 100k Graph calendar (slow: its series are read instance by instance)")
+    parser.add_argument("--json", default="")
+    parser.add_argument("--venv", default=".build-bench-venv")
+    options = parser.parse_args()
+    if not 1 <= options.runs <= 50:
+        raise SystemExit("bench: --runs must be 1-50")
+    Bench(options).run()
+
+
+if __name__ == "__main__":
+    main()

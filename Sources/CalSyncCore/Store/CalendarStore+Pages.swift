@@ -331,7 +331,7 @@ struct PageWriter {
         guard marking else {
             try db.execute(
                 sql: "DELETE FROM internal_held_deletions WHERE account_id = ? AND calendar_id = ?", arguments: key)
-            return .applied(deleted: 0)
+            return .applied(deleted: try sweepOrphanCancelledExceptions())
         }
         let total =
             try Int.fetchOne(
@@ -369,9 +369,35 @@ struct PageWriter {
         var deleted = 0
         for id in unseen where try delete(id) { deleted += 1 }
         outcome.deleted += deleted
+        deleted += try sweepOrphanCancelledExceptions()
         try db.execute(
             sql: "DELETE FROM internal_held_deletions WHERE account_id = ? AND calendar_id = ?", arguments: key)
         return .applied(deleted: deleted)
+    }
+
+    /// Google keeps the exceptions of a deleted series as cancelled and lists them in every
+    /// full listing, while an increment deletes them with their series. Once a full listing
+    /// has ended, a cancelled exception whose series is not in the store is such a leftover
+    /// (invisible to readers, but not what an increment would leave): it goes, so that both
+    /// ways end with the same `events`. A series that is only quarantined keeps its
+    /// cancelled instances, for when it becomes readable again (docs/resilience.md).
+    private mutating func sweepOrphanCancelledExceptions() throws -> Int {
+        let orphans = try String.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM events e
+                WHERE account_id = ?1 AND calendar_id = ?2 AND kind = 'exception' AND status = 'cancelled'
+                AND series_id IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM events m
+                    WHERE m.account_id = ?1 AND m.calendar_id = ?2 AND m.id = e.series_id)
+                AND NOT EXISTS (SELECT 1 FROM internal_quarantine q
+                    WHERE q.account_id = ?1 AND q.calendar_id = ?2 AND q.event_id = e.series_id)
+                """,
+            arguments: key)
+        var deleted = 0
+        for id in orphans where try delete(id) { deleted += 1 }
+        outcome.deleted += deleted
+        return deleted
     }
 
     private func calendarZone() throws -> TimeZone? {

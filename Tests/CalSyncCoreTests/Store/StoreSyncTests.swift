@@ -126,6 +126,41 @@ struct StoreSyncTests {
         #expect(try await Self.count(store, "SELECT COUNT(*) FROM internal_full_sync_seen") == 0)
     }
 
+    @Test func aFullListingDropsCancelledExceptionsOfASeriesThatIsGone() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
+        func cancelledInstance(of series: String) -> CalendarEvent {
+            var event = StoreFixtures.timed("\(series)_20260304T080000Z", "2026-03-04T08:00:00Z")
+            event.kind = .exception
+            event.seriesID = series
+            event.status = .cancelled
+            event.originalStart = .instant(Timestamp.parse("2026-03-04T08:00:00Z")!)
+            return event
+        }
+        var living = StoreFixtures.timed("living", "2026-03-02T08:00:00Z")
+        living.kind = .series
+        living.recurrence = ["RRULE:FREQ=DAILY;COUNT=5"]
+        // What Google lists after series "gone" was deleted: its cancelled instance, no master.
+        // "unreadable" is a series whose master is quarantined: its cancelled instance stays.
+        try await store.beginFullSync(accountID: "a", calendarID: "c", now: StoreFixtures.now)
+        let end = try await StoreFixtures.apply(
+            store,
+            upserts: [
+                living, cancelledInstance(of: "living"), cancelledInstance(of: "gone"),
+                cancelledInstance(of: "unreadable"),
+            ],
+            cursor: .delta("new"), mode: .fullSyncEnd(maxDeleteRatio: 1.0, force: false),
+            quarantined: [QuarantinedItem(eventID: "unreadable", reason: "RRULE cannot be read", raw: "{}")])
+        #expect(end.sweep == .applied(deleted: 1))
+        #expect(try await Self.count(store, "SELECT COUNT(*) FROM events WHERE series_id = 'gone'") == 0)
+        #expect(try await Self.count(store, "SELECT COUNT(*) FROM events WHERE series_id = 'living'") == 1)
+        #expect(try await Self.count(store, "SELECT COUNT(*) FROM events WHERE series_id = 'unreadable'") == 1)
+        #expect(try await Self.count(store, "SELECT COUNT(*) FROM agenda WHERE event_id = 'living'") == 4)
+        #expect(
+            try await Self.count(
+                store, "SELECT COUNT(*) FROM changes WHERE op = 'delete' AND event_id = 'gone_20260304T080000Z'") == 1)
+    }
+
     @Test func theSafetyValveHoldsAnEmptyingResyncUntilForced() async throws {
         let directory = try TemporaryDirectory()
         let store = try await StoreFixtures.prepared(directory.path("calsync.db"))

@@ -461,8 +461,9 @@ def part_kill(arguments, workdir, rng):
             answered = [r for r in emulator.requests()
                         if r["path"].startswith(("/calendar/v3/calendars/", "/v1.0/me/calendars/"))]
             pages = len(answered)
-            # Page cursors are never saved (docs/architecture.md): a restarted chain
-            # begins at page 1. Counted from the first Google events request after a start.
+            # A full re-sync goes on from its saved next page after a restart; an increment
+            # starts again from its saved sync token (docs/architecture.md). Counted from the
+            # first Google events request after a start: without pageToken it began at page 1.
             google = [r for r in answered if r["path"].endswith("/events")]
             if google:
                 names = {q["name"] for q in google[0]["query"]}

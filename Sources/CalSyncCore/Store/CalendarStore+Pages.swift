@@ -62,6 +62,34 @@ extension CalendarStore {
         }
     }
 
+    /// The page an interrupted full re-sync of this calendar goes on from, if one was under
+    /// way with the same request parameters; taken, not just read: should that page fail
+    /// (an expired page token), the next poll starts the full re-sync over instead of
+    /// asking for the same page forever.
+    public func takeFullSyncResumePage(
+        accountID: String, calendarID: String, fingerprint: String
+    ) async throws
+        -> String?
+    {
+        try await write { db in
+            let arguments: StatementArguments = [accountID, calendarID]
+            let token = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT next_page FROM internal_full_syncs
+                    WHERE account_id = ? AND calendar_id = ? AND next_page_fingerprint = ?
+                    """,
+                arguments: arguments + [fingerprint])
+            try db.execute(
+                sql: """
+                    UPDATE internal_full_syncs SET next_page = NULL, next_page_fingerprint = NULL
+                    WHERE account_id = ? AND calendar_id = ?
+                    """,
+                arguments: arguments)
+            return token
+        }
+    }
+
     /// Applies one page and the cursor that follows it in ONE transaction: a reader sees
     /// the calendar before this page or after it, never half of it.
     ///
@@ -70,7 +98,8 @@ extension CalendarStore {
     /// - Deleting a series master deletes its exceptions; unknown ids are ignored.
     /// - Occurrences are rebuilt only for the events and series this page touched.
     /// - The cursor is saved when it ends a round (`.delta`), forgotten when a listing
-    ///   without incremental support ended (`.initial`), and never saved mid-chain (`.page`).
+    ///   without incremental support ended (`.initial`); mid-chain (`.page`) it is kept only
+    ///   by a full re-sync, as the page to go on from after a restart.
     public func applyPage(
         _ page: ChangePage, accountID: String, calendarID: String, cursor: SyncCursor, fingerprint: String,
         mode: PageMode, window: SyncWindow, now: Date
@@ -216,8 +245,17 @@ struct PageWriter {
                 arguments: [accountID, calendarID, token, fingerprint, now])
         case .initial:
             try db.execute(sql: "DELETE FROM internal_cursors WHERE account_id = ? AND calendar_id = ?", arguments: key)
-        case .page:
-            break
+        case .page(let token):
+            // Mid-chain cursors matter only to a full re-sync, which can go on from here
+            // after a restart; an increment restarts from its saved delta instead.
+            if mode == .fullSync {
+                try db.execute(
+                    sql: """
+                        UPDATE internal_full_syncs SET next_page = ?, next_page_fingerprint = ?
+                        WHERE account_id = ? AND calendar_id = ?
+                        """,
+                    arguments: [token, fingerprint, accountID, calendarID])
+            }
         }
         try updateCounts()
         return outcome

@@ -5,7 +5,7 @@ import GRDB
 /// (STORE.md: raise the schema version and document the migration in docs/store.md).
 enum StoreSchema {
     /// The schema version readers see in `PRAGMA user_version` and `meta.schema_version`.
-    static let version = 2
+    static let version = 3
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -16,6 +16,10 @@ enum StoreSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
             try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: v3)
+            try db.execute(sql: "PRAGMA user_version = 3")
         }
         return migrator
     }
@@ -215,5 +219,14 @@ enum StoreSchema {
             value TEXT NOT NULL,
             PRIMARY KEY (account_id, calendar_id, key)
         ) WITHOUT ROWID;
+        """
+
+    /// Version 3: where an interrupted full re-sync goes on. The cursor of the page after the
+    /// last one applied, and the fingerprint of the request parameters it belongs to, saved
+    /// in that page's transaction: a daemon restarted on page 30 of 40 asks for page 31,
+    /// not page 1 (a large calendar on a host that restarts often would never finish).
+    static let v3 = """
+        ALTER TABLE internal_full_syncs ADD COLUMN next_page TEXT;
+        ALTER TABLE internal_full_syncs ADD COLUMN next_page_fingerprint TEXT;
         """
 }

@@ -9,8 +9,9 @@ public import Logging
 ///   through a full sync) the poll is a full re-sync by mark and sweep.
 /// - An expired cursor (`.cursorExpired`: Google 410 or invalid token, Graph 410 or a
 ///   dead link) drops it and restarts as a full re-sync, at most once per poll.
-/// - A page cursor is never saved: a chain broken by a crash or an error restarts from the
-///   last saved end-of-round cursor.
+/// - An incremental chain broken by a crash or an error restarts from the last saved
+///   end-of-round cursor; a full re-sync goes on from the page after the last one applied
+///   (saved with it), once: if that page fails, the next poll starts the re-sync over.
 /// - When the day changes, the occurrence window slides first, without any request.
 public struct CalendarSynchronizer: Sendable {
     /// What one poll did.
@@ -62,9 +63,19 @@ public struct CalendarSynchronizer: Sendable {
         let saved = try await store.savedCursor(accountID: accountID, calendarID: calendarID)
         var fullSync = full || saved == nil || saved?.fingerprint != fingerprint
         var retriedAfterExpiry = false
+        // A full re-sync that a crash or an error interrupted (its marks are in the store).
+        var resumePage =
+            fullSync && !full && saved == nil
+            ? try await store.takeFullSyncResumePage(
+                accountID: accountID, calendarID: calendarID, fingerprint: fingerprint) : nil
         while true {
             var cursor: SyncCursor = .initial
-            if fullSync {
+            if fullSync, let page = resumePage {
+                resumePage = nil
+                cursor = .page(page)
+                metadata["calsync.reason"] = "interrupted"
+                logger.info("Full re-sync resumed at the page after the last one applied", metadata: metadata)
+            } else if fullSync {
                 try await store.beginFullSync(accountID: accountID, calendarID: calendarID, now: now())
                 let reason =
                     full

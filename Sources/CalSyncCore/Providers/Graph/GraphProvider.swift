@@ -327,30 +327,11 @@ public struct GraphProvider: CalendarProvider {
         // note per instance made JSONSerialization a fifth of a Graph full sync's CPU
         // (docs/benchmarks.md). ``instance(_:note:)`` reads both spellings.
         var json = "{"
-        if let day = instance.day { json += #""day":"# + jsonString(day.description) + "," }
+        if let day = instance.day { json += #""day":"# + CompactJSON.string(day.description) + "," }
         if instance.isException { json += #""exception":true,"# }
-        json += #""series":"# + jsonString(instance.seriesID)
-        if let start = instance.originalStart { json += #","start":"# + jsonString(start.description) }
+        json += #""series":"# + CompactJSON.string(instance.seriesID)
+        if let start = instance.originalStart { json += #","start":"# + CompactJSON.string(start.description) }
         return json + "}"
-    }
-
-    /// A JSON string literal of `value`.
-    static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = Array("0123456789abcdef")
-                out += "\\u00" + String(hex[Int(scalar.value >> 4)]) + String(hex[Int(scalar.value & 0xF)])
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     /// The instance a note remembers; nil when the note is not readable.

@@ -60,7 +60,7 @@ struct DaemonCommandTests {
         python.waitUntilExit()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(python.terminationStatus == 0, "\(text)")
-        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
+        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "4")
     }
 
     @Test func statusExitCodes() async throws {

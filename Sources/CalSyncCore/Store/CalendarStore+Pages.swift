@@ -53,12 +53,23 @@ extension CalendarStore {
                     db, sql: "SELECT COUNT(*) FROM events WHERE account_id = ? AND calendar_id = ?",
                     arguments: arguments)
                 ?? 0
+            // A calendar's first listing (or one that started as the first and was cut short)
+            // leaves occurrences to its last page, which loads them in bulk.
+            let deferredBefore =
+                try Bool.fetchOne(
+                    db,
+                    sql:
+                        "SELECT occurrences_deferred FROM internal_full_syncs WHERE account_id = ? AND calendar_id = ?",
+                    arguments: arguments) ?? false
             try db.execute(
                 sql: """
-                    INSERT OR REPLACE INTO internal_full_syncs(account_id, calendar_id, started_at, existing_events)
-                    VALUES (?, ?, ?, ?)
+                    INSERT OR REPLACE INTO internal_full_syncs(account_id, calendar_id, started_at, existing_events,
+                        occurrences_deferred)
+                    VALUES (?, ?, ?, ?, ?)
                     """,
-                arguments: [accountID, calendarID, Timestamp.string(from: now), existing])
+                arguments: [
+                    accountID, calendarID, Timestamp.string(from: now), existing, existing == 0 || deferredBefore,
+                ])
         }
     }
 
@@ -162,15 +173,19 @@ struct PageWriter {
                     "UPDATE calendars SET time_zone = ?, updated_at = ? WHERE account_id = ? AND id = ? AND time_zone IS NOT ?",
                 arguments: [zone, now, accountID, calendarID, zone])
         }
-        let marking: Bool
-        if mode == .incremental {
-            marking = false
-        } else {
-            let existing = try Int.fetchOne(
-                db, sql: "SELECT existing_events FROM internal_full_syncs WHERE account_id = ? AND calendar_id = ?",
+        var marking = false
+        var occurrencesDeferred = false
+        if mode != .incremental {
+            let fullSync = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT existing_events, occurrences_deferred FROM internal_full_syncs
+                    WHERE account_id = ? AND calendar_id = ?
+                    """,
                 arguments: key)
             // An empty calendar at the start has nothing to sweep: skip marking.
-            marking = (existing ?? 1) > 0
+            marking = (fullSync?["existing_events"] as Int? ?? 1) > 0
+            occurrencesDeferred = fullSync?["occurrences_deferred"] as Bool? ?? false
         }
         let allDayZone = try calendarZone()
         let select = try db.cachedStatement(
@@ -232,8 +247,15 @@ struct PageWriter {
         }
         if case .fullSyncEnd(let ratio, let force) = mode {
             outcome.sweep = try sweep(maxDeleteRatio: ratio, force: force, marking: marking)
+            if occurrencesDeferred { try loadAllOccurrences() }
         }
-        try rebuildTouched()
+        if occurrencesDeferred {
+            // The last page expands the whole calendar (`loadAllOccurrences`).
+            touchedSeries.removeAll()
+            touchedSingles.removeAll()
+        } else {
+            try rebuildTouched()
+        }
         try writeNotes(page.notes)
         switch cursor {
         case .delta(let token):
@@ -284,22 +306,93 @@ struct PageWriter {
 
     /// Re-expands every series and single of the calendar for the writer's window.
     mutating func rebuildAll() throws {
-        touchedSeries = Set(
-            try String.fetchAll(
-                db, sql: "SELECT id FROM events WHERE account_id = ? AND calendar_id = ? AND kind = 'series'",
-                arguments: key)
-                + String.fetchAll(
-                    db,
-                    sql:
-                        "SELECT DISTINCT series_id FROM events WHERE account_id = ? AND calendar_id = ? AND kind = 'exception'",
-                    arguments: key))
-        touchedSingles = Set(
-            try String.fetchAll(
-                db, sql: "SELECT id FROM events WHERE account_id = ? AND calendar_id = ? AND kind = 'single'",
-                arguments: key))
         try db.execute(sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ?", arguments: key)
-        try rebuildTouched()
+        try rebuildEverything()
         try updateCounts()
+    }
+
+    /// The end of a calendar's first listing: every occurrence written in one go, in the
+    /// transaction of the last page, so readers see the agenda empty, then whole.
+    ///
+    /// Written page by page, each page's ~15 occurrences per event land all over the
+    /// time-ordered indexes, so every page rewrites most of their pages and a 100,000-event
+    /// calendar costs several times the work of one load (docs/benchmarks.md). When this
+    /// calendar brings most of the table's occurrences, the secondary indexes are dropped
+    /// for the load and built again by sorting, inside the same transaction: readers keep
+    /// the committed indexes until it commits, and a failure rolls all of it back.
+    private mutating func loadAllOccurrences() throws {
+        try db.execute(sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ?", arguments: key)
+        let events =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM events WHERE account_id = ? AND calendar_id = ?", arguments: key) ?? 0
+        let elsewhere =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COALESCE(SUM(occurrences_count), 0) FROM sync_state
+                    WHERE NOT (account_id = ? AND calendar_id = ?)
+                    """,
+                arguments: key) ?? 0
+        // Re-indexing sorts every row of the table; inserting into live indexes costs a
+        // random B-tree descent per row and index. Events are a lower bound of the rows to
+        // come (a series brings many), so this errs towards keeping the indexes.
+        let rebuildIndexes = elsewhere < events * 10
+        if rebuildIndexes {
+            for index in StoreSchema.occurrenceIndexes {
+                try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)")
+            }
+        }
+        try rebuildEverything()
+        if rebuildIndexes {
+            // The sort of a large index spills to temporary files, not to memory, and its
+            // in-memory runs are sized from the page cache: 2 MiB instead of the store's 4
+            // keeps the daemon's peak memory where the pages put it (docs/benchmarks.md).
+            try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048")
+            defer {
+                try? db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(CalendarStore.pageCacheKiB)")
+            }
+            for index in StoreSchema.occurrenceIndexes { try db.execute(sql: index.sql) }
+        }
+    }
+
+    /// Expands every single and series of a calendar that has no occurrence left, walking
+    /// its events in id order a batch at a time: memory stays flat whatever the size of the
+    /// calendar, and the primary-key index is written in order. Nothing is deleted first
+    /// (there is nothing to delete, and without the series index a delete would scan).
+    private mutating func rebuildEverything() throws {
+        var sink = try OccurrenceSink(writer: self)
+        let batchSize = 1000
+        let next = try db.cachedStatement(
+            sql: """
+                SELECT id, kind FROM events
+                WHERE account_id = ? AND calendar_id = ? AND kind != 'exception' AND id > ?
+                ORDER BY id LIMIT \(batchSize)
+                """)
+        var after = ""
+        while true {
+            let batch = try Row.fetchAll(next, arguments: [accountID, calendarID, after])
+            for row in batch {
+                let id: String = row["id"]
+                if (row["kind"] as String) == "series" {
+                    try rebuildSeries(id, deletingOld: false, into: &sink)
+                } else {
+                    try rebuildSingle(id, deletingOld: false, into: &sink)
+                }
+            }
+            guard batch.count == batchSize, let last = batch.last else { break }
+            after = last["id"]
+        }
+        // Exceptions whose series has no readable master stand alone (STORE.md).
+        let orphaned = try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT series_id FROM events e
+                WHERE account_id = ?1 AND calendar_id = ?2 AND kind = 'exception' AND series_id IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM events m
+                    WHERE m.account_id = ?1 AND m.calendar_id = ?2 AND m.id = e.series_id AND m.kind = 'series')
+                """,
+            arguments: key)
+        for seriesID in orphaned { try rebuildSeries(seriesID, deletingOld: false, into: &sink) }
     }
 
     // MARK: Pieces
@@ -438,7 +531,7 @@ struct PageWriter {
         return deleted
     }
 
-    private func calendarZone() throws -> TimeZone? {
+    func calendarZone() throws -> TimeZone? {
         try String.fetchOne(
             db, sql: "SELECT time_zone FROM calendars WHERE account_id = ? AND id = ?", arguments: key
         ).flatMap(TimeZone.init(identifier:))
@@ -446,75 +539,73 @@ struct PageWriter {
 
     // MARK: Occurrences
 
+    /// Rebuilds the occurrences of every touched single and series, in id order: instance
+    /// ids begin with their event's id, so the primary-key index is written in order
+    /// instead of at random (the sets iterate in hash order).
     private mutating func rebuildTouched() throws {
-        let zone = try calendarZone()
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO occurrences(account_id, calendar_id, instance_id, event_id, series_id, start, "end",
-                    all_day, start_ts, end_ts)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        var zones: [String: TimeZone] = [:]
-        func add(_ occurrence: Occurrence, eventZone: String?) throws {
-            var allDayZone = zone
-            if allDayZone == nil, let eventZone {
-                // One TimeZone per name and transaction, not one per occurrence.
-                allDayZone = zones[eventZone] ?? TimeZone(identifier: eventZone)
-                zones[eventZone] = allDayZone
-            }
-            let start = occurrence.start.unixSeconds(allDayZone: allDayZone)
-            let end = occurrence.end.unixSeconds(allDayZone: allDayZone)
-            guard overlapsWindow(start: start, end: end) else { return }
-            try insert.execute(arguments: [
-                accountID, calendarID, occurrence.instanceID, occurrence.eventID, occurrence.seriesID,
-                occurrence.start.description, occurrence.end.description, occurrence.start.isAllDay, start, end,
-            ])
-        }
-        let deleteSingle = try db.cachedStatement(
-            sql:
-                "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND event_id = ? AND series_id IS NULL"
-        )
-        let deleteSeries = try db.cachedStatement(
-            sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND series_id = ?")
-        let selectExceptions = try db.cachedStatement(
-            sql: """
-                SELECT \(StoredEvent.expansionColumns) FROM events
-                WHERE account_id = ? AND calendar_id = ? AND series_id = ? AND kind = 'exception'
-                """)
-        for id in touchedSingles {
-            try deleteSingle.execute(arguments: [accountID, calendarID, id])
-            guard let event = try loadEvent(id), event.kind == .single else { continue }
-            try add(
-                Occurrence(instanceID: event.id, eventID: event.id, seriesID: nil, start: event.start, end: event.end),
-                eventZone: event.timeZone)
-        }
-        for seriesID in touchedSeries {
-            try deleteSeries.execute(arguments: [accountID, calendarID, seriesID])
-            let exceptions = try Row.fetchAll(selectExceptions, arguments: [accountID, calendarID, seriesID])
-                .compactMap(StoredEvent.event(from:))
-            if let master = try loadEvent(seriesID), master.kind == .series {
-                try fillCancelledEnds(exceptions, master: master, calendarZone: zone)
-                do {
-                    let expansion = try store.expander.occurrences(
-                        of: master, exceptions: exceptions, window: window, calendarTimeZone: zone?.identifier)
-                    for occurrence in expansion.occurrences { try add(occurrence, eventZone: master.timeZone) }
-                    if expansion.truncated { outcome.truncatedSeries.append(seriesID) }
-                    continue
-                } catch let error as CalSyncError {
-                    try quarantine(seriesID, reason: "recurrence cannot be expanded: \(error.message)", raw: nil)
-                    outcome.quarantined += 1
-                }
-            }
-            // No readable master: each remaining instance stands alone (STORE.md).
-            for exception in exceptions where exception.status != .cancelled {
-                try add(
-                    Occurrence(
-                        instanceID: exception.id, eventID: exception.id, seriesID: seriesID, start: exception.start,
-                        end: exception.end), eventZone: exception.timeZone)
+        var sink = try OccurrenceSink(writer: self)
+        let work = (touchedSingles.map { (id: $0, isSeries: false) } + touchedSeries.map { (id: $0, isSeries: true) })
+            .sorted { $0.id < $1.id }
+        for item in work {
+            if item.isSeries {
+                try rebuildSeries(item.id, deletingOld: true, into: &sink)
+            } else {
+                try rebuildSingle(item.id, deletingOld: true, into: &sink)
             }
         }
         touchedSeries.removeAll()
         touchedSingles.removeAll()
+    }
+
+    private func rebuildSingle(_ id: String, deletingOld: Bool, into sink: inout OccurrenceSink) throws {
+        if deletingOld {
+            // A single's instance id is its own id: the primary key finds it.
+            try db.cachedStatement(
+                sql:
+                    "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND instance_id = ? AND series_id IS NULL"
+            ).execute(arguments: [accountID, calendarID, id])
+        }
+        guard let event = try loadEvent(id), event.kind == .single else { return }
+        try sink.add(
+            Occurrence(instanceID: event.id, eventID: event.id, seriesID: nil, start: event.start, end: event.end),
+            eventZone: event.timeZone)
+    }
+
+    private mutating func rebuildSeries(_ seriesID: String, deletingOld: Bool, into sink: inout OccurrenceSink) throws {
+        if deletingOld {
+            try db.cachedStatement(
+                sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND series_id = ?"
+            ).execute(arguments: [accountID, calendarID, seriesID])
+        }
+        let exceptions = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(StoredEvent.expansionColumns) FROM events
+                    WHERE account_id = ? AND calendar_id = ? AND series_id = ? AND kind = 'exception'
+                    """),
+            arguments: [accountID, calendarID, seriesID]
+        ).compactMap(StoredEvent.event(from:))
+        if let master = try loadEvent(seriesID), master.kind == .series {
+            try fillCancelledEnds(exceptions, master: master, calendarZone: sink.calendarZone)
+            do {
+                let expansion = try store.expander.occurrences(
+                    of: master, exceptions: exceptions, window: window,
+                    calendarTimeZone: sink.calendarZone?.identifier)
+                for occurrence in expansion.occurrences { try sink.add(occurrence, eventZone: master.timeZone) }
+                if expansion.truncated { outcome.truncatedSeries.append(seriesID) }
+                return
+            } catch let error as CalSyncError {
+                try quarantine(seriesID, reason: "recurrence cannot be expanded: \(error.message)", raw: nil)
+                outcome.quarantined += 1
+            }
+        }
+        // No readable master: each remaining instance stands alone (STORE.md).
+        for exception in exceptions where exception.status != .cancelled {
+            try sink.add(
+                Occurrence(
+                    instanceID: exception.id, eventID: exception.id, seriesID: seriesID, start: exception.start,
+                    end: exception.end), eventZone: exception.timeZone)
+        }
     }
 
     /// STORE.md: a cancelled exception ends at its original start plus the series' length.
@@ -543,13 +634,6 @@ struct PageWriter {
         }
     }
 
-    private func overlapsWindow(start: Int64, end: Int64) -> Bool {
-        let windowStart = Int64(window.start.timeIntervalSince1970)
-        let windowEnd = Int64(window.end.timeIntervalSince1970)
-        // Zero-length events count when they start inside the window.
-        return start < windowEnd && (end > windowStart || (end == start && start >= windowStart))
-    }
-
     private func loadEvent(_ id: String) throws -> CalendarEvent? {
         try Row.fetchOne(
             db.cachedStatement(
@@ -573,5 +657,48 @@ struct PageWriter {
             arguments: [
                 accountID, calendarID, Timestamp.string(from: window.start), Timestamp.string(from: window.end),
             ])
+    }
+}
+
+/// Writes occurrences of one calendar inside the sync window, with their `*_ts` columns
+/// (all-day values at midnight in the calendar's zone, else the event's own).
+struct OccurrenceSink {
+    let calendarZone: TimeZone?
+    private let accountID: String
+    private let calendarID: String
+    private let windowStart: Int64
+    private let windowEnd: Int64
+    private let insert: Statement
+    /// One TimeZone per name and transaction, not one per occurrence.
+    private var zones: [String: TimeZone] = [:]
+
+    init(writer: PageWriter) throws {
+        calendarZone = try writer.calendarZone()
+        accountID = writer.accountID
+        calendarID = writer.calendarID
+        windowStart = Int64(writer.window.start.timeIntervalSince1970)
+        windowEnd = Int64(writer.window.end.timeIntervalSince1970)
+        insert = try writer.db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO occurrences(account_id, calendar_id, instance_id, event_id, series_id, start, "end",
+                    all_day, start_ts, end_ts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+    }
+
+    mutating func add(_ occurrence: Occurrence, eventZone: String?) throws {
+        var allDayZone = calendarZone
+        if allDayZone == nil, let eventZone {
+            allDayZone = zones[eventZone] ?? TimeZone(identifier: eventZone)
+            zones[eventZone] = allDayZone
+        }
+        let start = occurrence.start.unixSeconds(allDayZone: allDayZone)
+        let end = occurrence.end.unixSeconds(allDayZone: allDayZone)
+        // Zero-length events count when they start inside the window.
+        guard start < windowEnd && (end > windowStart || (end == start && start >= windowStart)) else { return }
+        try insert.execute(arguments: [
+            accountID, calendarID, occurrence.instanceID, occurrence.eventID, occurrence.seriesID,
+            occurrence.start.description, occurrence.end.description, occurrence.start.isAllDay, start, end,
+        ])
     }
 }

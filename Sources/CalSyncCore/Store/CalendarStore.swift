@@ -16,6 +16,8 @@ import Glibc
 /// queue, awaited, never on the cooperative thread pool.
 public final class CalendarStore: Sendable {
     public let path: String
+    /// The page cache of each of the store's connections, in KiB.
+    static let pageCacheKiB = 4096
     let pool: DatabasePool
     let expander: any OccurrenceExpanding
     let logger: Logger
@@ -53,9 +55,10 @@ public final class CalendarStore: Sendable {
             // Statement journals and sorter spills stay in memory: on disk they cost a file
             // creation and writes per page transaction (docs/benchmarks.md, profile).
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            // 8 MiB of page cache (SQLite's default is 2 MiB): a 2,500-event page with its
-            // occurrences and four indexes spilled the default cache to the WAL mid-transaction.
-            try db.execute(sql: "PRAGMA cache_size = -8192")
+            // 4 MiB of page cache (SQLite's default is 2 MiB): enough for a page of events with
+            // their occurrences; the first listing's bulk load spills to the WAL either way,
+            // and 8 MiB put the 100,000-event sync over its 64 MB memory goal (docs/benchmarks.md).
+            try db.execute(sql: "PRAGMA cache_size = -\(CalendarStore.pageCacheKiB)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -5,7 +5,7 @@ import GRDB
 /// (STORE.md: raise the schema version and document the migration in docs/store.md).
 enum StoreSchema {
     /// The schema version readers see in `PRAGMA user_version` and `meta.schema_version`.
-    static let version = 3
+    static let version = 4
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -20,6 +20,10 @@ enum StoreSchema {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: v3)
             try db.execute(sql: "PRAGMA user_version = 3")
+        }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: v4)
+            try db.execute(sql: "PRAGMA user_version = 4")
         }
         return migrator
     }
@@ -229,4 +233,31 @@ enum StoreSchema {
         ALTER TABLE internal_full_syncs ADD COLUMN next_page TEXT;
         ALTER TABLE internal_full_syncs ADD COLUMN next_page_fingerprint TEXT;
         """
+
+    /// Version 4: the first listing of a calendar loads its occurrences in bulk at its end
+    /// (``PageWriter``): `occurrences_deferred` says that the pages of this full re-sync
+    /// leave occurrences to its last page, which expands the whole calendar in one
+    /// transaction. `occurrences_by_event` goes: single events are found by their primary
+    /// key (their `instance_id` is their id) and series by `occurrences_by_series`, and
+    /// each index is one more B-tree written per occurrence (docs/benchmarks.md).
+    static let v4 = """
+        DROP INDEX occurrences_by_event;
+        ALTER TABLE internal_full_syncs ADD COLUMN occurrences_deferred INTEGER NOT NULL DEFAULT 0;
+        """
+
+    /// The secondary indexes of `occurrences` as the migrations leave them, exactly as
+    /// `sqlite_master` records them. A bulk load drops and re-creates them
+    /// (``PageWriter``); StoreContractTests checks that these are the migrations' own.
+    static let occurrenceIndexes: [(name: String, sql: String)] = [
+        ("occurrences_by_start", "CREATE INDEX occurrences_by_start ON occurrences(start_ts)"),
+        (
+            "occurrences_by_calendar_start",
+            "CREATE INDEX occurrences_by_calendar_start ON occurrences(account_id, calendar_id, start_ts)"
+        ),
+        (
+            "occurrences_by_series",
+            "CREATE INDEX occurrences_by_series ON occurrences(account_id, calendar_id, series_id)\n"
+                + "    WHERE series_id IS NOT NULL"
+        ),
+    ]
 }

@@ -58,9 +58,9 @@ struct StoreContractTests {
                     #expect(present.contains(column), "\(table).\(column) is missing")
                 }
             }
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 3)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 4)
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-            #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'") == "3")
+            #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'") == "4")
             #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'writer'") == "calsync-tests")
             #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'changes_min_seq'") == "1")
             let indexes = try Row.fetchAll(db, sql: "PRAGMA index_list(occurrences)").map { $0["name"] as String }
@@ -70,6 +70,14 @@ struct StoreContractTests {
             }
             #expect(indexed.contains(["start_ts"]))
             #expect(indexed.contains(["account_id", "calendar_id", "start_ts"]))
+            // The bulk load re-creates the secondary indexes from StoreSchema.occurrenceIndexes:
+            // they must be exactly what the migrations made.
+            let made = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'occurrences' AND sql IS NOT NULL ORDER BY name"
+            ).map { "\($0["name"] as String): \($0["sql"] as String)" }
+            #expect(made == StoreSchema.occurrenceIndexes.map { "\($0.name): \($0.sql)" }.sorted())
         }
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o640)

@@ -60,8 +60,8 @@ import Testing
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM internal_provider_notes")
             )
         }
-        #expect(version == 3)
-        #expect(meta == "3")
+        #expect(version == 4)
+        #expect(meta == "4")
         #expect(accounts == 1)
         #expect(notes == 0)
     }

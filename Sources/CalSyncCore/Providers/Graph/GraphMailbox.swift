@@ -17,6 +17,15 @@ public final class GraphMailbox: Sendable {
         var masters: [String: [String: CachedMaster]] = [:]
         /// Occurrence stubs and exceptions seen, by calendar and id, across rounds.
         var instances: [String: [String: GraphMapping.Instance]] = [:]
+        /// The ids of the exceptions among them, by calendar and series: looking them up
+        /// by filtering `instances` per series made a 10,000-event first sync quadratic
+        /// (a tenth of its CPU, docs/benchmarks.md).
+        var exceptionIDs: [String: [String: Set<String>]] = [:]
+
+        mutating func remove(_ id: String, calendarID: String) {
+            guard let old = instances[calendarID]?.removeValue(forKey: id), old.isException else { return }
+            exceptionIDs[calendarID]?[old.seriesID]?.remove(id)
+        }
     }
 
     struct CachedMaster: Sendable {
@@ -58,7 +67,13 @@ public final class GraphMailbox: Sendable {
     func record(_ instances: [GraphMapping.Instance], calendarID: String) {
         guard !instances.isEmpty else { return }
         state.withLock { state in
-            for instance in instances { state.instances[calendarID, default: [:]][instance.id] = instance }
+            for instance in instances {
+                state.remove(instance.id, calendarID: calendarID)
+                state.instances[calendarID, default: [:]][instance.id] = instance
+                if instance.isException {
+                    state.exceptionIDs[calendarID, default: [:]][instance.seriesID, default: []].insert(instance.id)
+                }
+            }
         }
     }
 
@@ -71,7 +86,7 @@ public final class GraphMailbox: Sendable {
     func forgetInstances(_ ids: [String], calendarID: String) {
         guard !ids.isEmpty else { return }
         state.withLock { state in
-            for id in ids { state.instances[calendarID]?.removeValue(forKey: id) }
+            for id in ids { state.remove(id, calendarID: calendarID) }
         }
     }
 
@@ -79,14 +94,18 @@ public final class GraphMailbox: Sendable {
     func exceptionStarts(seriesID: String, calendarID: String) -> Set<EventTime> {
         state.withLock { state in
             Set(
-                (state.instances[calendarID] ?? [:]).values.filter { $0.isException && $0.seriesID == seriesID }
-                    .compactMap(\.originalStart))
+                (state.exceptionIDs[calendarID]?[seriesID] ?? []).compactMap {
+                    state.instances[calendarID]?[$0]?.originalStart
+                })
         }
     }
 
     /// A full round sees every instance again.
     func forgetInstances(calendarID: String) {
-        _ = state.withLock { $0.instances.removeValue(forKey: calendarID) }
+        state.withLock { state in
+            state.instances.removeValue(forKey: calendarID)
+            state.exceptionIDs.removeValue(forKey: calendarID)
+        }
     }
 
     func master(_ id: String, calendarID: String) -> CachedMaster? {

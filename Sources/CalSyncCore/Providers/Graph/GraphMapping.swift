@@ -112,20 +112,75 @@ enum GraphMapping {
         return item(wire, raw: raw, fallbackZone: fallbackZone)
     }
 
+    /// An occurrence stub (`type: occurrence`), from a delta page or an `/instances` listing.
+    static func occurrence(
+        id: String, seriesMasterID: String?, start wireStart: GraphWire.DateTimeTimeZone?, fallbackZone: String?
+    ) -> Item {
+        guard let seriesID = seriesMasterID, !seriesID.isEmpty else {
+            return .quarantine("an occurrence without seriesMasterId")
+        }
+        // Stubs carry no isAllDay: the start is read as an instant, and made a date
+        // when the master turns out to be all-day.
+        let start = try? GraphTimes.time(wireStart, allDay: false, fallbackZone: fallbackZone).get()
+        let day = wireStart?.dateTime.flatMap { CalendarDate($0.prefix(10)) }
+        return .occurrence(id: id, seriesID: seriesID, start: start, day: day)
+    }
+
+    /// The instances (occurrences and exceptions) a series' `/instances` page lists, and
+    /// the link to its next page. Occurrences are read through ``GraphWire/InstanceStub``;
+    /// anything else takes ``item(_:raw:fallbackZone:)``'s whole path, so both read an
+    /// instance alike. Items `page` would quarantine are left out, as there.
+    static func instances(
+        _ bytes: [UInt8], fallbackZone: String?
+    ) throws -> (
+        instances: [Instance], nextLink: String?
+    ) {
+        let scanned = try JSONItemScanner(page: bytes, arrayKey: "value")
+        let links: GraphWire.Page
+        do {
+            links = try JSONDecoder().decode(GraphWire.Page.self, from: Data(scanned.envelope))
+        } catch {
+            throw CalSyncError(.decoding, "an instances page is not readable: \(error)")
+        }
+        var instances: [Instance] = []
+        let decoder = JSONDecoder()
+        for itemBytes in scanned.items where StrictJSON.isValid(itemBytes) {
+            let read: Item
+            if let stub = try? decoder.decode(GraphWire.InstanceStub.self, from: Data(itemBytes)),
+                stub.type == "occurrence", stub.removed == nil,
+                let id = stub.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty
+            {
+                read = occurrence(
+                    id: id, seriesMasterID: stub.seriesMasterId, start: stub.start, fallbackZone: fallbackZone)
+            } else if let wire = try? decoder.decode(GraphWire.Event.self, from: Data(itemBytes)) {
+                read = item(wire, raw: "", fallbackZone: fallbackZone)
+            } else {
+                continue
+            }
+            switch read {
+            case .upsert(let event):
+                if event.kind == .exception, let seriesID = event.seriesID {
+                    instances.append(
+                        Instance(
+                            id: event.id, seriesID: seriesID, originalStart: event.originalStart, isException: true))
+                }
+            case .occurrence(let id, let seriesID, let start, let day):
+                instances.append(Instance(id: id, seriesID: seriesID, originalStart: start, day: day))
+            case .delete, .quarantine:
+                break
+            }
+        }
+        return (instances, links.nextLink)
+    }
+
     static func item(_ wire: GraphWire.Event, raw: String, fallbackZone: String?) -> Item {
         guard let id = wire.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
             return .quarantine("the event has no id")
         }
         if wire.removed != nil { return .delete(id) }
         if wire.type == "occurrence" {
-            guard let seriesID = wire.seriesMasterId, !seriesID.isEmpty else {
-                return .quarantine("an occurrence without seriesMasterId")
-            }
-            // Stubs carry no isAllDay: the start is read as an instant, and made a date
-            // when the master turns out to be all-day.
-            let start = try? GraphTimes.time(wire.start, allDay: false, fallbackZone: fallbackZone).get()
-            let day = wire.start?.dateTime.flatMap { CalendarDate($0.prefix(10)) }
-            return .occurrence(id: id, seriesID: seriesID, start: start, day: day)
+            return occurrence(
+                id: id, seriesMasterID: wire.seriesMasterId, start: wire.start, fallbackZone: fallbackZone)
         }
         let kind: CalendarEvent.Kind
         switch wire.type {

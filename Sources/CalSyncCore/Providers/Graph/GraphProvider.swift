@@ -287,9 +287,9 @@ public struct GraphProvider: CalendarProvider {
         do {
             while let next = url {
                 let response = try await send(next, storedLink: false)
-                let page = try GraphMapping.page(Array(response.body), fallbackZone: fallbackZone)
+                let page = try GraphMapping.instances(Array(response.body), fallbackZone: fallbackZone)
                 listed += page.instances
-                url = page.links.nextLink
+                url = page.nextLink
             }
         } catch let error as CalSyncError where [.notFound, .http, .decoding, .server].contains(error.code) {
             logger.info(

@@ -153,6 +153,22 @@ enum GraphWire {
         }
     }
 
+    /// The few members of an event a series' `/instances` listing is read for: an
+    /// occurrence there is a whole event object, and decoding all of it for its id and
+    /// start was most of a Graph first sync's CPU (docs/benchmarks.md).
+    struct InstanceStub: Decodable {
+        var id: String?
+        var removed: Removed?
+        var type: String?
+        var seriesMasterId: String?
+        var start: DateTimeTimeZone?
+
+        enum CodingKeys: String, CodingKey {
+            case id, type, seriesMasterId, start
+            case removed = "@removed"
+        }
+    }
+
     struct CalendarsPage: Decodable {
         var value: [Calendar]?
         var nextLink: String?

@@ -304,15 +304,16 @@ struct PageWriter {
         }
     }
 
-    /// Re-expands every series and single of the calendar for the writer's window.
+    /// Re-expands every series and single of the calendar for the writer's window (the
+    /// daily slide): the same bulk load as a first listing's end.
     mutating func rebuildAll() throws {
-        try db.execute(sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ?", arguments: key)
-        try rebuildEverything()
+        try loadAllOccurrences()
         try updateCounts()
     }
 
-    /// The end of a calendar's first listing: every occurrence written in one go, in the
-    /// transaction of the last page, so readers see the agenda empty, then whole.
+    /// Every occurrence of the calendar written in one go: at the end of a calendar's first
+    /// listing, in the transaction of its last page (readers see the agenda empty, then
+    /// whole), and when the window slides.
     ///
     /// Written page by page, each page's ~15 occurrences per event land all over the
     /// time-ordered indexes, so every page rewrites most of their pages and a 100,000-event

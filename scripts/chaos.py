@@ -455,9 +455,21 @@ def part_kill(arguments, workdir, rng):
             before = setup.last_successes() if os.path.exists(setup.store) else {}
             emulator.call("DELETE", "/_emulator/requests")
             setup.start_daemon()
-            time.sleep(rng.uniform(0.3, window))
+            started = time.monotonic()
+            kill_at = started + rng.uniform(0.3, window)
+            finished_after = None
+            while time.monotonic() < kill_at:
+                time.sleep(0.05)
+                if finished_after is None and os.path.exists(setup.store):
+                    now = setup.last_successes()
+                    if now and all(now.get(key) != before.get(key) for key in now):
+                        finished_after = time.monotonic() - started
             check(setup.daemon.poll() is None, f"calsyncd exited by itself with {setup.daemon.returncode}")
             setup.kill9()
+            if finished_after is not None:
+                # A resumed sync has less left to do than a whole one: aim the next kills
+                # inside the time this one needed.
+                window = max(0.5, 0.9 * finished_after)
             answered = [r for r in emulator.requests()
                         if r["path"].startswith(("/calendar/v3/calendars/", "/v1.0/me/calendars/"))]
             pages = len(answered)
@@ -473,6 +485,12 @@ def part_kill(arguments, workdir, rng):
             unfinished = not after or any(after.get(key) == before.get(key) for key in after)
             if pages > 0 and unfinished:
                 mid_sync += 1
+            elif not unfinished:
+                # The sync finished before the kill: the next round would be a short
+                # increment, over before most kills. Expiring the cursors makes it a full
+                # re-sync (mark and sweep) again, so every kill meets a long sync.
+                emulator.call("POST", "/_emulator/google/expire", {})
+                emulator.call("POST", "/_emulator/graph/expire", {})
             page_counts.append(pages)
         log(f"kill: {kills} kills, {mid_sync} mid-sync (calendar requests answered before the kill: "
             f"median {statistics.median(page_counts)}, max {max(page_counts)})")

@@ -350,7 +350,8 @@ struct PageWriter {
             // keeps the daemon's peak memory where the pages put it (docs/benchmarks.md).
             try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048")
             defer {
-                try? db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(CalendarStore.pageCacheKiB)")
+                try? db.execute(
+                    sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(CalendarStore.pageCacheKiB)")
             }
             for index in StoreSchema.occurrenceIndexes { try db.execute(sql: index.sql) }
         }

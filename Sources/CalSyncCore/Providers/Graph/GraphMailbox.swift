@@ -15,7 +15,9 @@ public final class GraphMailbox: Sendable {
         var pausedUntil: Date?
         /// Masters by calendar and id, for the round in progress of that calendar.
         var masters: [String: [String: CachedMaster]] = [:]
-        /// Occurrence stubs and exceptions seen, by calendar and id, across rounds.
+        /// Exceptions seen, by calendar and id, across rounds. Occurrence stubs are not
+        /// kept here: a 100,000-event calendar has nearly two million, which held over a
+        /// gigabyte; the store's notes (``GraphProvider``) answer for them.
         var instances: [String: [String: GraphMapping.Instance]] = [:]
         /// The ids of the exceptions among them, by calendar and series: looking them up
         /// by filtering `instances` per series made a 10,000-event first sync quadratic
@@ -63,21 +65,20 @@ public final class GraphMailbox: Sendable {
         _ = state.withLock { $0.masters.removeValue(forKey: calendarID) }
     }
 
-    /// Remembers the series instances of a page.
+    /// Remembers the exceptions among a page's series instances.
     func record(_ instances: [GraphMapping.Instance], calendarID: String) {
         guard !instances.isEmpty else { return }
         state.withLock { state in
             for instance in instances {
                 state.remove(instance.id, calendarID: calendarID)
+                guard instance.isException else { continue }
                 state.instances[calendarID, default: [:]][instance.id] = instance
-                if instance.isException {
-                    state.exceptionIDs[calendarID, default: [:]][instance.seriesID, default: []].insert(instance.id)
-                }
+                state.exceptionIDs[calendarID, default: [:]][instance.seriesID, default: []].insert(instance.id)
             }
         }
     }
 
-    /// The instance an id was; nil for ids that were not instances.
+    /// The exception an id was; nil for other ids (occurrence stubs are in the store's notes).
     func instance(_ id: String, calendarID: String) -> GraphMapping.Instance? {
         state.withLock { $0.instances[calendarID]?[id] }
     }

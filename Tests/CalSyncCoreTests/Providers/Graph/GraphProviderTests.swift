@@ -237,8 +237,10 @@ struct GraphProviderTests {
         let provider = Self.provider(transport)
         let round = try await provider.changes(
             calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
+        // The store keeps the round's notes; the provider reads the stub back from them.
         let next = try await provider.changes(
-            calendarID: "cal", cursor: round.next, window: Self.window, logger: Self.logger)
+            calendarID: "cal", cursor: round.next, window: Self.window, notes: Self.notes(of: round),
+            logger: Self.logger)
         #expect(next.changes.deletions.isEmpty)
         let cancelled = try #require(next.changes.upserts.first { $0.id == "id" })
         #expect(cancelled.kind == .exception && cancelled.status == .cancelled)
@@ -262,8 +264,10 @@ struct GraphProviderTests {
         let provider = Self.provider(transport)
         let round = try await provider.changes(
             calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
+        // The store keeps the round's notes; the provider reads the stub back from them.
         let next = try await provider.changes(
-            calendarID: "cal", cursor: round.next, window: Self.window, logger: Self.logger)
+            calendarID: "cal", cursor: round.next, window: Self.window, notes: Self.notes(of: round),
+            logger: Self.logger)
         #expect(next.changes.deletions == ["id", "seriesMasterId"])
         #expect(next.changes.upserts.isEmpty)
     }
@@ -404,6 +408,12 @@ struct GraphProviderTests {
 }
 
 extension GraphProviderTests {
+    /// What the store would answer after applying `page`: the notes it set.
+    static func notes(of page: ProviderPage) -> ProviderNoteReader {
+        let set = page.changes.notes.set
+        return { key in set[key] }
+    }
+
     /// A page that fails half-way (its master's instances throttled) is read again with
     /// the same knowledge: the removed occurrence still becomes a cancellation.
     @Test func aPageThrottledHalfWayIsReadAgainWithTheSameMemory() async throws {
@@ -421,11 +431,14 @@ extension GraphProviderTests {
         let round = try await provider.changes(
             calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
         let error = await #expect(throws: CalSyncError.self) {
-            try await provider.changes(calendarID: "cal", cursor: round.next, window: Self.window, logger: Self.logger)
+            try await provider.changes(
+                calendarID: "cal", cursor: round.next, window: Self.window, notes: Self.notes(of: round),
+                logger: Self.logger)
         }
         #expect(error?.code == .rateLimited)
         let retried = try await provider.changes(
-            calendarID: "cal", cursor: round.next, window: Self.window, logger: Self.logger)
+            calendarID: "cal", cursor: round.next, window: Self.window, notes: Self.notes(of: round),
+            logger: Self.logger)
         #expect(retried.changes.deletions.isEmpty)
         #expect(retried.changes.upserts.map(\.id) == ["seriesMasterId", "id"])
         #expect(retried.changes.upserts.last?.status == .cancelled)

@@ -49,13 +49,7 @@ enum GraphMapping {
 
     /// Decodes a page; unreadable items are quarantined with their raw bytes, not fatal.
     static func page(_ bytes: [UInt8], fallbackZone: String?) throws -> DecodedPage {
-        let scanned = try JSONItemScanner(page: bytes, arrayKey: "value")
-        let links: GraphWire.Page
-        do {
-            links = try JSONDecoder().decode(GraphWire.Page.self, from: Data(scanned.envelope))
-        } catch {
-            throw CalSyncError(.decoding, "a delta page is not readable: \(error)")
-        }
+        let (scanned, links) = try scan(bytes, naming: "a delta page")
         var decoded = DecodedPage(links: links, changes: ChangePage(), mastersNeeded: [], instances: [], occurrences: 0)
         var needed: Set<String> = []
         func need(_ id: String) {
@@ -130,18 +124,8 @@ enum GraphMapping {
     /// the link to its next page. Occurrences are read through ``GraphWire/InstanceStub``;
     /// anything else takes ``item(_:raw:fallbackZone:)``'s whole path, so both read an
     /// instance alike. Items `page` would quarantine are left out, as there.
-    static func instances(
-        _ bytes: [UInt8], fallbackZone: String?
-    ) throws -> (
-        instances: [Instance], nextLink: String?
-    ) {
-        let scanned = try JSONItemScanner(page: bytes, arrayKey: "value")
-        let links: GraphWire.Page
-        do {
-            links = try JSONDecoder().decode(GraphWire.Page.self, from: Data(scanned.envelope))
-        } catch {
-            throw CalSyncError(.decoding, "an instances page is not readable: \(error)")
-        }
+    static func instances(_ bytes: [UInt8], fallbackZone: String?) throws -> InstancesPage {
+        let (scanned, links) = try scan(bytes, naming: "an instances page")
         var instances: [Instance] = []
         let decoder = JSONDecoder()
         for itemBytes in scanned.items where StrictJSON.isValid(itemBytes) {
@@ -170,7 +154,23 @@ enum GraphMapping {
                 break
             }
         }
-        return (instances, links.nextLink)
+        return InstancesPage(instances: instances, nextLink: links.nextLink)
+    }
+
+    /// What a series' `/instances` page lists, and the link to the next one.
+    struct InstancesPage {
+        var instances: [Instance]
+        var nextLink: String?
+    }
+
+    /// A collection page's items (unparsed) and its links.
+    private static func scan(_ bytes: [UInt8], naming page: String) throws -> (JSONItemScanner, GraphWire.Page) {
+        let scanned = try JSONItemScanner(page: bytes, arrayKey: "value")
+        do {
+            return (scanned, try JSONDecoder().decode(GraphWire.Page.self, from: Data(scanned.envelope)))
+        } catch {
+            throw CalSyncError(.decoding, "\(page) is not readable: \(error)")
+        }
     }
 
     static func item(_ wire: GraphWire.Event, raw: String, fallbackZone: String?) -> Item {

@@ -18,14 +18,14 @@ public final class GraphMailbox: Sendable {
         /// Exceptions seen, by calendar and id, across rounds. Occurrence stubs are not
         /// kept here: a 100,000-event calendar has nearly two million, which held over a
         /// gigabyte; the store's notes (``GraphProvider``) answer for them.
-        var instances: [String: [String: GraphMapping.Instance]] = [:]
-        /// The ids of the exceptions among them, by calendar and series: looking them up
-        /// by filtering `instances` per series made a 10,000-event first sync quadratic
+        var exceptions: [String: [String: GraphMapping.Instance]] = [:]
+        /// The same exceptions' ids by calendar and series: looking them up
+        /// by filtering `exceptions` per series made a 10,000-event first sync quadratic
         /// (a tenth of its CPU, docs/benchmarks.md).
         var exceptionIDs: [String: [String: Set<String>]] = [:]
 
         mutating func remove(_ id: String, calendarID: String) {
-            guard let old = instances[calendarID]?.removeValue(forKey: id), old.isException else { return }
+            guard let old = exceptions[calendarID]?.removeValue(forKey: id) else { return }
             exceptionIDs[calendarID]?[old.seriesID]?.remove(id)
         }
     }
@@ -72,7 +72,7 @@ public final class GraphMailbox: Sendable {
             for instance in instances {
                 state.remove(instance.id, calendarID: calendarID)
                 guard instance.isException else { continue }
-                state.instances[calendarID, default: [:]][instance.id] = instance
+                state.exceptions[calendarID, default: [:]][instance.id] = instance
                 state.exceptionIDs[calendarID, default: [:]][instance.seriesID, default: []].insert(instance.id)
             }
         }
@@ -80,7 +80,7 @@ public final class GraphMailbox: Sendable {
 
     /// The exception an id was; nil for other ids (occurrence stubs are in the store's notes).
     func instance(_ id: String, calendarID: String) -> GraphMapping.Instance? {
-        state.withLock { $0.instances[calendarID]?[id] }
+        state.withLock { $0.exceptions[calendarID]?[id] }
     }
 
     /// Forgets removed instances (once their page was read completely).
@@ -96,7 +96,7 @@ public final class GraphMailbox: Sendable {
         state.withLock { state in
             Set(
                 (state.exceptionIDs[calendarID]?[seriesID] ?? []).compactMap {
-                    state.instances[calendarID]?[$0]?.originalStart
+                    state.exceptions[calendarID]?[$0]?.originalStart
                 })
         }
     }
@@ -104,7 +104,7 @@ public final class GraphMailbox: Sendable {
     /// A full round sees every instance again.
     func forgetInstances(calendarID: String) {
         state.withLock { state in
-            state.instances.removeValue(forKey: calendarID)
+            state.exceptions.removeValue(forKey: calendarID)
             state.exceptionIDs.removeValue(forKey: calendarID)
         }
     }

@@ -6,7 +6,7 @@ public enum TimeNames {
     /// `Europe/Berlin`); nil for unknown names and Outlook's `tzone://Microsoft/Custom`,
     /// where the caller falls back to the calendar's or mailbox's zone.
     public static func ianaName(fromProviderName name: String) -> String? {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        let trimmed = name.trimmingWhitespace()
         if trimmed.hasPrefix("tzone://") || trimmed.isEmpty { return nil }
         if let mapped = windowsToIANA[trimmed] { return mapped }
         if trimmed == "UTC" || trimmed == "GMT" || trimmed == "Etc/UTC" { return "UTC" }

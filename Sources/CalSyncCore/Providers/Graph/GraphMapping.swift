@@ -64,15 +64,24 @@ enum GraphMapping {
                 decoded.changes.quarantined.append(QuarantinedItem(eventID: nil, reason: "not valid JSON", raw: raw))
                 continue
             }
-            let wire: GraphWire.Event
-            do {
-                wire = try decoder.decode(GraphWire.Event.self, from: Data(itemBytes))
-            } catch {
-                decoded.changes.quarantined.append(
-                    QuarantinedItem(eventID: nil, reason: "not a readable event object", raw: raw))
-                continue
+            let read: Item
+            // The id a quarantined item is filed under.
+            var itemID: String?
+            if let stub = occurrenceStub(itemBytes, decoder: decoder, fallbackZone: fallbackZone) {
+                (itemID, read) = stub
+            } else {
+                let wire: GraphWire.Event
+                do {
+                    wire = try decoder.decode(GraphWire.Event.self, from: Data(itemBytes))
+                } catch {
+                    decoded.changes.quarantined.append(
+                        QuarantinedItem(eventID: nil, reason: "not a readable event object", raw: raw))
+                    continue
+                }
+                itemID = wire.id
+                read = item(wire, raw: raw, fallbackZone: fallbackZone)
             }
-            switch item(wire, raw: raw, fallbackZone: fallbackZone) {
+            switch read {
             case .upsert(let event):
                 decoded.changes.upserts.append(event)
                 if event.kind == .exception, let seriesID = event.seriesID {
@@ -88,7 +97,7 @@ enum GraphMapping {
                 decoded.instances.append(Instance(id: id, seriesID: seriesID, originalStart: start, day: day))
                 need(seriesID)
             case .quarantine(let reason):
-                decoded.changes.quarantined.append(QuarantinedItem(eventID: wire.id, reason: reason, raw: raw))
+                decoded.changes.quarantined.append(QuarantinedItem(eventID: itemID, reason: reason, raw: raw))
             }
         }
         return decoded
@@ -120,6 +129,24 @@ enum GraphMapping {
         return .occurrence(id: id, seriesID: seriesID, start: start, day: day)
     }
 
+    /// An occurrence stub read through ``GraphWire/InstanceStub`` (five members instead of
+    /// the whole event's thirty: most items of a delta page and of an `/instances` listing
+    /// are stubs); nil for anything else, which takes ``item(_:raw:fallbackZone:)``'s whole
+    /// path. Both paths read a stub alike.
+    static func occurrenceStub(
+        _ itemBytes: ArraySlice<UInt8>, decoder: JSONDecoder, fallbackZone: String?
+    ) -> (id: String, item: Item)? {
+        guard let stub = try? decoder.decode(GraphWire.InstanceStub.self, from: Data(itemBytes)),
+            stub.type == "occurrence", stub.removed == nil, let wireID = stub.id
+        else { return nil }
+        let id = wireID.trimmingWhitespace()
+        guard !id.isEmpty else { return nil }
+        return (
+            wireID,
+            occurrence(id: id, seriesMasterID: stub.seriesMasterId, start: stub.start, fallbackZone: fallbackZone)
+        )
+    }
+
     /// The instances (occurrences and exceptions) a series' `/instances` page lists, and
     /// the link to its next page. Occurrences are read through ``GraphWire/InstanceStub``;
     /// anything else takes ``item(_:raw:fallbackZone:)``'s whole path, so both read an
@@ -130,12 +157,8 @@ enum GraphMapping {
         let decoder = JSONDecoder()
         for itemBytes in scanned.items where StrictJSON.isValid(itemBytes) {
             let read: Item
-            if let stub = try? decoder.decode(GraphWire.InstanceStub.self, from: Data(itemBytes)),
-                stub.type == "occurrence", stub.removed == nil,
-                let id = stub.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty
-            {
-                read = occurrence(
-                    id: id, seriesMasterID: stub.seriesMasterId, start: stub.start, fallbackZone: fallbackZone)
+            if let stub = occurrenceStub(itemBytes, decoder: decoder, fallbackZone: fallbackZone) {
+                read = stub.item
             } else if let wire = try? decoder.decode(GraphWire.Event.self, from: Data(itemBytes)) {
                 read = item(wire, raw: "", fallbackZone: fallbackZone)
             } else {
@@ -174,7 +197,7 @@ enum GraphMapping {
     }
 
     static func item(_ wire: GraphWire.Event, raw: String, fallbackZone: String?) -> Item {
-        guard let id = wire.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
+        guard let id = wire.id?.trimmingWhitespace(), !id.isEmpty else {
             return .quarantine("the event has no id")
         }
         if wire.removed != nil { return .delete(id) }
@@ -255,7 +278,7 @@ enum GraphMapping {
     }
 
     static func nonEmpty(_ text: String?) -> String? {
-        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard let text, !text.trimmingWhitespaceAndNewlines().isEmpty else { return nil }
         return text
     }
 

@@ -181,6 +181,26 @@ import Testing
                     "2026-03-02T15:00:00.0000000", "2026-03-17T15:00:00.0000000", "2026-03-23T15:00:00.0000000",
                 ])
             #expect(values.allSatisfy { $0["seriesMasterId"]?.stringValue == id && $0["recurrence"] == .null })
+            // `$select` keeps the etag, the id and what it names; an unknown name is Graph's 400.
+            let selected = try await client.get(
+                "me/calendars/team/events/\(id)/instances?startDateTime=\(Self.march.from)&endDateTime=\(Self.march.to)"
+                    + "&%24select=type,start")
+            let selectedValues = selected.json["value"]?.arrayValue ?? []
+            #expect(selectedValues.count == 3)
+            func members(_ item: JSONValue) -> Set<String> {
+                guard case .object(let pairs) = item else { return [] }
+                return Set(pairs.map(\.0))
+            }
+            #expect(
+                selectedValues.allSatisfy {
+                    members($0).subtracting(["@odata.type"]) == ["@odata.etag", "id", "type", "start"]
+                })
+            #expect(selectedValues.compactMap { $0["id"]?.stringValue } == values.compactMap { $0["id"]?.stringValue })
+            let unknown = try await client.get(
+                "me/calendars/team/events/\(id)/instances?startDateTime=\(Self.march.from)&endDateTime=\(Self.march.to)"
+                    + "&$select=type,colour")
+            #expect(unknown.status == 400)
+            #expect(unknown.json["error"]?["message"]?.stringValue?.contains("'colour'") == true)
             // An occurrence can be read by id; a cancelled one is gone.
             #expect(try await client.get("me/events/\(occurrences[0])").json["type"]?.stringValue == "occurrence")
             #expect(try await client.get("me/events/\(occurrences[1])").status == 404)

@@ -75,6 +75,8 @@ extension EmulatorState {
                     "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime."
             )
         }
+        let selection = GraphSelect.selection(request)
+        if case .unknown(let name) = selection { return GraphSelect.unknownPropertyResponse(name) }
         let (output, applied) = graphOutputZone(request)
         let exceptions = calendar.exceptions(of: masterID)
         var values: [JSONValue] = []
@@ -93,6 +95,9 @@ extension EmulatorState {
         }
         values.sort {
             (GraphTime.instant($0["start"]) ?? .distantPast) < (GraphTime.instant($1["start"]) ?? .distantPast)
+        }
+        if case .only(let names) = selection {
+            values = values.map { GraphSelect.apply($0, keeping: names) }
         }
         let context =
             "\(graphRoot)/$metadata#users('\(user)')/calendars('\(calendarID)')/events('\(masterID)')/instances"

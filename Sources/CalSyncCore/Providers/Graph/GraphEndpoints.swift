@@ -25,12 +25,23 @@ struct GraphEndpoints {
         "\(base)/me/calendars/\(Self.segment(calendarID))/events/\(Self.segment(eventID))"
     }
 
-    /// The instances of a series over a window (occurrences and exceptions, not cancelled ones).
+    /// The instances of a series over a window (occurrences and exceptions, not cancelled
+    /// ones), each with only what tells them apart (``instanceProperties``).
     func instances(_ eventID: String, calendarID: String, window: SyncWindow) -> String {
         event(eventID, calendarID: calendarID) + "/instances?"
             + FormEncoding.encode([
                 ("startDateTime", Timestamp.string(from: window.start)),
                 ("endDateTime", Timestamp.string(from: window.end)),
+                ("$select", Self.instanceProperties.joined(separator: ",")),
             ])
     }
+
+    /// What `GraphMapping.instances` reads of an instance: its id and kind, its series,
+    /// its start (an occurrence's) or original start (an exception's) and what reads them.
+    /// A whole event is ~1.5 kB of JSON, this ~0.3 kB: an `/instances` listing per series
+    /// was half of a Graph full sync's CPU, most of it reading members never used
+    /// (docs/benchmarks.md). The instances listed are compared, never stored.
+    static let instanceProperties = [
+        "id", "type", "seriesMasterId", "start", "end", "isAllDay", "originalStart", "originalStartTimeZone",
+    ]
 }

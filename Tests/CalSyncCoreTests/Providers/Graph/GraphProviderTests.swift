@@ -213,10 +213,12 @@ struct GraphProviderTests {
         #expect(first.changes.upserts.count == 1)
         #expect(transport.requests[1].url == "https://graph.test/v1.0/me/calendars/cal/events/seriesMasterId")
         #expect(Self.values(transport.requests[1], "Prefer").contains(#"IdType="ImmutableId""#))
-        // Its instances over the round's window, to learn which ones were deleted.
+        // Its instances over the round's window, to learn which ones were deleted: only
+        // the members that tell them apart.
         #expect(
             transport.requests[2].url
                 == "https://graph.test/v1.0/me/calendars/cal/events/seriesMasterId/instances?startDateTime=2016-12-01T00%3A00%3A00Z&endDateTime=2017-01-08T00%3A00%3A00Z"
+                + "&%24select=id%2Ctype%2CseriesMasterId%2Cstart%2Cend%2CisAllDay%2CoriginalStart%2CoriginalStartTimeZone"
         )
 
         // The next page of the same round uses the master already read.

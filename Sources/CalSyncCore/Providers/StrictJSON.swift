@@ -14,7 +14,8 @@ enum StrictJSON {
         return reader.index == bytes.endIndex
     }
 
-    private struct Reader {
+    /// Also the value skipper of ``GraphStubReader``.
+    struct Reader {
         let bytes: ArraySlice<UInt8>
         var index: Int
 

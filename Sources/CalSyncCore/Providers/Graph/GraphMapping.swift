@@ -136,7 +136,9 @@ enum GraphMapping {
     static func occurrenceStub(
         _ itemBytes: ArraySlice<UInt8>, decoder: JSONDecoder, fallbackZone: String?
     ) -> (id: String, item: Item)? {
-        guard let stub = try? decoder.decode(GraphWire.InstanceStub.self, from: Data(itemBytes)),
+        guard
+            let stub = GraphStubReader.read(itemBytes)
+                ?? (try? decoder.decode(GraphWire.InstanceStub.self, from: Data(itemBytes))),
             stub.type == "occurrence", stub.removed == nil, let wireID = stub.id
         else { return nil }
         let id = wireID.trimmingWhitespace()

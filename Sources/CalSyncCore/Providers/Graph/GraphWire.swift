@@ -16,7 +16,7 @@ enum GraphWire {
 
     /// `dateTimeTimeZone`: wall-clock text (seven fractional digits, no offset) and the
     /// zone it is in (Windows or IANA name).
-    struct DateTimeTimeZone: Decodable {
+    struct DateTimeTimeZone: Decodable, Equatable {
         var dateTime: String?
         var timeZone: String?
 
@@ -82,7 +82,7 @@ enum GraphWire {
         var joinUrl: String?
     }
 
-    struct Removed: Decodable {
+    struct Removed: Decodable, Equatable {
         var reason: String?
     }
 
@@ -156,7 +156,7 @@ enum GraphWire {
     /// The few members of an event a series' `/instances` listing is read for: an
     /// occurrence there is a whole event object, and decoding all of it for its id and
     /// start was most of a Graph first sync's CPU (docs/benchmarks.md).
-    struct InstanceStub: Decodable {
+    struct InstanceStub: Decodable, Equatable {
         var id: String?
         var removed: Removed?
         var type: String?

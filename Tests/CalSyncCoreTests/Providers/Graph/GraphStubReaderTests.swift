@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import CalSyncCore
+
+/// ``GraphStubReader`` answers as `JSONDecoder` decoding ``GraphWire/InstanceStub`` does,
+/// or not at all.
+struct GraphStubReaderTests {
+    static func decoded(_ bytes: ArraySlice<UInt8>) -> GraphWire.InstanceStub? {
+        try? JSONDecoder().decode(GraphWire.InstanceStub.self, from: Data(bytes))
+    }
+
+    static func read(_ text: String) -> GraphWire.InstanceStub? {
+        GraphStubReader.read(Array(text.utf8)[...])
+    }
+
+    @Test func aBareOccurrenceIsReadWithoutJSONDecoder() throws {
+        let bytes = Array(try GraphFixture.data("calendarview-delta-occurrence-bare-2023"))[...]
+        let stub = try #require(GraphStubReader.read(bytes))
+        #expect(stub == Self.decoded(bytes))
+        #expect(stub.id == "id" && stub.type == "occurrence" && stub.seriesMasterId == "seriesMasterId")
+        #expect(stub.start == .init(dateTime: "2023-07-23T10:25:00.0000000", timeZone: "UTC"))
+        #expect(stub.removed == nil)
+    }
+
+    @Test func membersItCannotBeSureOfAreLeftToJSONDecoder() {
+        // Escapes (a key or a value), a member twice, a non-null @removed, another type.
+        #expect(Self.read(#"{"i\u0064":"a","type":"occurrence"}"#) == nil)
+        #expect(Self.read(#"{"id":"a\/b","type":"occurrence"}"#) == nil)
+        #expect(Self.read(#"{"id":"a","id":"b"}"#) == nil)
+        #expect(Self.read(#"{"id":"a","@removed":{"reason":"deleted"}}"#) == nil)
+        #expect(Self.read(#"{"id":5}"#) == nil)
+        #expect(Self.read(#"{"id":"a","start":"2026-01-01"}"#) == nil)
+        #expect(Self.read(#"{"id":"a","start":{"dateTime":"x","dateTime":"y"}}"#) == nil)
+        #expect(Self.read(#"{"id":"a"} trailing"#) == nil)
+        #expect(Self.read(#"["id"]"#) == nil)
+        #expect(Self.read(#"{"id":"a","subject":"Café"}"#) == nil)
+        // What it is sure of: nulls, other members of any shape, both spellings of times.
+        #expect(
+            Self.read(#"{"id":null,"@removed":null,"start":null,"x":[1,{"y":"\"z"}],"type":"occurrence"}"#)
+                == GraphWire.InstanceStub(id: nil, removed: nil, type: "occurrence", seriesMasterId: nil, start: nil))
+        #expect(
+            Self.read(#"{"start":{"DateTime":"2026-01-01T10:00:00","TimeZone":"UTC","extra":true}}"#)?.start
+                == .init(dateTime: "2026-01-01T10:00:00", timeZone: "UTC"))
+        #expect(
+            Self.read(#"{"start":{"DateTime":"late","dateTime":"first","timeZone":null,"TimeZone":"Tokyo"}}"#)?.start
+                == .init(dateTime: "first", timeZone: "Tokyo"))
+    }
+
+    /// Every item of the Graph fixtures, and 5,000 damaged copies of them: where the reader
+    /// answers, JSONDecoder answers the same.
+    @Test func itNeverAnswersOtherwiseThanJSONDecoder() throws {
+        var items: [[UInt8]] = []
+        for (_, page) in try FuzzedPageTests.pages(.graph) {
+            guard let scanned = try? JSONItemScanner(page: page, arrayKey: "value") else { continue }
+            items += scanned.items.map(Array.init)
+        }
+        for name in try Fixtures.names("graph") where name.hasPrefix("calendarview-delta-occurrence") {
+            items.append(Array(try GraphFixture.data(name)))
+        }
+        #expect(items.count >= 15)
+        var mutator = PageMutator(random: SplitMix64(seed: 0x57AB))
+        var answered = 0
+        for index in 0..<5_000 {
+            let original = items[index % items.count]
+            let bytes = index < items.count ? original : mutator.mutate(original)
+            guard let read = GraphStubReader.read(bytes[...]) else { continue }
+            answered += 1
+            #expect(read == Self.decoded(bytes[...]), "case \(index): \(String(decoding: bytes, as: UTF8.self))")
+        }
+        // Enough answers for the comparison to mean something (842 with this seed: many
+        // fixture items carry non-ASCII text, and damage often breaks the JSON).
+        #expect(answered > 500)
+    }
+}

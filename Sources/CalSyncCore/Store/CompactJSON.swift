@@ -4,6 +4,11 @@
 enum CompactJSON {
     static func string(_ value: String?) -> String {
         guard let value else { return "null" }
+        // Ids, dates and most names need no escape: one copy instead of a scalar at a time
+        // (this loop was 6 % of a Graph full sync's CPU, one provider note per instance).
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + value + "\""
+        }
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -289,18 +289,23 @@ struct PageWriter {
             try db.execute(
                 sql: "DELETE FROM internal_provider_notes WHERE account_id = ? AND calendar_id = ?", arguments: key)
         }
-        for (name, value) in notes.set {
-            try db.execute(
+        // Compiled once per connection: a Graph page brings a note per instance (thousands).
+        if !notes.set.isEmpty {
+            let insert = try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO internal_provider_notes(account_id, calendar_id, key, value)
                     VALUES (?, ?, ?, ?)
-                    """,
-                arguments: [accountID, calendarID, name, value])
+                    """)
+            for (name, value) in notes.set {
+                try insert.execute(arguments: [accountID, calendarID, name, value])
+            }
         }
-        for name in notes.removed {
-            try db.execute(
-                sql: "DELETE FROM internal_provider_notes WHERE account_id = ? AND calendar_id = ? AND key = ?",
-                arguments: [accountID, calendarID, name])
+        if !notes.removed.isEmpty {
+            let delete = try db.cachedStatement(
+                sql: "DELETE FROM internal_provider_notes WHERE account_id = ? AND calendar_id = ? AND key = ?")
+            for name in notes.removed {
+                try delete.execute(arguments: [accountID, calendarID, name])
+            }
         }
     }
 

@@ -129,10 +129,11 @@ enum GraphMapping {
         return .occurrence(id: id, seriesID: seriesID, start: start, day: day)
     }
 
-    /// An occurrence stub read through ``GraphWire/InstanceStub`` (five members instead of
-    /// the whole event's thirty: most items of a delta page and of an `/instances` listing
-    /// are stubs); nil for anything else, which takes ``item(_:raw:fallbackZone:)``'s whole
-    /// path. Both paths read a stub alike.
+    /// An occurrence stub read as ``GraphWire/InstanceStub`` (five members instead of the
+    /// whole event's thirty: most items of a delta page and of an `/instances` listing are
+    /// stubs) by ``GraphStubReader``, or by JSONDecoder where that reader cannot be sure;
+    /// nil for anything else, which takes ``item(_:raw:fallbackZone:)``'s whole path. Both
+    /// paths read a stub alike; the id returned is the item's as sent, for quarantine.
     static func occurrenceStub(
         _ itemBytes: ArraySlice<UInt8>, decoder: JSONDecoder, fallbackZone: String?
     ) -> (id: String, item: Item)? {

@@ -4,8 +4,9 @@
 /// events — and `JSONDecoder` spent 24 % of that sync's CPU on them, most of it building
 /// a key dictionary per object. This reader walks the object once and keeps what the stub
 /// type keeps. It answers only where it is sure to answer as `JSONDecoder` would: a key
-/// or string with an escape, a duplicated member, a non-null `@removed` or a value of
-/// another type, or a byte beyond ASCII makes it return nil, and the caller decodes the item with `JSONDecoder`.
+/// or string with an escape, a duplicated member, a non-null `@removed`, a value of
+/// another type or a byte beyond ASCII makes it return nil, and the caller decodes the
+/// item with `JSONDecoder`.
 enum GraphStubReader {
     static func read(_ bytes: ArraySlice<UInt8>) -> GraphWire.InstanceStub? {
         // JSONDecoder refuses a document with bytes that are not UTF-8 anywhere, even in

@@ -14,6 +14,20 @@ enum GraphMapping {
         /// `day` is the wall-clock date of the stub's start (stubs do not say if they are all-day).
         case occurrence(id: String, seriesID: String, start: EventTime?, day: CalendarDate?)
         case quarantine(String)
+
+        /// The series instance this item is (an occurrence stub or an exception); nil for
+        /// anything else.
+        var instance: Instance? {
+            switch self {
+            case .upsert(let event):
+                guard event.kind == .exception, let seriesID = event.seriesID else { return nil }
+                return Instance(id: event.id, seriesID: seriesID, originalStart: event.originalStart, isException: true)
+            case .occurrence(let id, let seriesID, let start, let day):
+                return Instance(id: id, seriesID: seriesID, originalStart: start, day: day)
+            case .delete, .quarantine:
+                return nil
+            }
+        }
     }
 
     /// An instance of a series seen in a page (an occurrence stub or an exception), kept so
@@ -81,21 +95,17 @@ enum GraphMapping {
                 itemID = wire.id
                 read = item(wire, raw: raw, fallbackZone: fallbackZone)
             }
+            if let instance = read.instance {
+                decoded.instances.append(instance)
+                need(instance.seriesID)
+            }
             switch read {
             case .upsert(let event):
                 decoded.changes.upserts.append(event)
-                if event.kind == .exception, let seriesID = event.seriesID {
-                    need(seriesID)
-                    decoded.instances.append(
-                        Instance(
-                            id: event.id, seriesID: seriesID, originalStart: event.originalStart, isException: true))
-                }
             case .delete(let id):
                 decoded.changes.deletions.append(id)
-            case .occurrence(let id, let seriesID, let start, let day):
+            case .occurrence:
                 decoded.occurrences += 1
-                decoded.instances.append(Instance(id: id, seriesID: seriesID, originalStart: start, day: day))
-                need(seriesID)
             case .quarantine(let reason):
                 decoded.changes.quarantined.append(QuarantinedItem(eventID: itemID, reason: reason, raw: raw))
             }
@@ -167,18 +177,7 @@ enum GraphMapping {
             } else {
                 continue
             }
-            switch read {
-            case .upsert(let event):
-                if event.kind == .exception, let seriesID = event.seriesID {
-                    instances.append(
-                        Instance(
-                            id: event.id, seriesID: seriesID, originalStart: event.originalStart, isException: true))
-                }
-            case .occurrence(let id, let seriesID, let start, let day):
-                instances.append(Instance(id: id, seriesID: seriesID, originalStart: start, day: day))
-            case .delete, .quarantine:
-                break
-            }
+            if let instance = read.instance { instances.append(instance) }
         }
         return InstancesPage(instances: instances, nextLink: links.nextLink)
     }

@@ -153,9 +153,10 @@ enum GraphWire {
         }
     }
 
-    /// The few members of an event a series' `/instances` listing is read for: an
-    /// occurrence there is a whole event object, and decoding all of it for its id and
-    /// start was most of a Graph first sync's CPU (docs/benchmarks.md).
+    /// The few members an occurrence stub is read for, in delta pages and `/instances`
+    /// listings alike: decoding the whole event type for its id and start was most of a
+    /// Graph first sync's CPU (docs/benchmarks.md). ``GraphStubReader`` fills it straight
+    /// from the bytes; JSONDecoder where that reader cannot be sure.
     struct InstanceStub: Decodable, Equatable {
         var id: String?
         var removed: Removed?

@@ -10,8 +10,13 @@ let package = Package(
         .executable(name: "calsyncd", targets: ["calsyncd"]),
         .executable(name: "calsyncctl", targets: ["calsyncctl"]),
         .executable(name: "calsync-emulator", targets: ["calsync-emulator"]),
-        .library(name: "CalSyncCore", targets: ["CalSyncCore"]),
-        .library(name: "CalSyncEmulator", targets: ["CalSyncEmulator"]),
+        .library(
+            name: "CalSyncLibraries",
+            targets: [
+                "CalSyncModel", "CalSyncRecurrence", "CalSyncStore", "CalSyncAuth", "CalSyncGoogle", "CalSyncGraph",
+                "CalSyncEngine", "CalSyncProviders",
+            ]),
+        .library(name: "CalSyncEmulator", targets: ["CalSyncEmulator", "CalSyncEmulatorServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -29,7 +34,7 @@ let package = Package(
         .target(
             name: "CurlTransport",
             dependencies: [
-                "CCurl", "CalSyncCore",
+                "CCurl", "CalSyncModel",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -42,18 +47,59 @@ let package = Package(
         ),
         // The only importer of CLibicalRecur: RRULE/RDATE/EXDATE expansion in a time zone.
         .target(name: "CalSyncICal", dependencies: ["CLibicalRecur"]),
-        // The engine, the store, the providers: no C imports of its own.
+        // The shared vocabulary: events, times, cursors, errors, the HTTP seam, the
+        // provider protocol, JSON helpers, SHA-256. Depends on nothing of ours.
         .target(
-            name: "CalSyncCore",
+            name: "CalSyncModel",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // RRULE/RDATE/EXDATE expansion into occurrences, time-zone names.
+        .target(name: "CalSyncRecurrence", dependencies: ["CalSyncModel", "CalSyncICal"]),
+        // The SQLite store (schema, migrations, the page writer, readers, status reports).
+        .target(
+            name: "CalSyncStore",
             dependencies: [
-                "CalSyncICal",
+                "CalSyncModel", "CalSyncRecurrence",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // Raw sqlite3 calls (persistent WAL) go through GRDB's own SQLite module.
+                // Raw sqlite3 calls (persistent WAL, bulk inserts) go through GRDB's SQLite module.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // OAuth: token grants, the owner-only token file, sign-in flows.
+        .target(
+            name: "CalSyncAuth",
+            dependencies: ["CalSyncModel", .product(name: "Logging", package: "swift-log")]
+        ),
+        // One provider each: wire types, mapping, endpoints, errors. Only these know the JSON.
+        .target(
+            name: "CalSyncGoogle",
+            dependencies: ["CalSyncModel", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "CalSyncGraph",
+            dependencies: [
+                "CalSyncModel", "CalSyncRecurrence", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The engine: configuration, synchronizer, scheduler, control socket. It sees the
+        // provider protocol only, never a provider target.
+        .target(
+            name: "CalSyncEngine",
+            dependencies: [
+                "CalSyncModel", "CalSyncStore", "CalSyncAuth",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // The wiring of providers into the engine: the one list of providers.
+        .target(
+            name: "CalSyncProviders",
+            dependencies: [
+                "CalSyncModel", "CalSyncAuth", "CalSyncEngine", "CalSyncGoogle", "CalSyncGraph",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The only importer of CSystemd: sd_notify, watchdog, journal log handler.
@@ -67,11 +113,17 @@ let package = Package(
         ),
         // The provider emulator (Google Calendar v3 + Microsoft Graph) as a library, on its
         // own small socket server (docs/architecture.md says why not FlyingFox).
+        // Its HTTP/1.1 server, JSON values, clock and fault injection: no provider knowledge.
+        .target(
+            name: "CalSyncEmulatorServer",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "CalSyncEmulator",
             dependencies: [
+                "CalSyncEmulatorServer",
                 // Only for SHA256 (PKCE verification); the emulator never uses the engine.
-                "CalSyncCore",
+                "CalSyncModel",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -80,7 +132,8 @@ let package = Package(
         .executableTarget(
             name: "calsyncd",
             dependencies: [
-                "CalSyncCore", "CurlTransport", "CalSyncSystemd",
+                "CalSyncModel", "CalSyncRecurrence", "CalSyncStore", "CalSyncAuth", "CalSyncEngine", "CalSyncProviders",
+                "CurlTransport", "CalSyncSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,7 +143,8 @@ let package = Package(
         .executableTarget(
             name: "calsyncctl",
             dependencies: [
-                "CalSyncCore", "CurlTransport",
+                "CalSyncModel", "CalSyncRecurrence", "CalSyncStore", "CalSyncAuth", "CalSyncEngine", "CalSyncProviders",
+                "CurlTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -98,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "calsync-emulator",
             dependencies: [
-                "CalSyncEmulator",
+                "CalSyncEmulator", "CalSyncEmulatorServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -106,11 +160,14 @@ let package = Package(
 
         .testTarget(
             name: "CalSyncCoreTests",
-            dependencies: ["CalSyncCore", "CurlTransport", "CalSyncEmulator"],
+            dependencies: [
+                "CalSyncModel", "CalSyncRecurrence", "CalSyncStore", "CalSyncAuth", "CalSyncGoogle", "CalSyncGraph",
+                "CalSyncEngine", "CalSyncProviders", "CurlTransport", "CalSyncEmulator", "CalSyncEmulatorServer",
+            ],
             // Recorded provider responses (copied from shared/fixtures), read by path.
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "CalSyncCore"]),
+        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "CalSyncModel"]),
         .testTarget(name: "CalSyncICalTests", dependencies: ["CalSyncICal"]),
         // Test doubles shared by test targets (a socket standing in for systemd's).
         .target(name: "CalSyncTestSupport", path: "Tests/CalSyncTestSupport"),
@@ -118,9 +175,20 @@ let package = Package(
             name: "CalSyncSystemdTests",
             dependencies: ["CalSyncSystemd", "CalSyncTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "CalSyncEmulatorTests", dependencies: ["CalSyncEmulator", "CurlTransport", "CalSyncCore"]),
+        .testTarget(
+            name: "CalSyncEmulatorTests",
+            dependencies: [
+                "CalSyncEmulator", "CalSyncEmulatorServer", "CurlTransport", "CalSyncModel", "CalSyncGoogle",
+                "CalSyncGraph",
+            ]),
         // Runs the built executables as a user would (exit codes, output, files).
-        .testTarget(name: "CLITests", dependencies: ["CalSyncCore", "CalSyncEmulator", "CalSyncTestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "CalSyncModel", "CalSyncRecurrence", "CalSyncStore", "CalSyncAuth", "CalSyncGoogle", "CalSyncGraph",
+                "CalSyncEngine", "CalSyncProviders", "CalSyncEmulator", "CalSyncEmulatorServer", "CalSyncTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// How the emulator behaves; every field has the default the demo and tests use.

@@ -1,3 +1,4 @@
+public import CalSyncEmulatorServer
 public import Foundation
 
 /// The emulator's whole state and request handling, serialised by the actor: one

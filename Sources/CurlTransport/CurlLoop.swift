@@ -1,5 +1,5 @@
 internal import CCurl
-import CalSyncCore
+import CalSyncModel
 import Foundation
 import Synchronization
 

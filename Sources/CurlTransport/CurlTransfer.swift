@@ -1,5 +1,5 @@
 internal import CCurl
-import CalSyncCore
+import CalSyncModel
 import Foundation
 
 /// One request in flight: the easy handle, what it sends, what came back, and the

@@ -1,4 +1,4 @@
-public import CalSyncCore
+public import CalSyncModel
 import Foundation
 public import Logging
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CalSyncEmulator
+import CalSyncEmulatorServer
 import Foundation
 
 #if canImport(Glibc)

@@ -1,5 +1,9 @@
 import ArgumentParser
-import CalSyncCore
+import CalSyncAuth
+import CalSyncEngine
+import CalSyncModel
+import CalSyncProviders
+import CalSyncStore
 import Foundation
 
 extension CalSyncCtl {
@@ -15,11 +19,11 @@ extension CalSyncCtl {
 
         func run() async throws {
             let zone = TimeZone.current
-            var (start, end) = CalSyncCore.Agenda.defaultRange(now: Date(), timeZone: zone)
+            var (start, end) = CalSyncStore.Agenda.defaultRange(now: Date(), timeZone: zone)
             do {
-                if let from { start = try CalSyncCore.Agenda.parseWhen(from, option: "--from", timeZone: zone) }
+                if let from { start = try CalSyncStore.Agenda.parseWhen(from, option: "--from", timeZone: zone) }
                 if let to {
-                    end = try CalSyncCore.Agenda.parseWhen(to, option: "--to", timeZone: zone)
+                    end = try CalSyncStore.Agenda.parseWhen(to, option: "--to", timeZone: zone)
                 } else if from != nil {
                     end = start.addingTimeInterval(7 * 86_400)
                 }
@@ -34,7 +38,7 @@ extension CalSyncCtl {
             let configuration = try options.loadConfiguration()
             let reader = try openStore(configuration)
             let items = try reader.agenda(from: start, to: end)
-            print(json ? CalSyncCore.Agenda.json(items) : CalSyncCore.Agenda.text(items, timeZone: zone))
+            print(json ? CalSyncStore.Agenda.json(items) : CalSyncStore.Agenda.text(items, timeZone: zone))
         }
     }
 }

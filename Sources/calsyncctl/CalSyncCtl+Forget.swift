@@ -1,5 +1,10 @@
 import ArgumentParser
-import CalSyncCore
+import CalSyncAuth
+import CalSyncEngine
+import CalSyncModel
+import CalSyncProviders
+import CalSyncRecurrence
+import CalSyncStore
 import Foundation
 import Logging
 

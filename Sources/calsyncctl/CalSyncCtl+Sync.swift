@@ -1,5 +1,9 @@
 import ArgumentParser
-import CalSyncCore
+import CalSyncAuth
+import CalSyncEngine
+import CalSyncModel
+import CalSyncProviders
+import CalSyncStore
 import Foundation
 
 extension CalSyncCtl {

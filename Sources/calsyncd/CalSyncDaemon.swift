@@ -1,5 +1,10 @@
 import ArgumentParser
-import CalSyncCore
+import CalSyncAuth
+import CalSyncEngine
+import CalSyncModel
+import CalSyncProviders
+import CalSyncRecurrence
+import CalSyncStore
 import CalSyncSystemd
 import CurlTransport
 import Foundation
@@ -9,7 +14,7 @@ import Logging
 import Glibc
 #endif
 
-/// `calsyncd`: keeps the store fresh. Wiring only: the work is in CalSyncCore.
+/// `calsyncd`: keeps the store fresh. Wiring only: the work is in the CalSync libraries (docs/architecture.md).
 @main
 struct CalSyncDaemon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

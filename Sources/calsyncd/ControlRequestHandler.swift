@@ -1,4 +1,8 @@
-import CalSyncCore
+import CalSyncAuth
+import CalSyncEngine
+import CalSyncModel
+import CalSyncProviders
+import CalSyncStore
 import Foundation
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import CalSyncCore
+import CalSyncModel
 import Foundation
 
 #if canImport(Glibc)

@@ -1,5 +1,8 @@
-import CalSyncCore
 import CalSyncEmulator
+import CalSyncEmulatorServer
+import CalSyncGraph
+import CalSyncModel
+import CalSyncStore
 import Foundation
 import GRDB
 import Testing

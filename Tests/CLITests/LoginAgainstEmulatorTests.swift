@@ -1,5 +1,8 @@
-import CalSyncCore
+import CalSyncAuth
 import CalSyncEmulator
+import CalSyncEmulatorServer
+import CalSyncGraph
+import CalSyncModel
 import Foundation
 import Testing
 

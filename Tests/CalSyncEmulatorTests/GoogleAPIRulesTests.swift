@@ -1,5 +1,6 @@
-import CalSyncCore
 import CalSyncEmulator
+import CalSyncEmulatorServer
+import CalSyncModel
 import Foundation
 import Testing
 

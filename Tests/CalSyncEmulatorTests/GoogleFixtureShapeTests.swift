@@ -1,8 +1,10 @@
 import CalSyncEmulator
+import CalSyncEmulatorServer
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGoogle
+@testable import CalSyncModel
 
 /// The emulator answers in the recorded responses' shapes: the key names and formats of
 /// `Tests/CalSyncCoreTests/Fixtures/google`, read by calsync's decoder (written from those

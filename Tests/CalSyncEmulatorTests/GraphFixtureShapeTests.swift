@@ -1,4 +1,5 @@
 import CalSyncEmulator
+import CalSyncEmulatorServer
 import Foundation
 import Testing
 

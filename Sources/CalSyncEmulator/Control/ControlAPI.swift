@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// The emulator's own HTTP API under `/_emulator`, for the demo, the benchmarks and

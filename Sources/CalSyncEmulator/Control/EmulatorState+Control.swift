@@ -1,3 +1,4 @@
+public import CalSyncEmulatorServer
 import Foundation
 
 /// The library API shared by both providers: tokens, faults and the request record.

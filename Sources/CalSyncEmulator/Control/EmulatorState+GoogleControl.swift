@@ -1,3 +1,4 @@
+public import CalSyncEmulatorServer
 public import Foundation
 
 /// The library API for driving the Google side: what a test, the demo or the benchmarks

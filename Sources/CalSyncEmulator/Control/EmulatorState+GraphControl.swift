@@ -1,3 +1,4 @@
+public import CalSyncEmulatorServer
 public import Foundation
 
 /// The library API for driving the Graph side (what another client of the mailbox would

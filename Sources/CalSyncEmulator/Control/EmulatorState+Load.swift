@@ -1,3 +1,4 @@
+public import CalSyncEmulatorServer
 import Foundation
 
 /// Loading calendars from a data document (`calsync-emulator --data FILE`,

@@ -1,3 +1,5 @@
+import CalSyncEmulatorServer
+
 /// Names the generators give events, shared so both providers' calendars read alike.
 enum GeneratedNames {
     static let meetings = [

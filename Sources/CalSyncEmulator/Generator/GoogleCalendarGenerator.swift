@@ -1,3 +1,4 @@
+public import CalSyncEmulatorServer
 import Foundation
 
 /// Generates a realistic Google calendar: mostly timed meetings in working hours, some

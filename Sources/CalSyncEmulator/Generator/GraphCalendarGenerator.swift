@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Generates a realistic Outlook calendar: mostly timed meetings in working hours, some

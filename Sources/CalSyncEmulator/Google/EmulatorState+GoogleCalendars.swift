@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// `users/me/calendarList` (with sync tokens and deleted entries) and `calendars/{id}`.

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// `GET calendars/{calendarId}/events`: full listings, pages and sync-token increments.

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// `calendars/{calendarId}/events/{eventId}`: get, insert, update (PUT), patch, delete,

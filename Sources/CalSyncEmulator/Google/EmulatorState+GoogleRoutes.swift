@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Routes Google Calendar API v3 requests and checks who may make them.

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// One Google calendar: its metadata and events, indexed for the two ways lists read

@@ -1,3 +1,5 @@
+import CalSyncEmulatorServer
+
 /// Google's error responses, in the shapes of the recorded fixtures
 /// (`{"error":{"errors":[{"domain","reason","message",…}],"code","message"}}`).
 enum GoogleErrorBody {

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// One Google event as the emulator stores it: the resource's encoded JSON (so a

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// The opaque page and sync tokens of Google lists, readable only by the emulator.

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Everything the Google Calendar emulator knows: calendars, their events and the

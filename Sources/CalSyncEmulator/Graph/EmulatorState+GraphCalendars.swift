@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// `me/calendars`, `me/calendars/{id}` and `me/mailboxSettings`.

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Rendered rounds, keyed by everything that decides their items, so the pages of one

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// `me/calendars/{cal}/events/{id}` (and `me/events/{id}`): get, instances, create

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Routes Microsoft Graph v1.0 requests (`/v1.0/me/…`) after checking the bearer token.

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// One Graph calendar: its metadata and its events, with a change log from which delta

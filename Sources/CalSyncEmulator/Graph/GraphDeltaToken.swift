@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// The opaque `$skiptoken` / `$deltatoken` of calendarView delta links.

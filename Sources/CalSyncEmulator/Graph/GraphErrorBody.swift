@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Microsoft Graph's error responses (`{"error":{"code","message","innerError":{…}}}`),

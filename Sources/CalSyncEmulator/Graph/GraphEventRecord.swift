@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// One stored Graph event: a `singleInstance`, a `seriesMaster`, or an `exception` (a

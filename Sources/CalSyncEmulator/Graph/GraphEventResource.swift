@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Building Graph event resources: completing what a client or the control API writes

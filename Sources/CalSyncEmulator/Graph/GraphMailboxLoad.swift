@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Requests in flight per Graph mailbox, and the most seen at once: Outlook allows 4

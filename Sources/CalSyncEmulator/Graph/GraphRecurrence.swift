@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Expands a series master's `recurrence` (patternedRecurrence) into its occurrences.

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// OData `$select` on Graph's event collections (`/instances`): each item keeps its

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Graph's `dateTimeTimeZone` values (`{"dateTime":"2026-03-29T07:30:00.0000000","timeZone":"UTC"}`)

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Everything the Graph emulator knows: the signed-in user's calendars, their events,

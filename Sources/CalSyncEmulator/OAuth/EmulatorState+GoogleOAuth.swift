@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Google's OAuth endpoints for installed apps: the authorization page (a stand-in that

@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// Microsoft identity platform v2.0 endpoints under `/{tenant}/oauth2/v2.0/`: `devicecode`,

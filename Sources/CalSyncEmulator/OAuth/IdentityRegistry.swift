@@ -1,4 +1,5 @@
-import CalSyncCore
+import CalSyncEmulatorServer
+import CalSyncModel
 import Foundation
 
 /// Which identity provider issued a token: tokens of one never open the other's API.

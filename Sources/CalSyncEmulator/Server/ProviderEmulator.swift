@@ -1,3 +1,4 @@
+import CalSyncEmulatorServer
 import Foundation
 
 /// The emulator as a running HTTP server on 127.0.0.1: tests start one on port 0 each,
@@ -46,12 +47,6 @@ public final class ProviderEmulator: Sendable {
             }.start()
         }
     }
-}
-
-/// A failure to start or drive the emulator.
-public struct EmulatorError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }
 
 /// Applies injected faults around the APIs and records every exchange.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
 
 struct FormEncodingTests {
     @Test func escapesEverythingButUnreservedCharacters() {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncModel
 
 struct OAuthClientTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)

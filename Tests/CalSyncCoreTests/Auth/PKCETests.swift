@@ -1,6 +1,7 @@
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncModel
 
 struct PKCETests {
     @Test func matchesTheRFC7636Example() {

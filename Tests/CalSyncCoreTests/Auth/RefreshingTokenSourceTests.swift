@@ -2,7 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncEngine
+@testable import CalSyncModel
 
 struct RefreshingTokenSourceTests {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)

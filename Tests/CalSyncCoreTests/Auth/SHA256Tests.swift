@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
 
 struct SHA256Tests {
     // FIPS 180-4 examples (NIST CSRC "SHA256.pdf") and the empty string.

@@ -2,7 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncGraph
+@testable import CalSyncModel
 
 #if canImport(Glibc)
 import Glibc

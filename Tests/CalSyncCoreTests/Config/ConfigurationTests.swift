@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncEngine
+@testable import CalSyncModel
 
 struct ConfigurationTests {
     static let locator = ConfigurationLocator(

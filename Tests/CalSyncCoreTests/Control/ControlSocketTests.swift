@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncEngine
+@testable import CalSyncModel
 
 #if canImport(Glibc)
 import Glibc

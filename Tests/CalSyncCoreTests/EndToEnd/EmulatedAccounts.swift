@@ -1,10 +1,17 @@
 import CalSyncEmulator
+import CalSyncEmulatorServer
 import CurlTransport
 import Foundation
 import GRDB
 import Logging
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncEmulatorServer
+@testable import CalSyncEngine
+@testable import CalSyncModel
+@testable import CalSyncProviders
+@testable import CalSyncRecurrence
+@testable import CalSyncStore
 
 /// Google and Microsoft accounts of the emulator, signed in, with a configuration, a token file and a
 /// store in a temporary directory: the daemon's sync core runs against it in-process,

@@ -1,8 +1,13 @@
 import CalSyncEmulator
+import CalSyncEmulatorServer
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncEmulatorServer
+@testable import CalSyncEngine
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// The rarer paths of a Google sync against the emulator: the safety valve, a
 /// quarantined event, a calendar removed upstream, one failing calendar among others.

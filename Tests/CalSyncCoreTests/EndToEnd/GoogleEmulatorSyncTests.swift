@@ -1,11 +1,15 @@
 import CalSyncEmulator
+import CalSyncEmulatorServer
 import CurlTransport
 import Foundation
 import GRDB
 import Synchronization
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncEmulatorServer
+@testable import CalSyncEngine
+@testable import CalSyncModel
 
 /// The Google provider, the engine and the store together against the emulator: what
 /// issue 4 asks to hold, over real HTTP.

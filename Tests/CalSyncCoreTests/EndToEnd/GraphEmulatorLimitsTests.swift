@@ -1,8 +1,11 @@
 import CalSyncEmulator
+import CalSyncEmulatorServer
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncEmulatorServer
+@testable import CalSyncEngine
+@testable import CalSyncModel
 
 /// Graph's throttling rules against the emulator (issue 6): `Retry-After` holds the
 /// mailbox, and no more than 4 (or the configured number of) requests are in flight.

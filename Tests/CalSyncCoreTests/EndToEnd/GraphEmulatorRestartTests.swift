@@ -1,8 +1,13 @@
 import CalSyncEmulator
+import CalSyncEmulatorServer
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// Each `calsyncd --once` is a new process: what the Graph provider must remember of a
 /// round (which ids were instances of which series) has to outlive it.

@@ -1,9 +1,15 @@
 import CalSyncEmulator
+import CalSyncEmulatorServer
 import Foundation
 import GRDB
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// The Graph provider, the engine and the store together against the emulator (issue 6).
 @Suite(.serialized) struct GraphEmulatorSyncTests {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
 
 /// Damaged pages the fuzz test (FuzzedPageTests) found: before the fix a stray `}` or `]`
 /// inside the items array was "skipped" as an empty value without moving forward, so the

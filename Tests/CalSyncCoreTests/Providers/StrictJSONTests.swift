@@ -1,6 +1,7 @@
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGoogle
+@testable import CalSyncModel
 
 /// Items Foundation's JSONDecoder reads but SQLite's json_valid refuses are quarantined,
 /// not stored in `events.raw` (found by FuzzedPageTests).

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
+@testable import CalSyncRecurrence
 
 /// One row of the expansion table: a series as a provider sends it, a window, and the
 /// instances a calendar must show, written out by hand (or copied from RFC 5545 section

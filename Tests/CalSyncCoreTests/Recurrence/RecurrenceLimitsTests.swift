@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
+@testable import CalSyncRecurrence
 
 /// What the expander refuses or cuts: unreadable recurrences throw `.decoding` (the store
 /// quarantines that one series) and pathological rules stop at `maximumInstances`.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
 
 /// Every row of the expansion table: the instances inside the window, exactly.
 struct RecurrenceTableTests {

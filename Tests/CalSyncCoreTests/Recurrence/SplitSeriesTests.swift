@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
+@testable import CalSyncRecurrence
 
 /// "This and following" edits split a series (PROVIDERS.md): the old master gains an UNTIL
 /// and a new master `<id>_R<timestamp>` starts where it stops. Together the two series show

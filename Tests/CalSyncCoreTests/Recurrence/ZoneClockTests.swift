@@ -2,7 +2,11 @@ import CalSyncICal
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncRecurrence
+@testable import CalSyncStore
 
 /// The zone's transition table (what per-instance conversions use inside the window) holds
 /// the real DST changes, and gives exactly what Foundation's `Calendar` gives: the same

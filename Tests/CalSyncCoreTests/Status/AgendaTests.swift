@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 struct AgendaTests {
     let berlin = TimeZone(identifier: "Europe/Berlin")!

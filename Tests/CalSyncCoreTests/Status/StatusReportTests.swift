@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 struct StatusReportTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)

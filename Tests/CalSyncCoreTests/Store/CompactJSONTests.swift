@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
 
 /// ``CompactJSON/string(_:)`` writes JSON strings that read back as what was written,
 /// on its shortcut (nothing to escape) and off it.

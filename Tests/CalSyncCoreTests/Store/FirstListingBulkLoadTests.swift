@@ -2,7 +2,10 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// The first listing of a calendar leaves its occurrences to its last page, which loads
 /// them in one transaction (dropping and re-creating the secondary indexes when the

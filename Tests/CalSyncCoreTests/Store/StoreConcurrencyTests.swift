@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
+@testable import CalSyncProviders
+@testable import CalSyncStore
 
 /// One writer, many readers, across processes — as STORE.md promises.
 struct StoreConcurrencyTests {

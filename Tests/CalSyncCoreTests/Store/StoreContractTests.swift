@@ -2,7 +2,12 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// Every table, view, column and index named in the store contract (STORE.md) exists, and
 /// values are written in the documented formats.

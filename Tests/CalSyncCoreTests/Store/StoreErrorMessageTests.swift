@@ -1,7 +1,8 @@
 import GRDB
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// A store failure is one line that names the file and, for a full disk, says so: GRDB's
 /// own description carries the multi-line SQL of the failing page (scripts/chaos --only disk).

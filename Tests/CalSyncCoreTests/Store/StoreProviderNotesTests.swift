@@ -2,7 +2,10 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncEngine
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// Provider notes (schema version 2): written with their page, cleared by a new round,
 /// gone with their calendar; a version-1 store gains the table and keeps its rows.

@@ -2,7 +2,10 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// The write API's guarantees: the changes feed, deletions, mark and sweep, the safety
 /// valve, quarantine, occurrences rebuilt for what changed.

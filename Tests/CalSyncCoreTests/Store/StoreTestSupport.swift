@@ -1,4 +1,8 @@
-import CalSyncCore
+import CalSyncEngine
+import CalSyncGoogle
+import CalSyncGraph
+import CalSyncModel
+import CalSyncStore
 import Foundation
 import Logging
 

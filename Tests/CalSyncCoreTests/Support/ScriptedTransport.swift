@@ -1,4 +1,4 @@
-import CalSyncCore
+import CalSyncModel
 import Foundation
 import Synchronization
 

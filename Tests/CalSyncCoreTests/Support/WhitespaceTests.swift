@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncModel
 
 /// The shortcut trims must answer exactly what Foundation's trims answer.
 struct WhitespaceTests {

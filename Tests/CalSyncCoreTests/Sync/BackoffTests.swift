@@ -1,6 +1,7 @@
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncEngine
+@testable import CalSyncModel
 
 struct BackoffTests {
     @Test func growsExponentiallyUpToTheMaximum() {

@@ -4,7 +4,11 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// A full re-sync interrupted mid-chain goes on from the page after the last one applied,
 /// once; an increment restarts from its saved delta (docs/resilience.md).

@@ -1,9 +1,11 @@
 import CalSyncEmulator
+import CalSyncEmulatorServer
 import Foundation
 import Synchronization
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncEngine
+@testable import CalSyncModel
 
 /// The daemon's loop in-process against the emulator: polls on request, reloads that
 /// start and stop accounts, and what it tells systemd.

@@ -2,7 +2,12 @@ import Foundation
 import Logging
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// Every recorded Google error body → the ``CalSyncError`` code the engine branches on
 /// (PROVIDERS.md "Errors and limits", "Auth").

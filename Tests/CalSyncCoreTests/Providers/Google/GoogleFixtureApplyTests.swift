@@ -3,7 +3,9 @@ import GRDB
 import Logging
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGoogle
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// The recorded Google pages applied to a store in the order they happened, and the
 /// `events`, `occurrences` and `changes` rows a reader then sees (STORE.md).

@@ -2,7 +2,11 @@ import Foundation
 import Logging
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
 
 /// Every recorded events page and calendar list decodes into the values the store
 /// contract needs (STORE.md `events`, `calendars`; PROVIDERS.md "Applying items").

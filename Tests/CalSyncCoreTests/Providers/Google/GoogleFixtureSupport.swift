@@ -2,7 +2,11 @@ import Foundation
 import GRDB
 import Logging
 
-@testable import CalSyncCore
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncRecurrence
+@testable import CalSyncStore
 
 /// The Google fixtures (Tests/CalSyncCoreTests/Fixtures/google) as the tests read them.
 enum GoogleFixture {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGraph
+@testable import CalSyncModel
 
 /// Graph error bodies → CalSyncError codes (PROVIDERS.md Graph "Errors and limits").
 struct GraphErrorMappingTests {

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncStore
 
 /// Every recorded Graph events page, event object and calendar list decodes into the
 /// values the store contract needs (STORE.md; PROVIDERS.md Graph "Applying items").

@@ -1,6 +1,7 @@
 import Foundation
 
-@testable import CalSyncCore
+@testable import CalSyncGraph
+@testable import CalSyncModel
 
 /// The Graph fixtures (Tests/CalSyncCoreTests/Fixtures/graph) as the tests read them.
 enum GraphFixture {

@@ -3,7 +3,12 @@ import GRDB
 import Logging
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncRecurrence
+@testable import CalSyncStore
 
 /// The recorded `/instances` answer (`event-instances-occurrences-exception`: three
 /// occurrences and an exception moved from Monday 15 to Tuesday 16 April 2019) driven

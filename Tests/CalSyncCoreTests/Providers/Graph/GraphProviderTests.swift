@@ -3,7 +3,11 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncAuth
+@testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
 
 /// GraphProvider against scripted responses: the requests it sends and how it reads the
 /// answers (PROVIDERS.md Graph "Sync loop", "Errors and limits").

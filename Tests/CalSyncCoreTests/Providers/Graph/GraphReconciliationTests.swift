@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
 
 /// The instances a series' rule produces that `/instances` no longer lists become
 /// cancelled exceptions; a rule that disagrees with Graph cancels nothing.

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncRecurrence
 
 /// `patternedRecurrence` → RRULE (PROVIDERS.md; graph.md §3.3), and the rule expanded by
 /// the shared RecurrenceExpander as Outlook shows the series.

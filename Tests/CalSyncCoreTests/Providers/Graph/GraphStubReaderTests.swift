@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGraph
+@testable import CalSyncModel
 
 /// ``GraphStubReader`` answers as `JSONDecoder` decoding ``GraphWire/InstanceStub`` does,
 /// or not at all.

@@ -3,7 +3,12 @@ import GRDB
 import Logging
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
+@testable import CalSyncRecurrence
+@testable import CalSyncStore
 
 /// GraphProvider driven by the real engine (CalendarSynchronizer) into a real store with
 /// the libical expander: stubs become a series row whose expansion gives the instances,

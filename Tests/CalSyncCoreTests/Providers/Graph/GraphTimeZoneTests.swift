@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import CalSyncCore
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
+@testable import CalSyncModel
 
 /// Zone names as Graph sends them → IANA (PROVIDERS.md "Times"; STORE.md `time_zone`).
 struct GraphTimeZoneTests {

@@ -1,0 +1,265 @@
+import CalSyncModel
+import CalSyncRecurrence
+import GRDB
+
+/// The store's schema, as immutable migrations. A released migration is never edited:
+/// changes come as new migrations, and `PRAGMA user_version` follows the newest one
+/// (STORE.md: raise the schema version and document the migration in docs/store.md).
+enum StoreSchema {
+    /// The schema version readers see in `PRAGMA user_version` and `meta.schema_version`.
+    static let version = 4
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1)
+            try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
+            try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: v3)
+            try db.execute(sql: "PRAGMA user_version = 3")
+        }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: v4)
+            try db.execute(sql: "PRAGMA user_version = 4")
+        }
+        return migrator
+    }
+
+    /// Version 1: the public contract (STORE.md) plus internal bookkeeping tables.
+    static let v1 = """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT
+        );
+
+        CREATE TABLE accounts (
+            id TEXT PRIMARY KEY NOT NULL,
+            provider TEXT NOT NULL CHECK (provider IN ('google', 'microsoft')),
+            email TEXT,
+            auth TEXT NOT NULL CHECK (auth IN ('oauth', 'server', 'api_key')),
+            state TEXT NOT NULL DEFAULT 'ok' CHECK (state IN ('ok', 'needs_login', 'error', 'disabled')),
+            state_detail TEXT,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE calendars (
+            account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            description TEXT,
+            time_zone TEXT,
+            color TEXT,
+            access TEXT NOT NULL CHECK (access IN ('owner', 'writer', 'reader', 'freebusy')),
+            is_primary INTEGER NOT NULL DEFAULT 0,
+            sync_enabled INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (account_id, id)
+        );
+
+        CREATE TABLE events (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            ical_uid TEXT,
+            etag TEXT,
+            kind TEXT NOT NULL CHECK (kind IN ('single', 'series', 'exception')),
+            series_id TEXT,
+            original_start TEXT,
+            status TEXT NOT NULL CHECK (status IN ('confirmed', 'tentative', 'cancelled')),
+            summary TEXT,
+            description TEXT,
+            location TEXT,
+            all_day INTEGER NOT NULL,
+            start TEXT NOT NULL,
+            "end" TEXT NOT NULL,
+            start_ts INTEGER NOT NULL,
+            end_ts INTEGER NOT NULL,
+            time_zone TEXT,
+            recurrence TEXT,
+            transparency TEXT NOT NULL CHECK (transparency IN ('opaque', 'transparent')),
+            visibility TEXT NOT NULL CHECK (visibility IN ('default', 'public', 'private', 'confidential')),
+            organizer TEXT,
+            attendees TEXT NOT NULL DEFAULT '[]',
+            url TEXT,
+            conference_url TEXT,
+            event_type TEXT,
+            created TEXT,
+            updated TEXT,
+            raw TEXT NOT NULL,
+            synced_at TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id, id),
+            FOREIGN KEY (account_id, calendar_id) REFERENCES calendars(account_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX events_by_series ON events(account_id, calendar_id, series_id) WHERE series_id IS NOT NULL;
+
+        CREATE TABLE occurrences (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            instance_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            series_id TEXT,
+            start TEXT NOT NULL,
+            "end" TEXT NOT NULL,
+            all_day INTEGER NOT NULL,
+            start_ts INTEGER NOT NULL,
+            end_ts INTEGER NOT NULL,
+            PRIMARY KEY (account_id, calendar_id, instance_id),
+            FOREIGN KEY (account_id, calendar_id) REFERENCES calendars(account_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX occurrences_by_start ON occurrences(start_ts);
+        CREATE INDEX occurrences_by_calendar_start ON occurrences(account_id, calendar_id, start_ts);
+        CREATE INDEX occurrences_by_event ON occurrences(account_id, calendar_id, event_id);
+        CREATE INDEX occurrences_by_series ON occurrences(account_id, calendar_id, series_id)
+            WHERE series_id IS NOT NULL;
+
+        CREATE VIEW agenda AS
+        SELECT o.account_id, o.calendar_id, c.name AS calendar_name, o.event_id, o.instance_id,
+               e.summary, e.location, e.description, o.start, o."end", o.all_day, o.start_ts, o.end_ts,
+               e.status, e.transparency, e.conference_url, e.url
+        FROM occurrences o
+        JOIN events e ON e.account_id = o.account_id AND e.calendar_id = o.calendar_id AND e.id = o.event_id
+        JOIN calendars c ON c.account_id = o.account_id AND c.id = o.calendar_id
+        WHERE e.status != 'cancelled' AND c.sync_enabled = 1;
+
+        CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+            at TEXT NOT NULL
+        );
+
+        CREATE TABLE sync_state (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            last_attempt TEXT,
+            last_success TEXT,
+            last_full_sync TEXT,
+            next_run TEXT,
+            last_error TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            window_start TEXT,
+            window_end TEXT,
+            events_count INTEGER NOT NULL DEFAULT 0,
+            occurrences_count INTEGER NOT NULL DEFAULT 0,
+            quarantined_count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (account_id, calendar_id)
+        );
+
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+            event_id TEXT,
+            payload TEXT,
+            if_etag TEXT,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'conflict', 'failed')),
+            result_event_id TEXT,
+            error TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+
+        -- Internal: the saved end-of-round cursor (Google nextSyncToken, Graph deltaLink) and
+        -- the fingerprint of the request parameters it was made with.
+        CREATE TABLE internal_cursors (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            token TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id)
+        );
+        -- Internal: a full re-sync in progress (mark and sweep) and the events it has seen.
+        CREATE TABLE internal_full_syncs (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            -- 0: the calendar was empty, there is nothing to sweep and nothing to mark.
+            existing_events INTEGER NOT NULL,
+            PRIMARY KEY (account_id, calendar_id)
+        );
+        CREATE TABLE internal_full_sync_seen (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id, event_id)
+        ) WITHOUT ROWID;
+        -- Internal: deletions the safety valve held back.
+        CREATE TABLE internal_held_deletions (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            would_delete INTEGER NOT NULL,
+            of_total INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id)
+        );
+        -- Internal: events that could not be read or expanded, with the reason.
+        CREATE TABLE internal_quarantine (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            raw TEXT,
+            at TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id, event_id)
+        );
+        """
+
+    /// Version 2: provider notes, facts a provider keeps about a calendar between processes
+    /// (Graph: which instance ids belong to which series, so that a later `@removed` of one
+    /// can be told from a plain deletion). Opaque to the store; written with the page that
+    /// taught them.
+    static let v2 = """
+        CREATE TABLE internal_provider_notes (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id, key)
+        ) WITHOUT ROWID;
+        """
+
+    /// Version 3: where an interrupted full re-sync goes on. The cursor of the page after the
+    /// last one applied, and the fingerprint of the request parameters it belongs to, saved
+    /// in that page's transaction: a daemon restarted on page 30 of 40 asks for page 31,
+    /// not page 1 (a large calendar on a host that restarts often would never finish).
+    static let v3 = """
+        ALTER TABLE internal_full_syncs ADD COLUMN next_page TEXT;
+        ALTER TABLE internal_full_syncs ADD COLUMN next_page_fingerprint TEXT;
+        """
+
+    /// Version 4: the first listing of a calendar loads its occurrences in bulk at its end
+    /// (``PageWriter``): `occurrences_deferred` says that the pages of this full re-sync
+    /// leave occurrences to its last page, which expands the whole calendar in one
+    /// transaction. `occurrences_by_event` goes: single events are found by their primary
+    /// key (their `instance_id` is their id) and series by `occurrences_by_series`, and
+    /// each index is one more B-tree written per occurrence (docs/benchmarks.md).
+    static let v4 = """
+        DROP INDEX occurrences_by_event;
+        ALTER TABLE internal_full_syncs ADD COLUMN occurrences_deferred INTEGER NOT NULL DEFAULT 0;
+        """
+
+    /// The secondary indexes of `occurrences` as the migrations leave them, exactly as
+    /// `sqlite_master` records them. A bulk load drops and re-creates them
+    /// (``PageWriter``); StoreContractTests checks that these are the migrations' own.
+    static let occurrenceIndexes: [(name: String, sql: String)] = [
+        ("occurrences_by_start", "CREATE INDEX occurrences_by_start ON occurrences(start_ts)"),
+        (
+            "occurrences_by_calendar_start",
+            "CREATE INDEX occurrences_by_calendar_start ON occurrences(account_id, calendar_id, start_ts)"
+        ),
+        (
+            "occurrences_by_series",
+            "CREATE INDEX occurrences_by_series ON occurrences(account_id, calendar_id, series_id)\n"
+                + "    WHERE series_id IS NOT NULL"
+        ),
+    ]
+}

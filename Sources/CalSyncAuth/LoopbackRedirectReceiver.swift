@@ -65,13 +65,18 @@ public final class LoopbackRedirectReceiver: Sendable {
         }
     }
 
-    /// Waits for the first request that carries `code=` or `error=` in its query, answers
-    /// it, and returns its target (`/?code=…&state=…`). Other requests (a browser's
-    /// `/favicon.ico`) get a 404 and are ignored.
-    public func waitForRedirect() async throws -> String {
+    /// Waits for the first request that carries `code=` or `error=` in its query and the
+    /// sign-in's `state`, answers it, and returns its target (`/?code=…&state=…`).
+    ///
+    /// Any local user can reach the port: a redirect with another `state` (or none) gets a
+    /// 400 and the wait goes on, so one stray request cannot end somebody's sign-in.
+    /// Other requests (a browser's `/favicon.ico`) get a 404 and are ignored.
+    public func waitForRedirect(state: String) async throws -> String {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
-                let thread = Thread { [self] in continuation.resume(with: Result { try self.acceptRedirect() }) }
+                let thread = Thread { [self] in
+                    continuation.resume(with: Result { try self.acceptRedirect(state: state) })
+                }
                 thread.name = "calsync-loopback-redirect"
                 thread.start()
             }
@@ -80,7 +85,7 @@ public final class LoopbackRedirectReceiver: Sendable {
         }
     }
 
-    private func acceptRedirect() throws -> String {
+    private func acceptRedirect(state: String) throws -> String {
         while true {
             let client = accept(socketDescriptor, nil, nil)
             guard client >= 0 else {
@@ -91,8 +96,15 @@ public final class LoopbackRedirectReceiver: Sendable {
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             guard let target = Self.readRequestTarget(client) else { continue }
-            if target.contains("code=") || target.contains("error=") {
-                let failed = target.contains("error=")
+            let fields = Self.queryFields(target)
+            if fields["code"] != nil || fields["error"] != nil {
+                guard fields["state"] == state else {
+                    Self.respond(
+                        client, status: "400 Bad Request",
+                        body: "calsync: this redirect belongs to another sign-in attempt; still waiting for this one.")
+                    continue
+                }
+                let failed = fields["error"] != nil
                 Self.respond(
                     client, status: "200 OK",
                     body: failed
@@ -102,6 +114,12 @@ public final class LoopbackRedirectReceiver: Sendable {
             }
             Self.respond(client, status: "404 Not Found", body: "calsync: waiting for the sign-in redirect.")
         }
+    }
+
+    /// The decoded fields of a request target's query (`/?code=…&state=…`).
+    private static func queryFields(_ target: String) -> [String: String] {
+        guard let start = target.firstIndex(of: "?") else { return [:] }
+        return FormEncoding.decode(String(target[target.index(after: start)...]))
     }
 
     /// The target of the request line (`GET /?code=… HTTP/1.1`), read up to the end of headers.

@@ -74,35 +74,26 @@ public final class TokenStore: Sendable {
     /// the process, `flock` on `PATH.lock` across processes) two writers would each
     /// rewrite the file from what they read, and one account's new refresh token — at
     /// Microsoft, the only one still valid — would be lost.
+    ///
+    /// Every file is opened through ``SafeFile``: as root in the service's directory, a
+    /// link planted at `PATH.lock`, `PATH` or a temporary name is refused, never followed.
     private func update(_ change: (inout [String: Tokens]) -> Void) throws {
         try Self.updateLock.withLock { _ in
             try createDirectoryIfNeeded()
-            let lockFD = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            guard lockFD >= 0 else {
-                throw CalSyncError(.store, "cannot lock the token file \(path): \(String(cString: strerror(errno)))")
-            }
+            let directory = try SafeFile.Directory(containing: path)
+            let name = (path as NSString).lastPathComponent
+            guard let lockFD = try directory.open(name + ".lock", flags: O_RDWR | O_CREAT) else { return }
             defer { close(lockFD) }
-            Self.giveToDirectoryOwner(lockFD, directory: (path as NSString).deletingLastPathComponent)
+            directory.giveToOwner(lockFD)
             while flock(lockFD, LOCK_EX) != 0 {
                 guard errno == EINTR else {
-                    throw CalSyncError(
-                        .store, "cannot lock the token file \(path): \(String(cString: strerror(errno)))")
+                    throw CalSyncError(.store, "cannot lock the token file \(path): \(SafeFile.lastError())")
                 }
             }
-            var all = try load()
+            var all = try load(from: directory, name: name)
             change(&all)
-            try persist(all)
+            try persist(all, in: directory, name: name)
         }
-    }
-
-    /// `sudo calsyncctl login work` runs as root, but the service reads the tokens as its
-    /// own user: when root writes into a directory someone else owns (the service's
-    /// `/var/lib/calsync`), the file goes to that directory's owner and group, still 0600.
-    static func giveToDirectoryOwner(_ fd: Int32, directory: String) {
-        guard geteuid() == 0 else { return }
-        var info = stat()
-        guard stat(directory.isEmpty ? "." : directory, &info) == 0, info.st_uid != 0 else { return }
-        _ = fchown(fd, info.st_uid, info.st_gid)
     }
 
     private func createDirectoryIfNeeded() throws {
@@ -115,9 +106,25 @@ public final class TokenStore: Sendable {
 
     private func load() throws -> [String: Tokens] {
         // Read afresh every time: calsyncctl login writes the file while calsyncd runs.
-        guard FileManager.default.fileExists(atPath: path) else { return [:] }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CalSyncError(.store, "the token file \(path) cannot be read (check its owner and permissions)")
+        let parent = (path as NSString).deletingLastPathComponent
+        guard parent.isEmpty || FileManager.default.fileExists(atPath: parent) else { return [:] }
+        let directory = try SafeFile.Directory(containing: path)
+        return try load(from: directory, name: (path as NSString).lastPathComponent)
+    }
+
+    private func load(from directory: borrowing SafeFile.Directory, name: String) throws -> [String: Tokens] {
+        guard let fd = try directory.open(name, flags: O_RDONLY) else { return [:] }
+        defer { close(fd) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else {
+                throw CalSyncError(.store, "the token file \(path) cannot be read: \(SafeFile.lastError())")
+            }
+            if count == 0 { break }
+            data.append(contentsOf: buffer[0..<count])
         }
         do {
             let decoder = JSONDecoder()
@@ -128,30 +135,37 @@ public final class TokenStore: Sendable {
         }
     }
 
-    private func persist(_ all: [String: Tokens]) throws {
+    /// Writes a temporary file (unpredictable name, `O_EXCL`), fsyncs it, renames it over
+    /// the old file and fsyncs the directory.
+    private func persist(_ all: [String: Tokens], in directory: borrowing SafeFile.Directory, name: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .secondsSince1970
         let data = try encoder.encode(all)
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw CalSyncError(.store, "cannot write the token file \(path): \(String(cString: strerror(errno)))")
+        let (fd, temporary) = try directory.createTemporary(prefix: name + ".tmp-")
+        directory.giveToOwner(fd)
+        var written = 0
+        data.withUnsafeBytes { bytes in
+            while written < bytes.count {
+                let count = write(fd, bytes.baseAddress! + written, bytes.count - written)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return }
+                written += count
+            }
         }
-        Self.giveToDirectoryOwner(fd, directory: directory)
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let reason = written == data.count ? nil : SafeFile.lastError()
         let synced = fsync(fd) == 0
         close(fd)
-        guard written == data.count, synced, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw CalSyncError(.store, "cannot write the token file \(path): \(reason)")
+        guard reason == nil, synced else {
+            let why = reason ?? SafeFile.lastError()
+            directory.remove(temporary)
+            throw CalSyncError(.store, "cannot write the token file \(path): \(why)")
         }
-        let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
+        do {
+            try directory.replace(name, with: temporary)
+        } catch {
+            directory.remove(temporary)
+            throw error
         }
     }
 }

@@ -23,14 +23,26 @@ public final class CalendarStore: Sendable {
     let pool: DatabasePool
     let expander: any OccurrenceExpanding
     let logger: Logger
+    /// `PRAGMA journal_size_limit`, and the `-wal` size past which a poll ends with a
+    /// TRUNCATE checkpoint (``truncateLargeWAL()``).
+    let walSizeLimit: Int
     private let lock: WriterLock
+    /// 64 MiB: a 100,000-event first listing writes more than that to the WAL, an ordinary
+    /// poll a few pages (docs/store.md "The WAL").
+    public static let defaultWALSizeLimit = 64 << 20
+    /// The writer's busy timeout (GRDB's `busyMode`), in milliseconds.
+    static let busyTimeoutMilliseconds: Int32 = 10_000
 
     /// Opens the store at `path` for writing, creating the file and its directory if needed.
     /// - Parameter writerName: recorded in `meta.writer` (`calsyncd 0.1.0`).
     /// - Throws: ``CalSyncError`` `.storeLocked` when another process writes this store,
     ///   `.store` when the file cannot be opened or migrated.
-    public init(path: String, writerName: String, expander: any OccurrenceExpanding, logger: Logger) throws {
+    public init(
+        path: String, writerName: String, expander: any OccurrenceExpanding, logger: Logger,
+        walSizeLimit: Int = CalendarStore.defaultWALSizeLimit
+    ) throws {
         self.path = path
+        self.walSizeLimit = walSizeLimit
         self.expander = expander
         self.logger = logger
         let directory = (path as NSString).deletingLastPathComponent
@@ -47,13 +59,16 @@ public final class CalendarStore: Sendable {
 
         var configuration = Configuration()
         configuration.label = "calsync-store"
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
         configuration.prepareDatabase { db in
             // Keep -wal and -shm when the last connection closes: read-only readers cannot
             // create them in a directory they may not write (STORE.md "File and access").
             var persist: Int32 = 1
             _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A WAL that a long read transaction let grow is cut back to this size when it is
+            // next reset, instead of keeping its largest size for good.
+            try db.execute(sql: "PRAGMA journal_size_limit = \(walSizeLimit)")
             // Statement journals and sorter spills stay in memory: on disk they cost a file
             // creation and writes per page transaction (docs/benchmarks.md, profile).
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
@@ -213,6 +228,20 @@ public final class CalendarStore: Sendable {
     // MARK: Cursors and sync state
 
     /// The saved end-of-round cursor and the fingerprint of the parameters it was made with.
+    /// The share of the calendar a held deletion would delete (`would_delete / of_total`),
+    /// or nil when the safety valve holds nothing for the calendar.
+    public func heldDeletionShare(accountID: String, calendarID: String) async throws -> Double? {
+        try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT would_delete, of_total FROM internal_held_deletions WHERE account_id = ? AND calendar_id = ?",
+                arguments: [accountID, calendarID])
+            guard let row, let total = row["of_total"] as Int?, total > 0 else { return nil }
+            return Double(row["would_delete"] as Int? ?? 0) / Double(total)
+        }
+    }
+
     public func savedCursor(accountID: String, calendarID: String) async throws -> (token: String, fingerprint: String)?
     {
         try await read { db in
@@ -316,6 +345,35 @@ public final class CalendarStore: Sendable {
             try db.execute(
                 sql: "UPDATE meta SET value = ? WHERE key = 'changes_min_seq'", arguments: [String(minimum)])
         }
+    }
+
+    /// Checkpoints the WAL into the database and empties the `-wal` file (TRUNCATE) when
+    /// it has grown past ``walSizeLimit``: after a first listing, a bulk load, or any poll
+    /// that wrote while a reader's transaction held the WAL. Never waits for readers and
+    /// never fails the poll: a reader still inside a transaction makes it a no-op (logged),
+    /// and the next poll tries again. Returns whether the file was emptied.
+    @discardableResult
+    public func truncateLargeWAL() async -> Bool {
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0, Int(info.st_size) > walSizeLimit else { return false }
+        let walBytes = Int(info.st_size)
+        let code: Int32
+        do {
+            code = try await pool.writeWithoutTransaction { db in
+                // Busy at once rather than after the writer's 10 s busy timeout: a reader's
+                // transaction is not worth stalling the poll for.
+                sqlite3_busy_timeout(db.sqliteConnection, 0)
+                defer { sqlite3_busy_timeout(db.sqliteConnection, Self.busyTimeoutMilliseconds) }
+                return sqlite3_wal_checkpoint_v2(db.sqliteConnection, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+            }
+        } catch {
+            code = SQLITE_ERROR
+        }
+        if code == SQLITE_OK { return true }
+        logger.info(
+            "WAL checkpoint postponed: a reader holds a transaction",
+            metadata: ["calsync.wal_bytes": "\(walBytes)", "calsync.sqlite_code": "\(code)"])
+        return false
     }
 
     static func heldMessage(wouldDelete: Int, of total: Int) -> String {

@@ -12,16 +12,22 @@ import Glibc
 /// A separate file, not the database itself: closing any descriptor of the database file
 /// would drop SQLite's own POSIX locks on it (fcntl locks are per process and file).
 /// Readers never take this lock.
+///
+/// Opened through ``SafeFile``: `calsyncctl forget` runs as root in the service's
+/// directory, and a link planted at `<store>.lock` must be refused, not truncated.
 final class WriterLock: Sendable {
     let path: String
     private let descriptor: Int32
 
     init(storePath: String) throws {
         path = storePath + ".lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
-        guard fd >= 0 else {
-            throw CalSyncError(.store, "cannot create the lock file \(path): \(String(cString: strerror(errno)))")
+        let directory = try SafeFile.Directory(containing: path)
+        guard let fd = try directory.open((path as NSString).lastPathComponent, flags: O_RDWR | O_CREAT, mode: 0o640)
+        else {
+            throw CalSyncError(.store, "cannot create the lock file \(path)")
         }
+        // Root's `calsyncctl forget` must not leave a lock file the service cannot open.
+        directory.giveToOwner(fd)
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = WriterLock.readPID(fd)
             close(fd)
@@ -45,8 +51,11 @@ final class WriterLock: Sendable {
 
     /// The pid written by the holder of the lock at `storePath`, if any process holds it.
     static func holder(storePath: String) -> Int32? {
-        let fd = open(storePath + ".lock", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        let path = storePath + ".lock"
+        guard let directory = try? SafeFile.Directory(containing: path),
+            let opened = try? directory.open((path as NSString).lastPathComponent, flags: O_RDONLY)
+        else { return nil }
+        let fd = opened
         defer { close(fd) }
         // A shared lock that cannot be had means a writer holds the exclusive one.
         if flock(fd, LOCK_SH | LOCK_NB) == 0 {

@@ -149,9 +149,9 @@ extension CalSyncCtl {
             // address must reach the user now, not when the buffer fills.
             fflush(nil)
             let target = try await withThrowingTaskGroup(of: String.self) { group in
-                group.addTask { try await receiver.waitForRedirect() }
+                group.addTask { try await receiver.waitForRedirect(state: state) }
                 if noBrowser {
-                    group.addTask { try await Self.readLineFromStandardInput() }
+                    group.addTask { try await StandardInputLine.read() }
                 }
                 let first = try await group.next()!
                 group.cancelAll()
@@ -161,19 +161,6 @@ extension CalSyncCtl {
             let code = try request.code(fromRedirect: target)
             return try await client.exchange(
                 code: code, redirectURI: request.redirectURI, verifier: pkce.verifier, now: Date())
-        }
-
-        /// One line from standard input, read on its own thread (it blocks).
-        static func readLineFromStandardInput() async throws -> String {
-            try await withCheckedThrowingContinuation { continuation in
-                Thread {
-                    if let line = readLine(strippingNewline: true), !line.isEmpty {
-                        continuation.resume(returning: line)
-                    } else {
-                        continuation.resume(throwing: CalSyncError(.cancelled, "standard input closed"))
-                    }
-                }.start()
-            }
         }
 
         /// Opens the URL with xdg-open when there is a graphical session.

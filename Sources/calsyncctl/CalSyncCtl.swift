@@ -16,8 +16,10 @@ struct CalSyncCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calsyncctl",
         abstract: "Show calsync's status, sign accounts in, print the agenda.",
+        usage: "calsyncctl [--config FILE] <command> [<options>]",
         discussion: """
-            The store is read directly, whether or not calsyncd runs. Configuration: --config, \
+            The store is read directly, whether or not calsyncd runs. Configuration: --config FILE \
+            (before the command or after it), \
             $CALSYNC_CONFIG, /etc/calsync/calsync.toml (system) or ~/.config/calsync/calsync.toml (user); \
             see docs/configuration.md.
             """,
@@ -32,7 +34,14 @@ struct CalSyncCtl: AsyncParsableCommand {
     /// (ArgumentParser would say 64), the command's own codes otherwise.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            let arguments: [String]
+            do {
+                arguments = try LeadingConfigOption.rewrite(Array(CommandLine.arguments.dropFirst()), root: Self.self)
+            } catch {
+                printError(error.message)
+                Foundation.exit(2)
+            }
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

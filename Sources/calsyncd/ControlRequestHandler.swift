@@ -10,13 +10,18 @@ import Glibc
 #endif
 
 /// Answers `calsyncctl`'s requests on the control socket from the running scheduler.
+/// Who may ask for what is ``ControlAccess``'s rule (docs/daemon.md).
 struct ControlRequestHandler: Sendable {
     let scheduler: SyncScheduler
     let storePath: String
     /// `CALSYNC_DEBUG_COMMANDS=1`: accept `debug-wedge-scheduler` (the watchdog test).
     let debugCommands: Bool
+    var access = ControlAccess()
 
-    func handle(_ request: ControlRequest) async -> ControlResponse {
+    func handle(_ request: ControlRequest, from peer: ControlPeer?) async -> ControlResponse {
+        if let refusal = access.refusal(for: request, from: peer) {
+            return .refused(refusal)
+        }
         switch request.command {
         case .status:
             return ControlResponse(ok: true, pid: getpid(), status: scheduler.statusLine(), store: storePath)
@@ -28,7 +33,7 @@ struct ControlRequestHandler: Sendable {
                 let results = try await scheduler.pollNow(
                     account: request.account,
                     options: .init(calendar: request.calendar, full: request.full, force: request.force),
-                    wait: request.wait)
+                    wait: request.wait, rateLimited: !access.isPrivileged(peer))
                 return ControlResponse(
                     ok: true, pid: getpid(), status: scheduler.statusLine(), store: storePath,
                     results: request.wait

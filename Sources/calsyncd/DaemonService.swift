@@ -38,7 +38,10 @@ enum DaemonService {
         let controlPath = locator.controlSocketPath(configurationPath: configurationPath)
         var control: ControlServer?
         do {
-            control = try ControlServer(path: controlPath, logger: logger) { await handler.handle($0) }
+            control = try ControlServer(
+                path: controlPath, logger: logger,
+                limits: .init(heartbeatPeriod: watchdogPeriod.map { $0 / 4 })
+            ) { request, peer in await handler.handle(request, from: peer) }
         } catch {
             logger.error(
                 "No control socket: calsyncctl sync cannot reach this daemon; polls still run on schedule",
@@ -48,10 +51,16 @@ enum DaemonService {
 
         var services: [any Service] = [scheduler]
         if let watchdogPeriod {
+            // Both loops must be alive: a dead control loop leaves `calsyncctl sync --wait` hanging.
+            let server = control
             services.append(
                 SystemdWatchdog(
                     notifier: notifier, period: watchdogPeriod,
-                    isAlive: { ContinuousClock.now - scheduler.lastHeartbeat < watchdogPeriod / 2 }))
+                    isAlive: {
+                        let now = ContinuousClock.now
+                        return now - scheduler.lastHeartbeat < watchdogPeriod / 2
+                            && server.map { now - $0.lastHeartbeat < watchdogPeriod / 2 } ?? true
+                    }))
         }
         logger.info(
             "calsyncd started",

@@ -6,6 +6,10 @@ import CalSyncModel
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `calsyncctl login` and `logout` for Google, end to end against the emulator's consent
 /// page and token endpoint: PKCE, the loopback redirect, the pasted redirect address,
 /// revocation.
@@ -103,6 +107,35 @@ import Testing
         // The code exchange sent the client secret and the verifier (the emulator checks both).
         let exchange = await setup.emulator.state.requests(pathPrefix: "/token")
         #expect(exchange.map(\.status) == [200])
+    }
+
+    /// `--no-browser` reads a pasted address and listens for the redirect at once; when
+    /// the redirect wins, the login ends although standard input stays open (it used to
+    /// wait for standard input to close).
+    @Test func noBrowserLoginEndsWhenTheRedirectArrivesWhileStandardInputStaysOpen() async throws {
+        let setup = try await Self.setUp()
+        let emulator = setup.emulator
+        defer { Task { await emulator.stop() } }
+        let login = CommandRunner.start("calsyncctl", ["login", "work", "--no-browser", "--config", setup.config])
+        try login.process.run()
+        let (url, _) = try await Self.signInAddress(login.stdout)
+        let redirect = try await Self.consent(url, emulator: setup.emulator)
+        let browser = try await CommandRunner.runSystem("/usr/bin/curl", ["-fsS", "--max-time", "10", redirect])
+        #expect(browser.status == 0, "\(browser.all)")
+        // Standard input (login.input) is never written to nor closed. A bounded wait, not
+        // a timing assertion: a login still waiting after it fails the test instead of
+        // hanging it.
+        let process = login.process
+        let ended = try await CommandRunner.offCooperativeThreads {
+            for _ in 0..<1200 where process.isRunning { usleep(50_000) }
+            return !process.isRunning
+        }
+        if !ended { kill(login.process.processIdentifier, SIGKILL) }
+        #expect(ended, "calsyncctl login still waits for standard input after the redirect arrived")
+        let rest = try await Self.finish(login)
+        #expect(login.process.terminationStatus == 0, "\(rest)")
+        #expect(try TokenStore(path: setup.scratch.path("tokens.json")).tokens(for: "work")?.refreshToken != nil)
+        _ = login.input
     }
 
     @Test func loopbackRedirectThenLogoutRevokes() async throws {

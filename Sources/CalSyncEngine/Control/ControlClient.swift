@@ -46,7 +46,10 @@ public enum ControlClient {
         } catch {
             throw CalSyncError(.control, "cannot encode the request: \(error)")
         }
-        guard SocketLines.write(line, to: fd), let answer = SocketLines.readLine(from: fd, limit: 16 << 20) else {
+        // The answer is read even when the request could not be written: a daemon at its
+        // connection limit answers "busy" and hangs up before reading anything.
+        _ = SocketLines.write(line, to: fd)
+        guard let answer = SocketLines.readLine(from: fd, limit: 16 << 20) else {
             throw CalSyncError(.control, "calsyncd did not answer on \(path)")
         }
         do {

@@ -14,28 +14,86 @@ import Glibc
 /// `calsyncctl` sends one JSON request line and reads one JSON response line.
 ///
 /// Access is the file's mode, 0660: the daemon's user and its group (`calsync`, the
-/// readers' group) may ask for a poll; nobody else may connect. Blocking sockets on
-/// plain threads, as the emulator's server: a request is rare, and a thread blocked in
-/// `accept` costs nothing and never wakes the process up.
+/// readers' group) may connect; nobody else may. Who may ask for what is the handler's
+/// business: it gets the peer's credentials (`SO_PEERCRED`, ``ControlPeer``). Blocking
+/// sockets on plain threads, as the emulator's server: a request is rare, and a thread
+/// blocked in `accept` costs nothing.
+///
+/// Bounded, because any member of the group can connect (docs/daemon.md "Control socket limits"):
+/// - at most ``Limits/maxClients`` connections at once; one more is answered with a
+///   refusal line and closed at once;
+/// - one deadline for reading the whole request line (not per byte); the answer to a
+///   `sync --wait` may take as long as the poll;
+/// - `accept` failing for want of file descriptors (`EMFILE`, `ENFILE`) is retried after
+///   a short pause, logged once, instead of ending the loop;
+/// - the loop stamps a heartbeat (``lastHeartbeat``) that the systemd watchdog requires
+///   too, so a dead control loop gets the daemon restarted.
 public final class ControlServer: Sendable {
+    public struct Limits: Sendable {
+        /// Connections served at once.
+        public var maxClients: Int
+        /// How long a client has to send its whole request line.
+        public var requestDeadline: Duration
+        /// How often the loop stamps its heartbeat while idle; nil: never wakes up idle.
+        public var heartbeatPeriod: Duration?
+        /// The pause before `accept` is tried again after running out of file descriptors.
+        public var acceptRetryPause: Duration
+
+        public init(
+            maxClients: Int = 16, requestDeadline: Duration = .seconds(10), heartbeatPeriod: Duration? = nil,
+            acceptRetryPause: Duration = .milliseconds(250)
+        ) {
+            self.maxClients = maxClients
+            self.requestDeadline = requestDeadline
+            self.heartbeatPeriod = heartbeatPeriod
+            self.acceptRetryPause = acceptRetryPause
+        }
+    }
+
     public let path: String
     private let listener: Int32
-    /// Written to by `stop()` to end the accept loop's `poll` (no periodic wake-ups).
+    /// Written to by `stop()` to end the accept loop's `poll`.
     private let stopReader: Int32
     private let stopWriter: Int32
-    private let handler: @Sendable (ControlRequest) async -> ControlResponse
+    private let handler: @Sendable (ControlRequest, ControlPeer?) async -> ControlResponse
     private let logger: Logger
+    private let limits: Limits
+    private let peerCredentials: @Sendable (Int32) -> ControlPeer?
+    private let acceptConnection: @Sendable (Int32) -> Int32
     private let acceptLoopEnded = DispatchSemaphore(value: 0)
     private let clients = Mutex<Set<Int32>>([])
+    private let heartbeat = Mutex(ContinuousClock.now)
+
+    /// When the accept loop last went round; stale once it has died (or was stopped).
+    public var lastHeartbeat: ContinuousClock.Instant { heartbeat.withLock { $0 } }
+
+    /// The same, for a handler that does not look at the peer.
+    public convenience init(
+        path: String, logger: Logger, limits: Limits = Limits(),
+        handler: @escaping @Sendable (ControlRequest) async -> ControlResponse
+    ) throws(CalSyncError) {
+        try self.init(
+            path: path, logger: logger, limits: limits, peerCredentials: nil,
+            handler: { request, _ in await handler(request) })
+    }
 
     /// Binds `path` (mode 0660), replacing a stale socket left by a daemon that died;
     /// refuses when another live daemon answers there.
+    /// - Parameters:
+    ///   - peerCredentials: who connected a socket (tests stand in for other users here).
+    ///   - acceptConnection: `accept(2)` on the listener (tests make it fail here).
     public init(
-        path: String, logger: Logger, handler: @escaping @Sendable (ControlRequest) async -> ControlResponse
+        path: String, logger: Logger, limits: Limits = Limits(),
+        peerCredentials: (@Sendable (Int32) -> ControlPeer?)? = nil,
+        acceptConnection: (@Sendable (Int32) -> Int32)? = nil,
+        handler: @escaping @Sendable (ControlRequest, ControlPeer?) async -> ControlResponse
     ) throws(CalSyncError) {
         self.path = path
         self.handler = handler
         self.logger = logger
+        self.limits = limits
+        self.peerCredentials = peerCredentials ?? { ControlPeer.of(socket: $0) }
+        self.acceptConnection = acceptConnection ?? { accept($0, nil, nil) }
         let address = try UnixSocketAddress(path: path)
         let directory = (path as NSString).deletingLastPathComponent
         if !FileManager.default.fileExists(atPath: directory) {
@@ -89,22 +147,52 @@ public final class ControlServer: Sendable {
 
     private func acceptLoop() {
         defer { acceptLoopEnded.signal() }
+        var outOfDescriptors = false
         while true {
+            heartbeat.withLock { $0 = .now }
             var watched = [
                 pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: stopReader, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&watched, 2, -1)
+            let ready = poll(&watched, 2, limits.heartbeatPeriod.map(Self.milliseconds) ?? -1)
             if ready < 0, errno == EINTR { continue }
+            if ready == 0 { continue }
             guard ready > 0, watched[1].revents == 0 else { return }
-            let client = accept(listener, nil, nil)
+            let client = acceptConnection(listener)
             guard client >= 0 else {
-                if errno == EINTR || errno == ECONNABORTED || errno == EAGAIN { continue }
-                logger.error("The control socket stopped accepting", metadata: ["calsync.error": "\(Self.lastError())"])
+                let error = errno
+                if error == EINTR || error == ECONNABORTED || error == EAGAIN { continue }
+                if error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM {
+                    // Out of descriptors (or memory) for now: the connection waits in the
+                    // backlog; try again shortly rather than give up on the socket for good.
+                    if !outOfDescriptors {
+                        outOfDescriptors = true
+                        logger.error(
+                            "The control socket cannot accept connections for now; retrying",
+                            metadata: ["calsync.error": "\(String(cString: strerror(error)))"])
+                    }
+                    if pauseUnlessStopped(limits.acceptRetryPause) { continue }
+                    return
+                }
+                logger.error(
+                    "The control socket stopped accepting",
+                    metadata: ["calsync.error": "\(String(cString: strerror(error)))"])
                 return
             }
+            if outOfDescriptors {
+                outOfDescriptors = false
+                logger.notice("The control socket accepts connections again")
+            }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            clients.withLock { _ = $0.insert(client) }
+            let admitted = clients.withLock { open in
+                guard open.count < limits.maxClients else { return false }
+                open.insert(client)
+                return true
+            }
+            guard admitted else {
+                refuseBusy(client)
+                continue
+            }
             let thread = Thread { [self] in
                 serve(client)
                 clients.withLock { _ = $0.remove(client) }
@@ -115,20 +203,48 @@ public final class ControlServer: Sendable {
         }
     }
 
-    /// One request, one response. A client that sends nothing for 5 s is dropped.
+    /// Sleeps `pause`; false when `stop()` was called meanwhile.
+    private func pauseUnlessStopped(_ pause: Duration) -> Bool {
+        var watched = pollfd(fd: stopReader, events: Int16(POLLIN), revents: 0)
+        return poll(&watched, 1, Self.milliseconds(pause)) == 0 || watched.revents == 0
+    }
+
+    /// One connection too many: a refusal line if the socket takes it at once, then close.
+    private func refuseBusy(_ client: Int32) {
+        let line = ControlResponse.refused(
+            "calsyncd is busy: \(limits.maxClients) control connections are open; try again shortly"
+        ).encodedLine()
+        _ = line.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        close(client)
+        logger.warning("Control connection refused: too many open", metadata: ["calsync.limit": "\(limits.maxClients)"])
+    }
+
+    /// One request, one response. The request line must arrive whole within the deadline.
     private func serve(_ client: Int32) {
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard let line = SocketLines.readLine(from: client) else { return }
+        // Bounds the answer's write too: a client that does not read cannot hold the thread.
+        var timeout = timeval(tv_sec: Int(limits.requestDeadline.components.seconds), tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let peer = peerCredentials(client)
+        guard let line = SocketLines.readLine(from: client, deadline: .now + limits.requestDeadline) else { return }
         let response: ControlResponse
         do {
             let request = try JSONDecoder().decode(ControlRequest.self, from: line)
-            logger.debug("Control request", metadata: ["calsync.command": "\(request.command.rawValue)"])
-            response = Self.await { [handler] in await handler(request) }
+            logger.debug(
+                "Control request",
+                metadata: [
+                    "calsync.command": "\(request.command.rawValue)",
+                    "calsync.peer_uid": "\(peer.map { "\($0.uid)" } ?? "?")",
+                ])
+            response = Self.await { [handler] in await handler(request, peer) }
         } catch {
             response = .refused("not a calsyncctl request of this version (\(error))")
         }
         _ = SocketLines.write(response.encodedLine(), to: client)
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int32 {
+        let components = duration.components
+        return Int32(clamping: max(1, components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000))
     }
 
     /// Runs async work from this plain thread and blocks until it is done.

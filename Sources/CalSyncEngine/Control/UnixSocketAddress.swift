@@ -52,11 +52,22 @@ enum SocketLines {
     }
 
     /// Reads up to the first newline (not included); nil on end of file or error first,
-    /// or when the line grows beyond `limit` bytes.
-    static func readLine(from fd: Int32, limit: Int = 65_536) -> Data? {
+    /// when the line grows beyond `limit` bytes, or when `deadline` passes first (one
+    /// deadline for the whole line, not for each byte: a peer trickling a byte now and
+    /// then cannot stretch it).
+    static func readLine(from fd: Int32, limit: Int = 65_536, deadline: ContinuousClock.Instant? = nil) -> Data? {
         var line = Data()
         var byte: UInt8 = 0
         while line.count < limit {
+            if let deadline {
+                let left = deadline - .now
+                guard left > .zero else { return nil }
+                let milliseconds = left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000
+                var watched = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&watched, 1, Int32(clamping: max(1, milliseconds)))
+                if ready < 0, errno == EINTR { continue }
+                guard ready > 0 else { return nil }
+            }
             let count = recv(fd, &byte, 1, 0)
             if count < 0, errno == EINTR { continue }
             guard count == 1 else { return nil }

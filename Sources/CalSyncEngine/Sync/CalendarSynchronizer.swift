@@ -16,6 +16,14 @@ public import Logging
 ///   end-of-round cursor; a full re-sync goes on from the page after the last one applied
 ///   (saved with it), once: if that page fails, the next poll starts the re-sync over.
 /// - When the day changes, the occurrence window slides first, without any request.
+/// - A deletion the safety valve held is weighed again against the configuration in force
+///   at every poll: once `max_delete_ratio` allows it, the poll is a full re-sync whose
+///   sweep applies it (`--force` stays the one-off way).
+/// - Every full listing is followed at once by one incremental poll from the cursor it
+///   saved: a listing resumed after a crash (or a long one) ends with the provider's state
+///   as of its first page, and the increment brings in what changed since (one request
+///   when nothing did).
+/// - A poll ends by emptying a WAL that grew past its limit (``CalendarStore/truncateLargeWAL()``).
 public struct CalendarSynchronizer: Sendable {
     /// What one poll did.
     public struct Outcome: Sendable, Equatable {
@@ -37,6 +45,16 @@ public struct CalendarSynchronizer: Sendable {
             }
             return parts.joined(separator: ", ")
         }
+
+        /// Adds the follow-up increment of a full listing (the sweep stays the listing's).
+        mutating func add(_ increment: Outcome) {
+            pages += increment.pages
+            inserted += increment.inserted
+            updated += increment.updated
+            deleted += increment.deleted
+            quarantined += increment.quarantined
+            sweep = increment.sweep ?? sweep
+        }
     }
 
     let store: CalendarStore
@@ -57,6 +75,27 @@ public struct CalendarSynchronizer: Sendable {
         provider: any CalendarProvider, accountID: String, calendarID: String, window: SyncWindow,
         maxDeleteRatio: Double, full: Bool = false, forceDeletion: Bool = false
     ) async throws -> Outcome {
+        var outcome = try await pollOnce(
+            provider: provider, accountID: accountID, calendarID: calendarID, window: window,
+            maxDeleteRatio: maxDeleteRatio, full: full, forceDeletion: forceDeletion, reweighHeld: true)
+        // Only where the listing saved a delta cursor: an API-key calendar has none and
+        // re-lists at every poll anyway.
+        if outcome.fullSync, try await store.savedCursor(accountID: accountID, calendarID: calendarID) != nil {
+            let increment = try await pollOnce(
+                provider: provider, accountID: accountID, calendarID: calendarID, window: window,
+                maxDeleteRatio: maxDeleteRatio, full: false, forceDeletion: false, reweighHeld: false)
+            outcome.add(increment)
+        }
+        await store.truncateLargeWAL()
+        return outcome
+    }
+
+    /// One listing: incremental from the saved cursor, or a full re-sync (resumed, asked
+    /// for, or needed).
+    private func pollOnce(
+        provider: any CalendarProvider, accountID: String, calendarID: String, window: SyncWindow,
+        maxDeleteRatio: Double, full: Bool, forceDeletion: Bool, reweighHeld: Bool
+    ) async throws -> Outcome {
         var metadata: Logger.Metadata = ["calsync.account": "\(accountID)", "calsync.calendar": "\(calendarID)"]
         if let stored = try await store.storedWindow(accountID: accountID, calendarID: calendarID), stored != window {
             try await store.rebuildOccurrences(accountID: accountID, calendarID: calendarID, window: window, now: now())
@@ -65,6 +104,16 @@ public struct CalendarSynchronizer: Sendable {
         let fingerprint = provider.cursorFingerprint(calendarID: calendarID, window: window)
         let saved = try await store.savedCursor(accountID: accountID, calendarID: calendarID)
         var fullSync = full || saved == nil || saved?.fingerprint != fingerprint
+        // A held deletion that the ratio in force no longer holds (raised since): re-list
+        // and let the sweep weigh it again.
+        var reweighing = false
+        if reweighHeld, !fullSync,
+            let share = try await store.heldDeletionShare(accountID: accountID, calendarID: calendarID),
+            share < maxDeleteRatio
+        {
+            fullSync = true
+            reweighing = true
+        }
         var retriedAfterExpiry = false
         // A full re-sync that a crash or an error interrupted (its marks are in the store).
         var resumePage =
@@ -83,7 +132,10 @@ public struct CalendarSynchronizer: Sendable {
                 let reason =
                     full
                     ? "requested"
-                    : saved == nil ? "no saved cursor" : retriedAfterExpiry ? "cursor expired" : "parameters changed"
+                    : reweighing
+                        ? "held deletion within max_delete_ratio now"
+                        : saved == nil
+                            ? "no saved cursor" : retriedAfterExpiry ? "cursor expired" : "parameters changed"
                 metadata["calsync.reason"] = "\(reason)"
                 logger.info(
                     "Full re-sync started",

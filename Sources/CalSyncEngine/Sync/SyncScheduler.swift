@@ -19,6 +19,10 @@ import UnixSignals
 /// - Between polls the loop sleeps until the next one is due; the only other wake-up is
 ///   the heartbeat the systemd watchdog needs (a quarter of `WatchdogSec=`). The heartbeat
 ///   is stamped by this loop itself, so a wedged loop stops the watchdog's pings.
+/// - Polls asked for by peers that are neither root nor the daemon's user are rate-limited:
+///   one such poll per account per `askedPollSpacing` (60 s); a request within that time
+///   joins the poll running or waiting for the account, or gets the last poll's results,
+///   instead of queueing another (docs/daemon.md "Who may ask for what").
 /// - SIGHUP reloads the configuration and applies the difference: new accounts poll at
 ///   once, removed or disabled ones stop (their data stays in the store), the others keep
 ///   their schedule. An invalid file is logged and the old configuration stays in force.
@@ -48,6 +52,8 @@ public final class SyncScheduler: Service, Sendable {
     struct PollRequest: Sendable {
         var options: AccountSync.PollOptions
         var reply: (@Sendable (Results) -> Void)?
+        /// From a peer whose polls are rate-limited (not root, not the daemon's user).
+        var rateLimited = false
     }
 
     enum Event: Sendable {
@@ -79,6 +85,7 @@ public final class SyncScheduler: Service, Sendable {
     private let hooks: Hooks
     private let logger: Logger
     private let heartbeatPeriod: Duration?
+    private let askedPollSpacing: Duration
     private let state: Mutex<State>
 
     /// - Parameters:
@@ -87,11 +94,14 @@ public final class SyncScheduler: Service, Sendable {
     ///   - heartbeatPeriod: how often the loop proves it is alive when nothing else wakes it
     ///     (a quarter of the watchdog period); nil without a watchdog, so the loop sleeps
     ///     until the next poll.
+    ///   - askedPollSpacing: the least time between two polls of an account that
+    ///     rate-limited requests start.
     public init(
         configuration: CalSyncConfiguration, makeSync: @escaping @Sendable (CalSyncConfiguration) -> AccountSync,
         reload: @escaping @Sendable () throws -> CalSyncConfiguration, hooks: Hooks, heartbeatPeriod: Duration?,
-        logger: Logger
+        askedPollSpacing: Duration = .seconds(60), logger: Logger
     ) {
+        self.askedPollSpacing = askedPollSpacing
         self.makeSync = makeSync
         self.reload = reload
         self.hooks = hooks
@@ -135,8 +145,9 @@ public final class SyncScheduler: Service, Sendable {
 
     /// Polls now (`calsyncctl sync`): every enabled account, or one account (and one of
     /// its calendars). With `wait`, returns once the polls have run, with their results.
+    /// `rateLimited`: the request comes from a peer whose polls are rate-limited.
     public func pollNow(
-        account: String?, options: AccountSync.PollOptions, wait: Bool
+        account: String?, options: AccountSync.PollOptions, wait: Bool, rateLimited: Bool = false
     ) async throws(CalSyncError) -> [AccountSync.CalendarResult] {
         let configuration = state.withLock { $0.configuration }
         let enabled = configuration.accounts.filter(\.enabled).map(\.name)
@@ -161,7 +172,9 @@ public final class SyncScheduler: Service, Sendable {
             targets = enabled
         }
         guard wait else {
-            for target in targets { post(.pollRequested(account: target, PollRequest(options: options))) }
+            for target in targets {
+                post(.pollRequested(account: target, PollRequest(options: options, rateLimited: rateLimited)))
+            }
             return []
         }
         return await withTaskGroup(of: Results.self) { group in
@@ -171,7 +184,9 @@ public final class SyncScheduler: Service, Sendable {
                         self.post(
                             .pollRequested(
                                 account: target,
-                                PollRequest(options: options, reply: { continuation.resume(returning: $0) })))
+                                PollRequest(
+                                    options: options, reply: { continuation.resume(returning: $0) },
+                                    rateLimited: rateLimited)))
                     }
                 }
             }
@@ -210,6 +225,11 @@ public final class SyncScheduler: Service, Sendable {
         var failures: [String: Int] = [:]
         var running: [String: Task<Void, Never>] = [:]
         var requests: [String: [PollRequest]] = [:]
+        /// When a poll with asked-for requests last started, per account.
+        var lastAsked: [String: ContinuousClock.Instant] = [:]
+        /// Rate-limited requests that joined the account's running poll.
+        var joined: [String: [PollRequest]] = [:]
+        var lastResults: [String: Results] = [:]
     }
 
     private func loop() async {
@@ -243,13 +263,30 @@ public final class SyncScheduler: Service, Sendable {
             await performReload(&plan)
         case .pollRequested(let account, let request):
             if plan.configuration.account(named: account)?.enabled == true {
+                if request.rateLimited, let last = plan.lastAsked[account],
+                    ContinuousClock.now - last < askedPollSpacing,
+                    plan.requests[account]?.isEmpty != false
+                {
+                    // Too soon after the last asked-for poll: join the one running, or take
+                    // the last results; never a poll more.
+                    logger.debug("Asked-for poll rate-limited", metadata: ["calsync.account": "\(account)"])
+                    if plan.running[account] != nil {
+                        plan.joined[account, default: []].append(request)
+                    } else {
+                        request.reply?(Self.results(plan.lastResults[account] ?? [], for: request.options))
+                    }
+                    break
+                }
                 plan.requests[account, default: []].append(request)
             } else {
                 request.reply?([Self.refusal(account, "account \(account) is no longer in the configuration")])
             }
         case .finished(let account, let results, let coveredAllCalendars, let requests):
             plan.running[account] = nil
-            for request in requests { request.reply?(Self.results(results, for: request.options)) }
+            plan.lastResults[account] = results
+            for request in requests + (plan.joined.removeValue(forKey: account) ?? []) {
+                request.reply?(Self.results(results, for: request.options))
+            }
             guard let configured = plan.configuration.account(named: account) else { break }
             if coveredAllCalendars || results.contains(where: { $0.error != nil }) {
                 plan.due[account] = .now + nextDelay(after: results, account: configured, plan: &plan)
@@ -301,6 +338,7 @@ public final class SyncScheduler: Service, Sendable {
         let free = max(1, plan.configuration.sync.maxConcurrentSyncs) - plan.running.count
         for account in ordered.prefix(max(0, free)) {
             let requests = plan.requests.removeValue(forKey: account.name) ?? []
+            if !requests.isEmpty { plan.lastAsked[account.name] = now }
             let scheduled = (plan.due[account.name] ?? now) <= now
             let options = Self.merged(requests.map(\.options), scheduled: scheduled)
             let sync = plan.sync
@@ -392,10 +430,11 @@ public final class SyncScheduler: Service, Sendable {
             case .reload, .wedge: break
             }
         }
-        for (account, requests) in plan.requests {
+        for (account, requests) in plan.requests.merging(plan.joined, uniquingKeysWith: +) {
             for request in requests { request.reply?([Self.refusal(account, "calsyncd is stopping")]) }
         }
         plan.requests = [:]
+        plan.joined = [:]
     }
 
     private func performReload(_ plan: inout Plan) async {

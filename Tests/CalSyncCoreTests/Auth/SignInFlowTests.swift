@@ -63,6 +63,10 @@ struct SignInFlowTests {
             }
         }
         guard connected == 0 else { return "" }
+        // A bound, not a timing assertion: a receiver that stopped accepting must fail
+        // the test instead of hanging it.
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let request = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
         var response: [UInt8] = []
@@ -80,7 +84,7 @@ struct SignInFlowTests {
         #expect(receiver.port > 0)
         #expect(receiver.redirectURI == "http://127.0.0.1:\(receiver.port)")
         let port = receiver.port
-        async let target = receiver.waitForRedirect()
+        async let target = receiver.waitForRedirect(state: "s")
         let favicon = await Task.detached { Self.get(port: port, target: "/favicon.ico") }.value
         #expect(favicon.hasPrefix("HTTP/1.1 404"))
         let page = await Task.detached { Self.get(port: port, target: "/?state=s&code=xyz") }.value
@@ -90,9 +94,26 @@ struct SignInFlowTests {
         receiver.stop()
     }
 
+    /// Any local user can reach the loopback port: a redirect carrying another state (or
+    /// an error, or none) is turned away and the sign-in keeps waiting for its own.
+    @Test func loopbackReceiverIgnoresRedirectsOfAnotherSignIn() async throws {
+        let receiver = try LoopbackRedirectReceiver(port: 0)
+        let port = receiver.port
+        async let target = receiver.waitForRedirect(state: "right")
+        for stray in ["/?state=wrong&code=evil", "/?error=access_denied&state=wrong", "/?code=no-state"] {
+            let page = await Task.detached { Self.get(port: port, target: stray) }.value
+            #expect(page.hasPrefix("HTTP/1.1 400"), "\(stray): \(page)")
+            #expect(page.contains("another sign-in attempt"))
+        }
+        let page = await Task.detached { Self.get(port: port, target: "/?state=right&code=good") }.value
+        #expect(page.hasPrefix("HTTP/1.1 200"))
+        #expect(try await target == "/?state=right&code=good")
+        receiver.stop()
+    }
+
     @Test func loopbackReceiverStopsWhenCancelled() async throws {
         let receiver = try LoopbackRedirectReceiver(port: 0)
-        let waiting = Task { try await receiver.waitForRedirect() }
+        let waiting = Task { try await receiver.waitForRedirect(state: "s") }
         try await Task.sleep(for: .milliseconds(20))
         waiting.cancel()
         let error = await #expect(throws: CalSyncError.self) { try await waiting.value }

@@ -49,6 +49,61 @@ struct TokenStoreTests {
         }
     }
 
+    /// The service's user owns the directory and plants a link at the lock file, hoping
+    /// root's `calsyncctl login` hands the target over: refused, target untouched.
+    @Test(.enabled(if: geteuid() == 0, "only root can be tricked into giving files away"))
+    func rootRefusesALinkPlantedAtTheLockFile() throws {
+        let scene = try PlantedLinks()
+        scene.plantSymlink("tokens.lock")
+        let error = #expect(throws: CalSyncError.self) {
+            try TokenStore(path: scene.directory + "/tokens").save(.init(refreshToken: "r"), for: "work")
+        }
+        #expect(error?.message.contains("tokens.lock") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("symbolic link") == true, "\(String(describing: error))")
+        scene.expectTargetUntouched()
+    }
+
+    /// A hard link is no better than a symbolic one (without `fs.protected_hardlinks`).
+    @Test(.enabled(if: geteuid() == 0, "only root can be tricked into giving files away"))
+    func rootRefusesAHardLinkPlantedAtTheLockFile() throws {
+        let scene = try PlantedLinks()
+        scene.plantHardLink("tokens.lock")
+        let error = #expect(throws: CalSyncError.self) {
+            try TokenStore(path: scene.directory + "/tokens").remove(account: "work")
+        }
+        #expect(error?.message.contains("tokens.lock") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("hard links") == true, "\(String(describing: error))")
+        scene.expectTargetUntouched()
+    }
+
+    /// The temporary file's name cannot be guessed, and a link there is never written
+    /// through: planting the old pid-based names changes nothing.
+    @Test(.enabled(if: geteuid() == 0, "only root can be tricked into giving files away"))
+    func rootNeverWritesThroughALinkAtATemporaryName() throws {
+        let scene = try PlantedLinks()
+        scene.plantSymlink("tokens.tmp-\(getpid())")
+        scene.plantSymlink("tokens.json.tmp-\(getpid())")
+        let store = TokenStore(path: scene.directory + "/tokens")
+        try store.save(.init(refreshToken: "1//refresh"), for: "work")
+        #expect(try store.tokens(for: "work")?.refreshToken == "1//refresh")
+        scene.expectTargetUntouched()
+        let attributes = try FileManager.default.attributesOfItem(atPath: scene.directory + "/tokens")
+        #expect(attributes[.ownerAccountID] as? Int == 65534)
+    }
+
+    /// A link at the token file itself is refused too (reading it as root would show
+    /// another file's contents in the error; replacing it would hide the attempt).
+    @Test(.enabled(if: geteuid() == 0, "only root can be tricked into giving files away"))
+    func rootRefusesALinkPlantedAtTheTokenFile() throws {
+        let scene = try PlantedLinks()
+        scene.plantSymlink("tokens")
+        let store = TokenStore(path: scene.directory + "/tokens")
+        let error = #expect(throws: CalSyncError.self) { try store.save(.init(refreshToken: "r"), for: "work") }
+        #expect(error?.message.contains("symbolic link") == true, "\(String(describing: error))")
+        #expect(throws: CalSyncError.self) { try store.tokens(for: "work") }
+        scene.expectTargetUntouched()
+    }
+
     /// Accounts refresh at the same time; none may lose its new tokens to another's write.
     @Test func concurrentSavesOfDifferentAccountsAllLand() async throws {
         let directory = try TemporaryDirectory()

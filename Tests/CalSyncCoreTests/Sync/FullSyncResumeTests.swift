@@ -85,7 +85,8 @@ struct FullSyncResumeTests {
         provider.failing.withLock { $0 = nil }
         provider.asked.withLock { $0 = [] }
         let outcome = try await Self.poll(store, provider)
-        #expect(provider.asked.withLock { $0 } == ["p3"])
+        // The resumed listing, then the increment that brings what changed since its first page.
+        #expect(provider.asked.withLock { $0 } == ["p3", "delta:d"])
         #expect(outcome.fullSync)
         #expect(outcome.sweep == .applied(deleted: 1))
         #expect(try await Self.ids(store) == ["a1", "a2", "b1", "b2", "c1"])
@@ -111,7 +112,7 @@ struct FullSyncResumeTests {
         provider.failing.withLock { $0 = nil }
         provider.asked.withLock { $0 = [] }
         _ = try await Self.poll(store, provider)
-        #expect(provider.asked.withLock { $0 } == ["p1", "p2", "p3"])
+        #expect(provider.asked.withLock { $0 } == ["p1", "p2", "p3", "delta:d"])
         #expect(try await Self.ids(store) == ["a1", "a2", "b1", "b2", "c1"])
     }
 
@@ -130,7 +131,7 @@ struct FullSyncResumeTests {
         provider.failing.withLock { $0 = nil }
         provider.asked.withLock { $0 = [] }
         _ = try await Self.poll(store, provider)
-        #expect(provider.asked.withLock { $0 } == ["p2", "p3"])
+        #expect(provider.asked.withLock { $0 } == ["p2", "p3", "delta:d"])
         #expect(try await Self.ids(store) == ["a1", "a2", "b1", "b2", "c1"])
     }
 

@@ -51,6 +51,9 @@ struct GraphInstancesFixtureTests {
             HTTPResponse(status: 200, body: deltaPage),
             HTTPResponse(status: 200, body: Data(Self.master.utf8)),
             HTTPResponse(status: 200, body: Data(instances)),
+            // The increment that follows a full listing: nothing changed.
+            HTTPResponse(
+                status: 200, body: Data(#"{"@odata.deltaLink":"https://graph.test/d?deltatoken=1","value":[]}"#.utf8)),
         ])
         let provider = GraphProvider(
             configuration: .init(apiBaseURL: "https://graph.test/v1.0"), tokens: GraphProviderTests.CountingTokens(),

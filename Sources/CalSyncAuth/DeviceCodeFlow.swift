@@ -52,8 +52,15 @@ public struct DeviceCodeFlow: Sendable {
         }
         return Authorization(
             deviceCode: wire.device_code, userCode: wire.user_code, verificationURI: wire.verification_uri,
-            expiresIn: .seconds(wire.expires_in), interval: .seconds(max(wire.interval ?? 5, 1)), message: wire.message)
+            expiresIn: .seconds(Self.codeLifetime.clamp(wire.expires_in)),
+            interval: .seconds(Self.pollInterval.clamp(wire.interval ?? 5)), message: wire.message)
     }
+
+    /// How long calsyncctl waits for the approval at most, whatever the endpoint says
+    /// (Microsoft says 900 s): an absurd `expires_in` must not keep it polling for ever.
+    static let codeLifetime = 1...3_600
+    /// Seconds between polls (Microsoft says 5): at least one, at most a minute.
+    static let pollInterval = 1...60
 
     /// Polls until the person approves, declines, or the code expires.
     /// - Parameter sleep: waits between polls (injected so tests need not wait).

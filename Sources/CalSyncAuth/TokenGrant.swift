@@ -39,10 +39,25 @@ public struct TokenGrant: Sendable, Equatable, CustomStringConvertible {
         self.init(
             accessToken: wire.access_token,
             // Providers say 3599 or 3600 s; without a value assume Google's one hour.
-            expiresAt: now.addingTimeInterval(wire.expires_in ?? 3600),
+            expiresAt: Self.saneExpiry(now.addingTimeInterval(wire.expires_in ?? 3600), now: now),
             refreshToken: wire.refresh_token.flatMap { $0.isEmpty ? nil : $0 },
             scope: wire.scope,
             email: wire.id_token.flatMap(TokenGrant.email(fromIDToken:)))
+    }
+
+    /// The longest an access token is believed to live, whatever the token endpoint says:
+    /// Google and Microsoft grant an hour (Microsoft up to 90 minutes with CAE). A larger
+    /// `expires_in` is a broken or hostile endpoint; taken as is, `1e300` made a date that
+    /// trapped when shown (`calsyncctl status`) and kept a dead token in use.
+    public static let maximumLifetime: TimeInterval = 86_400
+
+    /// `expiry` within `[1970-01-01, now + maximumLifetime]`; a non-finite or negative
+    /// lifetime counts as already expired. Used for grants and for expiries read back from
+    /// the token file, which an older calsync may have written unclamped.
+    public static func saneExpiry(_ expiry: Date, now: Date) -> Date {
+        let seconds = expiry.timeIntervalSince1970
+        guard seconds.isFinite else { return seconds > 0 ? now.addingTimeInterval(maximumLifetime) : now }
+        return min(max(expiry, Date(timeIntervalSince1970: 0)), now.addingTimeInterval(maximumLifetime))
     }
 
     /// The `email` (Google) or `preferred_username` (Microsoft) claim of an id_token.

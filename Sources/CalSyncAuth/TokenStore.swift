@@ -43,6 +43,20 @@ public final class TokenStore: Sendable {
             case accessTokenExpiresAt = "access_token_expires_at"
             case scope, email
         }
+
+        /// Reads the file's entry, clamping the expiry (``TokenGrant/saneExpiry(_:now:)``): a
+        /// file written before grants were clamped may hold `1e300`, which trapped
+        /// `calsyncctl status`.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            refreshToken = try container.decodeIfPresent(String.self, forKey: .refreshToken)
+            accessToken = try container.decodeIfPresent(String.self, forKey: .accessToken)
+            accessTokenExpiresAt = try container.decodeIfPresent(Date.self, forKey: .accessTokenExpiresAt).map {
+                TokenGrant.saneExpiry($0, now: Date())
+            }
+            scope = try container.decodeIfPresent(String.self, forKey: .scope)
+            email = try container.decodeIfPresent(String.self, forKey: .email)
+        }
     }
 
     public let path: String

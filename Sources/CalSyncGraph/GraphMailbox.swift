@@ -58,7 +58,7 @@ public final class GraphMailbox: Sendable {
     func pauseRemaining(now: Date) -> Duration? {
         state.withLock { state in
             guard let until = state.pausedUntil, until > now else { return nil }
-            return .milliseconds(Int64((until.timeIntervalSince(now) * 1000).rounded(.up)))
+            return RetryAfter.clamped(seconds: until.timeIntervalSince(now))
         }
     }
 

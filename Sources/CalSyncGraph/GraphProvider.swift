@@ -426,7 +426,10 @@ public struct GraphProvider: CalendarProvider {
             if (200..<300).contains(response.status) { return response }
             let error = GraphErrors.error(response, storedLink: storedLink, now: now())
             if error.code == .rateLimited, let retryAfter = error.retryAfter {
-                mailbox.pause(until: now().addingTimeInterval(retryAfter / .seconds(1)))
+                // Capped again here, whoever made the error: a pause of the mailbox holds every
+                // request of the account, so a year-long one would stop it for good.
+                let wait = min(max(retryAfter, .zero), RetryAfter.maximum)
+                mailbox.pause(until: now().addingTimeInterval(wait / .seconds(1)))
             }
             if error.code == .unauthorized, !forceRefresh {
                 forceRefresh = true

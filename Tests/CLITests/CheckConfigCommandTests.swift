@@ -20,10 +20,21 @@ struct CheckConfigCommandTests {
         ("[sync]\ninterval = \"5 minutes\"\n", "interval \"5 minutes\" is not a duration"),
         (
             "[[account]]\nname = \"a\"\nprovider = \"microsoft\"\nclient_id = \"x\"\n[[account]]\nname = \"a\"\nprovider = \"microsoft\"\nclient_id = \"y\"\n",
-            "the name is used by account #1 too"
+            "name \"a\" is used by account #1 too"
         ),
         ("[[account]]\nname = \"a\"\nprovider = \"microsoft\"\n", "client_id is missing"),
         ("[store\npath = 1\n", "not valid TOML"),
+        // Issue 16: values that trapped check-config or passed it and crashed calsyncd.
+        (
+            "[sync]\ninterval = \"106751991167300d23h\"\n",
+            ":2: [sync]: interval \"106751991167300d23h\" is not a duration"
+        ),
+        ("[sync]\ninterval = \"100000000000000d\"\n", ":2: [sync]: interval \"100000000000000d\" is too long"),
+        ("[sync]\nmax_delete_ratio = 1.5\n", ":2: [sync]: max_delete_ratio 1.5 is not a share"),
+        (
+            "[[account]]\nname = \"a\"\nprovider = \"microsoft\"\nclient_id = \"x\"\nlogin_url = \"http://login.example.com\"\n",
+            ":5: account \"a\": login_url \"http://login.example.com\" must use https"
+        ),
     ])
     func badConfigurationsExit78NamingTheKey(text: String, expected: String) async throws {
         let scratch = try Scratch()

@@ -63,6 +63,25 @@ struct DaemonCommandTests {
         #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "4")
     }
 
+    /// Issue 16: a value out of range stops calsyncd before its first poll with exit 78
+    /// (EX_CONFIG, which systemd's RestartPreventExitStatus keeps from a crash loop), naming
+    /// the key; `interval = "100000000000000d"` used to crash it after the first poll.
+    @Test(arguments: [
+        ("[sync]\ninterval = \"100000000000000d\"\n", "[sync]: interval \"100000000000000d\" is too long"),
+        (
+            "[[account]]\nname = \"a\"\nprovider = \"microsoft\"\nclient_id = \"x\"\ngraph_url = \"http://graph.example.com\"\n",
+            "account \"a\": graph_url \"http://graph.example.com\" must use https"
+        ),
+    ])
+    func theDaemonExits78OnAValueOutOfRange(text: String, expected: String) async throws {
+        let scratch = try Scratch()
+        let configuration = try scratch.write(
+            "calsync.toml", "[store]\npath = \"\(scratch.path("state/calsync.db"))\"\n" + text)
+        let result = try await CommandRunner.run("calsyncd", ["--once", "--config", configuration])
+        #expect(result.status == 78, "\(result.all)")
+        #expect(result.all.contains(expected), "\(result.all)")
+    }
+
     @Test func statusExitCodes() async throws {
         let scratch = try Scratch()
         let configuration = try scratch.write("calsync.toml", "[store]\npath = \"\(scratch.path("calsync.db"))\"\n")

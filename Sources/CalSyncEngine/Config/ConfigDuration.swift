@@ -17,9 +17,13 @@ public enum ConfigDuration {
                 digits.append(character)
             } else if let unitIndex = units.firstIndex(where: { $0.suffix == character }) {
                 guard let amount = Int64(digits), unitIndex > lastUnitIndex else { return nil }
+                // Overflow is "not a duration", never a trap: `106751991167300d23h` overflowed
+                // the sum and crashed check-config.
                 let (product, overflow) = amount.multipliedReportingOverflow(by: units[unitIndex].seconds)
                 guard !overflow else { return nil }
-                total += product
+                let (sum, sumOverflow) = total.addingReportingOverflow(product)
+                guard !sumOverflow else { return nil }
+                total = sum
                 digits = ""
                 lastUnitIndex = unitIndex
             } else {

@@ -34,6 +34,16 @@ struct ConfigurationParser {
     ]
     static let microsoftAccountKeys = ["tenant", "graph_url", "login_url", "max_concurrent_requests"]
 
+    // The documented ranges of the durations (docs/configuration.md "Ranges"). Every
+    // duration becomes a date, a sleep or a count of seconds somewhere; bounded here, none
+    // of those conversions can overflow (`interval = "100000000000000d"` passed the check
+    // and then crashed the daemon after its first poll, and `calsyncctl status`).
+    static let tenYears: Duration = .seconds(3_650 * 86_400)
+    static let intervalRange: ClosedRange<Duration> = .seconds(1) ... .seconds(30 * 86_400)
+    static let windowPastRange: ClosedRange<Duration> = .zero...tenYears
+    static let windowRange: ClosedRange<Duration> = .seconds(86_400)...tenYears
+    static let changesRetentionRange: ClosedRange<Duration> = .seconds(3_600)...tenYears
+
     mutating func parse() throws -> CalSyncConfiguration {
         let root: TOMLTable
         do {
@@ -67,7 +77,7 @@ struct ConfigurationParser {
             if let array = value.array {
                 for index in 0..<array.count {
                     guard let accountTable = array[index].table else {
-                        report("account", index: index, "each account is a [[account]] table")
+                        report("account", index: index, "account must be a [[account]] table")
                         continue
                     }
                     if let account = parseAccount(accountTable, index: index, sync: sync) {
@@ -75,7 +85,7 @@ struct ConfigurationParser {
                     }
                 }
             } else {
-                report(key: "account", section: nil, context: nil, "accounts are written as [[account]] tables")
+                report(key: "account", section: nil, context: nil, "account must be written as [[account]] tables")
             }
         }
         var seen: [String: Int] = [:]
@@ -83,7 +93,7 @@ struct ConfigurationParser {
             if let first = seen[account.name] {
                 report(
                     key: "name", section: "account", index: index, context: "account \"\(account.name)\"",
-                    "the name is used by account #\(first + 1) too (names must be unique)")
+                    "name \"\(account.name)\" is used by account #\(first + 1) too (names must be unique)")
             } else {
                 seen[account.name] = index
             }
@@ -101,19 +111,20 @@ struct ConfigurationParser {
         guard let table else { return sync }
         let context = "[sync]"
         checkKeys(of: table, allowed: Self.syncKeys, section: "sync", context: context)
-        if let value = duration(table, "interval", section: "sync", context: context, minimum: .seconds(1)) {
+        if let value = duration(table, "interval", section: "sync", context: context, range: Self.intervalRange) {
             sync.interval = value
         }
-        if let value = duration(table, "window_past", section: "sync", context: context, minimum: .zero) {
+        if let value = duration(table, "window_past", section: "sync", context: context, range: Self.windowPastRange) {
             sync.windowPast = value
         }
-        if let value = duration(table, "window_future", section: "sync", context: context, minimum: .seconds(86_400)) {
+        if let value = duration(table, "window_future", section: "sync", context: context, range: Self.windowRange) {
             sync.windowFuture = value
         }
-        if let value = duration(table, "window_slide", section: "sync", context: context, minimum: .seconds(86_400)) {
+        if let value = duration(table, "window_slide", section: "sync", context: context, range: Self.windowRange) {
             sync.windowSlide = value
         }
-        if let value = duration(table, "changes_retention", section: "sync", context: context, minimum: .seconds(3_600))
+        if let value = duration(
+            table, "changes_retention", section: "sync", context: context, range: Self.changesRetentionRange)
         {
             sync.changesRetention = value
         }
@@ -123,7 +134,8 @@ struct ConfigurationParser {
             } else {
                 report(
                     key: "max_delete_ratio", section: "sync", context: context,
-                    "\(Self.show(value)) is not a share (use a number above 0 and at most 1.0, e.g. 0.5)")
+                    "max_delete_ratio \(Self.show(value)) is not a share (use a number above 0 and at most 1.0, e.g. 0.5)"
+                )
             }
         }
         if let value = integer(
@@ -152,14 +164,14 @@ struct ConfigurationParser {
         {
             report(
                 key: "name", section: "account", index: index, context: context,
-                "\"\(name)\" is not a valid name (use lower-case letters, digits, _ and -)")
+                "name \"\(name)\" is not valid (use lower-case letters, digits, _ and -)")
         }
         let providerText = accountString(table, "provider", index: index, context: context, required: true)
         guard let providerText else { return nil }
         guard let provider = AccountConfiguration.Provider(rawValue: providerText) else {
             report(
                 key: "provider", section: "account", index: index, context: context,
-                "\"\(providerText)\" is not a provider (use google or microsoft)")
+                "provider \"\(providerText)\" is not known (use google or microsoft)")
             return nil
         }
         let ownKeys = provider == .google ? Self.googleAccountKeys : Self.microsoftAccountKeys
@@ -177,7 +189,7 @@ struct ConfigurationParser {
         let clientSecret = secretSource(table, prefix: "client_secret", index: index, context: context)
         let apiKey = provider == .google ? secretSource(table, prefix: "api_key", index: index, context: context) : nil
         let interval =
-            duration(table, "interval", section: "account", index: index, context: context, minimum: .seconds(1))
+            duration(table, "interval", section: "account", index: index, context: context, range: Self.intervalRange)
             ?? sync.interval
         var calendars: [String]?
         if table["calendars"] != nil {
@@ -190,13 +202,13 @@ struct ConfigurationParser {
         if table["event_types"] != nil, eventTypes.isEmpty {
             report(
                 key: "event_types", section: "account", index: index, context: context,
-                "the list is empty (omit it for the default types)")
+                "event_types is empty (omit it for the default types)")
         }
         let timeZone = accountString(table, "time_zone", index: index, context: context, required: false)
         if let timeZone, TimeZone(identifier: timeZone) == nil {
             report(
                 key: "time_zone", section: "account", index: index, context: context,
-                "\"\(timeZone)\" is not a time zone (use an IANA name such as Europe/Berlin)")
+                "time_zone \"\(timeZone)\" is not a time zone (use an IANA name such as Europe/Berlin)")
         }
         let enabled = boolean(table, "enabled", index: index, context: context) ?? true
 
@@ -226,12 +238,14 @@ struct ConfigurationParser {
                 if calendars?.isEmpty != false {
                     report(
                         key: "calendars", section: "account", index: index, context: context,
-                        "an API-key account needs its public calendar ids in calendars (it cannot list them)")
+                        "calendars is missing: an API-key account needs its public calendar ids there (it cannot list them)"
+                    )
                 }
                 if clientSecret != nil {
+                    let key = Self.presentKey(table, prefix: "client_secret")
                     report(
-                        key: "client_secret_file", section: "account", index: index, context: context,
-                        "an API-key account uses no client secret")
+                        key: key, section: "account", index: index, context: context,
+                        "\(key) does not apply: an API-key account uses no client secret")
                 }
             case nil, "oauth":
                 if clientID == nil {
@@ -242,7 +256,7 @@ struct ConfigurationParser {
                 if clientSecret == nil {
                     report(
                         key: "client_secret_file", section: "account", index: index, context: context,
-                        "the client secret is missing (set client_secret_file, client_secret_env or client_secret_credential)"
+                        "client_secret_file is missing (or client_secret_env or client_secret_credential: the OAuth client secret)"
                     )
                 }
             case "server":
@@ -259,19 +273,21 @@ struct ConfigurationParser {
                         "client_id is missing (needed to start the sign-in)")
                 }
                 if clientSecret != nil {
+                    let key = Self.presentKey(table, prefix: "client_secret")
                     report(
-                        key: "client_secret_file", section: "account", index: index, context: context,
-                        "auth = \"server\" keeps the client secret on your server: remove it here")
+                        key: key, section: "account", index: index, context: context,
+                        "\(key) does not apply: auth = \"server\" keeps the client secret on your server")
                 }
             case let other?:
                 report(
                     key: "auth", section: "account", index: index, context: context,
-                    "\"\(other)\" is not an auth mode (use oauth, server or api_key)")
+                    "auth \"\(other)\" is not an auth mode (use oauth, server or api_key)")
             }
             if apiKey != nil, case .oauth = auth, authText == "oauth" {
+                let key = Self.presentKey(table, prefix: "api_key")
                 report(
-                    key: "api_key_file", section: "account", index: index, context: context,
-                    "an OAuth account uses no API key")
+                    key: key, section: "account", index: index, context: context,
+                    "\(key) does not apply: an OAuth account uses no API key")
             }
         case .microsoft:
             let graph = url(table, "graph_url", index: index, context: context) ?? "https://graph.microsoft.com/v1.0"
@@ -283,9 +299,10 @@ struct ConfigurationParser {
                     "client_id is missing (the application id of your Entra app registration)")
             }
             if clientSecret != nil {
+                let key = Self.presentKey(table, prefix: "client_secret")
                 report(
-                    key: "client_secret_file", section: "account", index: index, context: context,
-                    "Microsoft accounts sign in as a public client: remove the client secret")
+                    key: key, section: "account", index: index, context: context,
+                    "\(key) does not apply: Microsoft accounts sign in as a public client")
             }
             maxConcurrentRequests =
                 integer(
@@ -314,8 +331,8 @@ struct ConfigurationParser {
         guard let value = table?[key] else { return nil }
         guard let text = value.string else {
             report(
-                key: key, section: section, context: context, "\(Self.show(value)) is not a string (write it in quotes)"
-            )
+                key: key, section: section, context: context,
+                "\(key) \(Self.show(value)) is not a string (write it in quotes)")
             return nil
         }
         return text
@@ -331,14 +348,15 @@ struct ConfigurationParser {
         guard let text = value.string else {
             report(
                 key: key, section: "account", index: index, context: context,
-                "\(Self.show(value)) is not a string (write it in quotes)")
+                "\(key) \(Self.show(value)) is not a string (write it in quotes)")
             return nil
         }
         return text
     }
 
     private mutating func duration(
-        _ table: TOMLTable, _ key: String, section: String, index: Int? = nil, context: String, minimum: Duration
+        _ table: TOMLTable, _ key: String, section: String, index: Int? = nil, context: String,
+        range: ClosedRange<Duration>
     ) -> Duration? {
         guard let value = table[key] else { return nil }
         guard let text = value.string, let parsed = ConfigDuration.parse(text) else {
@@ -347,10 +365,16 @@ struct ConfigurationParser {
                 "\(key) \(Self.show(value)) is not a duration (use a number and a unit, like 90s, 5m, 2h or 30d)")
             return nil
         }
-        guard parsed >= minimum else {
+        guard parsed >= range.lowerBound else {
             report(
                 key: key, section: section, index: index, context: context,
-                "\(key) \"\(text)\" is too short (at least \(ConfigDuration.format(minimum)))")
+                "\(key) \"\(text)\" is too short (at least \(ConfigDuration.format(range.lowerBound)))")
+            return nil
+        }
+        guard parsed <= range.upperBound else {
+            report(
+                key: key, section: section, index: index, context: context,
+                "\(key) \"\(text)\" is too long (at most \(ConfigDuration.format(range.upperBound)))")
             return nil
         }
         return parsed
@@ -401,17 +425,46 @@ struct ConfigurationParser {
         return strings
     }
 
+    /// An endpoint URL: https, or http to a loopback address only (the emulator, a local
+    /// test server). Tokens, refresh tokens and client secrets travel to these endpoints;
+    /// over http to any other host they would cross the network in clear text.
     private mutating func url(_ table: TOMLTable, _ key: String, index: Int, context: String) -> String? {
         guard let text = accountString(table, key, index: index, context: context, required: false) else { return nil }
-        guard let parsed = URL(string: text), let scheme = parsed.scheme, ["http", "https"].contains(scheme),
-            parsed.host != nil
+        guard let parsed = URL(string: text), let scheme = parsed.scheme?.lowercased(),
+            ["http", "https"].contains(scheme), let host = parsed.host, !host.isEmpty
         else {
             report(
                 key: key, section: "account", index: index, context: context, "\(key) \"\(text)\" is not an http(s) URL"
             )
             return nil
         }
+        guard scheme == "https" || Self.isLoopback(host: host) else {
+            report(
+                key: key, section: "account", index: index, context: context,
+                "\(key) \"\(text)\" must use https (http only to loopback addresses: 127.0.0.0/8, ::1, localhost)")
+            return nil
+        }
         return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    /// `localhost`, an IPv4 address in 127.0.0.0/8 or `::1` (bracketed or not): hosts that
+    /// never leave the machine. Names that merely start like one (`127.0.0.1.example.com`)
+    /// are not loopback.
+    static func isLoopback(host: String) -> Bool {
+        var name = host.lowercased()
+        if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
+        if name.hasSuffix(".") { name = String(name.dropLast()) }
+        if name == "localhost" || name == "::1" || name == "0:0:0:0:0:0:0:1" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4,
+            octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && UInt8($0) != nil })
+        else { return false }
+        return octets[0] == "127"
+    }
+
+    /// The key of a secret that is set (`client_secret_env` …), for messages about it.
+    static func presentKey(_ table: TOMLTable, prefix: String) -> String {
+        ["_file", "_env", "_credential"].map { prefix + $0 }.first { table[$0] != nil } ?? prefix + "_file"
     }
 
     private mutating func secretSource(_ table: TOMLTable, prefix: String, index: Int, context: String) -> SecretSource?

@@ -69,7 +69,8 @@ extension StatusReport {
         let absolute = String(
             format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
             parts.minute ?? 0)
-        let seconds = Int(date.timeIntervalSince(now).rounded())
+        // Clamped before converting (±100 years): `Int(1e300)` traps.
+        let seconds = Int((-3_155_760_000...3_155_760_000).clamp(date.timeIntervalSince(now).rounded()))
         // A sync that ended while this report was being made: not "in 0 s".
         if seconds == 0 { return "\(absolute) (now)" }
         let magnitude = abs(seconds)

@@ -179,7 +179,8 @@ public struct StatusReport: Sendable, Equatable, Encodable {
 
     static func judge(_ account: Account, now: Date) -> Account {
         var account = account
-        let staleAfter = TimeInterval(3 * max(account.intervalSeconds, 1))
+        // In floating point: `3 * intervalSeconds` trapped for an interval near Int.max.
+        let staleAfter = 3 * TimeInterval(max(account.intervalSeconds, 1))
         account.calendars = account.calendars.map { calendar in
             var calendar = calendar
             calendar.problem =

@@ -14,7 +14,8 @@ struct TokenStoreTests {
         let path = directory.path("state/tokens")
         let store = TokenStore(path: path)
         #expect(try store.tokens(for: "work") == nil)
-        let expiry = Date(timeIntervalSince1970: 1_800_000_000)
+        // An hour from now: expiries more than a day ahead are clamped on reading (issue 16).
+        let expiry = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3_600).rounded())
         try store.save(
             .init(refreshToken: "1//refresh", accessToken: "ya29.access", accessTokenExpiresAt: expiry, email: "a@b"),
             for: "work")

@@ -82,7 +82,7 @@ struct ConfigurationTests {
         ),
         (
             google + "\n" + google,
-            "/etc/calsync/calsync.toml:8: account \"work\": the name is used by account #1 too (names must be unique)"
+            "/etc/calsync/calsync.toml:8: account \"work\": name \"work\" is used by account #1 too (names must be unique)"
         ),
         (
             "[[account]]\nname = \"work\"\nprovider = \"google\"\nclient_secret_env = \"S\"\n",
@@ -112,43 +112,59 @@ struct ConfigurationTests {
         #expect(lines.count == 5)
         #expect(message.contains(":1: unknown key \"colour\""))
         #expect(message.contains(":3: [sync]: interval \"0s\" is too short (at least 1s)"))
-        #expect(message.contains(":4: [sync]: 2 is not a share"))
-        #expect(message.contains(":6: account \"Bad Name\": \"Bad Name\" is not a valid name"))
+        #expect(message.contains(":4: [sync]: max_delete_ratio 2 is not a share"))
+        #expect(message.contains(":6: account \"Bad Name\": name \"Bad Name\" is not valid"))
         #expect(message.contains(":10: account \"Bad Name\": tenant does not apply to google accounts"))
     }
 
     @Test(arguments: [
-        ("provider = \"yahoo\"", "\"yahoo\" is not a provider (use google or microsoft)"),
+        ("provider = \"yahoo\"", "provider \"yahoo\" is not known (use google or microsoft)"),
         (
             "provider = \"microsoft\"\nclient_id = \"a\"\nclient_secret_env = \"S\"",
-            "Microsoft accounts sign in as a public client"
+            "client_secret_env does not apply: Microsoft accounts sign in as a public client"
         ),
-        ("provider = \"microsoft\"\nclient_id = \"a\"\nmax_concurrent_requests = 9", "use a whole number from 1 to 4"),
-        ("provider = \"microsoft\"\nclient_id = \"a\"\ntime_zone = \"Mars/Olympus\"", "is not a time zone"),
-        ("provider = \"microsoft\"\nclient_id = \"a\"\ngraph_url = \"ftp://x\"", "is not an http(s) URL"),
+        (
+            "provider = \"microsoft\"\nclient_id = \"a\"\nmax_concurrent_requests = 9",
+            "max_concurrent_requests 9 is not allowed (use a whole number from 1 to 4)"
+        ),
+        (
+            "provider = \"microsoft\"\nclient_id = \"a\"\ntime_zone = \"Mars/Olympus\"",
+            "time_zone \"Mars/Olympus\" is not a time zone"
+        ),
+        (
+            "provider = \"microsoft\"\nclient_id = \"a\"\ngraph_url = \"ftp://x\"",
+            "graph_url \"ftp://x\" is not an http(s) URL"
+        ),
         ("provider = \"microsoft\"\nclient_id = \"a\"\ncalendars = \"Team\"", "calendars must be a list of strings"),
         ("provider = \"microsoft\"", "client_id is missing (the application id of your Entra app registration)"),
-        ("provider = \"google\"\nclient_id = \"a\"", "the client secret is missing"),
+        ("provider = \"google\"\nclient_id = \"a\"", "client_secret_file is missing"),
         ("provider = \"google\"\nauth = \"server\"\nclient_id = \"a\"", "auth = \"server\" needs refresh_url"),
-        ("provider = \"google\"\nauth = \"magic\"", "\"magic\" is not an auth mode"),
+        ("provider = \"google\"\nauth = \"magic\"", "auth \"magic\" is not an auth mode"),
         (
             "provider = \"google\"\nclient_id = \"a\"\nclient_secret_env = \"S\"\nclient_secret_file = \"/f\"",
             "give only one of client_secret_file, client_secret_env and client_secret_credential"
         ),
         (
             "provider = \"google\"\napi_key_env = \"K\"\nclient_secret_env = \"S\"",
-            "an API-key account uses no client secret"
+            "client_secret_env does not apply: an API-key account uses no client secret"
         ),
-        ("provider = \"google\"\napi_key_env = \"K\"", "an API-key account needs its public calendar ids in calendars"),
+        (
+            "provider = \"google\"\napi_key_env = \"K\"",
+            "calendars is missing: an API-key account needs its public calendar ids"
+        ),
         (
             "provider = \"google\"\nclient_id = \"a\"\nclient_secret_env = \"S\"\nenabled = \"no\"",
-            "is not true or false"
+            "enabled \"no\" is not true or false"
         ),
-        ("provider = \"google\"\nclient_id = 5", "5 is not a string"),
+        ("provider = \"google\"\nclient_id = 5", "client_id 5 is not a string"),
     ])
     func accountProblems(body: String, expected: String) {
         let message = Self.problems("[[account]]\nname = \"a\"\n" + body + "\n")
         #expect(message.contains(expected), "\(message)")
+        // Every problem names its file, line and section.
+        for line in message.split(separator: "\n") {
+            #expect(line.wholeMatch(of: /\/etc\/calsync\/calsync\.toml:[0-9]+: account "a": .+/) != nil, "\(line)")
+        }
     }
 
     @Test func serverModeAndAPIKeyAccounts() throws {

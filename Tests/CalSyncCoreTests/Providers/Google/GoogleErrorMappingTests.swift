@@ -79,6 +79,16 @@ struct GoogleErrorMappingTests {
             fixture: "error-429-rateLimitExceeded", status: 429, retryAfterHeader: "2", code: .rateLimited,
             retryAfter: .seconds(2), reason: "rateLimitExceeded"),
         .init(fixture: "error-429-rateLimitExceeded", status: 429, code: .rateLimited, reason: "rateLimitExceeded"),
+        // Issue 16: a year, or 1e300, is honoured up to the 300 s retry maximum.
+        .init(
+            fixture: "error-429-rateLimitExceeded", status: 429, retryAfterHeader: "31536000", code: .rateLimited,
+            retryAfter: .seconds(300), reason: "rateLimitExceeded"),
+        .init(
+            fixture: "error-403-quotaExceeded", status: 403, retryAfterHeader: "1e300", code: .quotaExceeded,
+            retryAfter: .seconds(300), reason: "quotaExceeded"),
+        .init(
+            fixture: "error-429-rateLimitExceeded", status: 429, retryAfterHeader: "Fri, 31 Dec 9999 23:59:59 GMT",
+            code: .rateLimited, retryAfter: .seconds(300), reason: "rateLimitExceeded"),
         // An HTTP date: 30 s after `now`.
         .init(
             fixture: "error-429-rateLimitExceeded", status: 429, retryAfterHeader: "Sun, 01 Mar 2026 12:00:30 GMT",

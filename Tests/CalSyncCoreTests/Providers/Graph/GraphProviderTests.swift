@@ -185,6 +185,30 @@ struct GraphProviderTests {
         #expect(transport.requests.count == 2)
     }
 
+    /// Issue 16: `Retry-After: 31536000` paused the mailbox for a year, so no request was
+    /// ever sent again. The pause is the 300 s retry maximum, for the header in any form.
+    @Test(arguments: ["31536000", "1e300", "9223372036854775808", "Fri, 31 Dec 9999 23:59:59 GMT"])
+    func aThrottledAnswerPausesTheMailboxForTheRetryMaximumAtMost(retryAfter: String) async throws {
+        let transport = ScriptedTransport([
+            HTTPResponse(
+                status: 429, headers: [(name: "Retry-After", value: retryAfter)],
+                body: try GraphFixture.data("error-429-throttled")),
+            try Self.ok("calendarview-delta-v1-page3-deltalink"),
+        ])
+        let sleeps = Mutex([Duration]())
+        let start = Date()
+        let provider = GraphProvider(
+            configuration: .init(apiBaseURL: Self.base), tokens: CountingTokens(), transport: transport,
+            now: { start }, sleep: { duration in sleeps.withLock { $0.append(duration) } })
+        let error = await #expect(throws: CalSyncError.self) {
+            try await provider.changes(calendarID: "a", cursor: .initial, window: Self.window, logger: Self.logger)
+        }
+        #expect(error?.retryAfter == .seconds(300))
+        _ = try await provider.changes(calendarID: "b", cursor: .initial, window: Self.window, logger: Self.logger)
+        #expect(sleeps.withLock { $0 } == [.seconds(300)])
+        #expect(transport.requests.count == 2)
+    }
+
     /// A master for the 2023 stub: weekly on Sundays at 10:25 UTC.
     static let master = #"""
         {"@odata.etag":"W/\"m1\"","id":"seriesMasterId","changeKey":"m1","type":"seriesMaster","subject":"Standup",

@@ -17,13 +17,13 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "ExpansionBenchmark",
-            dependencies: [.product(name: "CalSyncCore", package: "calsync")]
+            dependencies: [.product(name: "CalSyncLibraries", package: "calsync")]
         ),
         .executableTarget(
             name: "CalSyncMicro",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "CalSyncCore", package: "calsync"),
+                .product(name: "CalSyncLibraries", package: "calsync"),
                 .product(name: "CalSyncEmulator", package: "calsync"),
             ]
         ),

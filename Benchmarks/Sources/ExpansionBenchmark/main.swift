@@ -1,7 +1,8 @@
 // Expands N weekly series over a 3-year window with calsync's RecurrenceExpander (libical
 // iterating the rules in each series' zone) and prints wall time, CPU time, instances and
 // peak RSS. Issue 5's target: 10,000 series in under 1 s and under 100 MB (release build).
-import CalSyncCore
+import CalSyncModel
+import CalSyncRecurrence
 import Foundation
 
 #if canImport(Glibc)

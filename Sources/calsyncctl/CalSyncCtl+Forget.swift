@@ -57,6 +57,7 @@ extension CalSyncCtl {
             }
             let store: CalendarStore
             do {
+                try StoreOwner.becomeOwnerIfRoot(storePath: configuration.store.path)
                 store = try CalendarStore(
                     path: configuration.store.path, writerName: "calsyncctl forget", expander: RecurrenceExpander(),
                     logger: logger)

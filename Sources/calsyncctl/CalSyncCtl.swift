@@ -95,6 +95,7 @@ func printError(_ message: String) {
 /// exit 3 with the reason, the same for `status`, `calendars` and `agenda`.
 func openStore(_ configuration: CalSyncConfiguration) throws -> StoreReader {
     do {
+        try StoreOwner.becomeOwnerIfRoot(storePath: configuration.store.path)
         return try StoreReader(path: configuration.store.path)
     } catch let error as CalSyncError {
         printError("calsyncctl: \(error.message)")

@@ -99,4 +99,72 @@ struct FileSafetyCommandTests {
         #expect(result.stderr.contains("symbolic link"), "\(result.all)")
         scene.expectTargetUntouched()
     }
+
+    /// A store in the other user's directory, made by calsyncd (no accounts), then handed
+    /// over with everything in it; the scratch folder opened for that user to reach it.
+    func storeGivenAway(_ scene: Scene) async throws {
+        let empty = try scene.scratch.write(
+            "empty.toml",
+            """
+            [store]
+            path = "\(scene.state)/calsync.db"
+            tokens_path = "\(scene.state)/tokens.json"
+            """)
+        let once = try await CommandRunner.run("calsyncd", ["--once", "--config", empty])
+        #expect(once.status == 0, "\(once.all)")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: scene.state)) ?? [] {
+            #expect(chown(scene.state + "/" + name, 65534, 65534) == 0)
+        }
+        scene.giveAway()
+        chmod(scene.scratch.path(""), 0o711)
+    }
+
+    @Test(arguments: [
+        ["status"], ["agenda"], ["calendars"], ["forget", "office"],
+    ])
+    func rootOpensTheStoreAsTheDirectoryOwnerNotThroughALinkAtItsWAL(_ command: [String]) async throws {
+        let scene = try Scene()
+        try await storeGivenAway(scene)
+        for name in ["calsync.db-shm", "calsync.db-wal"] { unlink(scene.state + "/" + name) }
+        scene.plantSymlink("calsync.db-wal")
+        _ = try await CommandRunner.run(
+            "calsyncctl", command + ["--config", scene.config], environment: scene.environment)
+        scene.expectTargetUntouched()
+    }
+
+    @Test func rootOpensTheStoreAsTheDirectoryOwnerNotThroughALinkAtItsSharedMemoryFile() async throws {
+        let scene = try Scene()
+        try await storeGivenAway(scene)
+        for name in ["calsync.db-shm", "calsync.db-wal"] { unlink(scene.state + "/" + name) }
+        scene.plantSymlink("calsync.db-shm")
+        _ = try await CommandRunner.run(
+            "calsyncctl", ["status", "--config", scene.config], environment: scene.environment)
+        scene.expectTargetUntouched()
+    }
+
+    /// With `fs.protected_hardlinks = 0` the service's user may hard-link any file of the
+    /// same file system into its directory; SQLite opens an existing `-shm` as it is and,
+    /// running as root, gives it to the database's owner.
+    @Test func rootOpensTheStoreAsTheDirectoryOwnerNotThroughAHardLinkAtItsSharedMemoryFile() async throws {
+        let scene = try Scene()
+        try await storeGivenAway(scene)
+        for name in ["calsync.db-shm", "calsync.db-wal"] { unlink(scene.state + "/" + name) }
+        #expect(link(scene.target, scene.state + "/calsync.db-shm") == 0)
+        _ = try await CommandRunner.run(
+            "calsyncctl", ["status", "--config", scene.config], environment: scene.environment)
+        scene.expectTargetUntouched()
+    }
+
+    @Test func rootReadsAStoreOfAnotherUserAsThatUser() async throws {
+        let scene = try Scene()
+        try await storeGivenAway(scene)
+        for name in ["calsync.db-shm", "calsync.db-wal"] { unlink(scene.state + "/" + name) }
+        let result = try await CommandRunner.run(
+            "calsyncctl", ["agenda", "--config", scene.config], environment: scene.environment)
+        #expect(result.status == 0, "\(result.all)")
+        var info = stat()
+        if stat(scene.state + "/calsync.db-shm", &info) == 0 {
+            #expect(info.st_uid == 65534, "the shared-memory file SQLite made belongs to the store's user")
+        }
+    }
 }

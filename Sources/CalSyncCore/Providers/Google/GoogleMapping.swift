@@ -4,12 +4,19 @@ import Foundation
 enum GoogleMapping {
     /// Decodes one events page item by item; unreadable items are quarantined, not fatal.
     static func page(_ bytes: [UInt8]) throws -> (envelope: GoogleWire.EventsPage, changes: ChangePage) {
-        let scanned = try JSONItemScanner(page: bytes, arrayKey: "items")
+        // A body that is not JSON at all is a `.transport` error (ResponseBody).
+        let scanned: JSONItemScanner
+        do {
+            scanned = try JSONItemScanner(page: bytes, arrayKey: "items")
+        } catch let error as CalSyncError {
+            throw ResponseBody.classify(error, body: bytes)
+        }
         let envelope: GoogleWire.EventsPage
         do {
             envelope = try JSONDecoder().decode(GoogleWire.EventsPage.self, from: Data(scanned.envelope))
         } catch {
-            throw CalSyncError(.decoding, "an events page is not readable: \(error)")
+            throw ResponseBody.classify(
+                CalSyncError(.decoding, "an events page is not readable: \(error)"), body: bytes)
         }
         var changes = ChangePage(calendarTimeZone: envelope.timeZone)
         let decoder = JSONDecoder()

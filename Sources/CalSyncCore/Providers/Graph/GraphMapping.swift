@@ -114,12 +114,17 @@ enum GraphMapping {
     }
 
     /// Decodes a series master fetched on its own (`GET …/events/{id}`).
-    static func master(_ bytes: [UInt8], fallbackZone: String?) -> Item {
+    /// - Throws: `.transport` when the body is not JSON at all (``ResponseBody``); a JSON
+    ///   body that is not a readable event quarantines the series instead.
+    static func master(_ bytes: [UInt8], fallbackZone: String?) throws -> Item {
         let raw = String(decoding: JSONItemScanner.compact(bytes[...]), as: UTF8.self)
         guard StrictJSON.isValid(bytes[...]),
             let wire = try? JSONDecoder().decode(GraphWire.Event.self, from: Data(bytes))
         else {
-            return .quarantine("the series master is not a readable event object")
+            let unreadable = CalSyncError(.decoding, "the series master is not a readable event object")
+            let classified = ResponseBody.classify(unreadable, body: bytes)
+            if classified.code != .decoding { throw classified }
+            return .quarantine(unreadable.message)
         }
         guard wire.recurrence != nil else { return .quarantine("the series master has no recurrence") }
         return item(wire, raw: raw, fallbackZone: fallbackZone)
@@ -189,12 +194,18 @@ enum GraphMapping {
     }
 
     /// A collection page's items (unparsed) and its links.
+    /// A body that is not JSON at all is a `.transport` error (``ResponseBody``).
     private static func scan(_ bytes: [UInt8], naming page: String) throws -> (JSONItemScanner, GraphWire.Page) {
-        let scanned = try JSONItemScanner(page: bytes, arrayKey: "value")
+        let scanned: JSONItemScanner
+        do {
+            scanned = try JSONItemScanner(page: bytes, arrayKey: "value")
+        } catch let error as CalSyncError {
+            throw ResponseBody.classify(error, body: bytes)
+        }
         do {
             return (scanned, try JSONDecoder().decode(GraphWire.Page.self, from: Data(scanned.envelope)))
         } catch {
-            throw CalSyncError(.decoding, "\(page) is not readable: \(error)")
+            throw ResponseBody.classify(CalSyncError(.decoding, "\(page) is not readable: \(error)"), body: bytes)
         }
     }
 

@@ -21,6 +21,10 @@ enum GoogleMapping {
         var changes = ChangePage(calendarTimeZone: envelope.timeZone)
         let decoder = JSONDecoder()
         for itemBytes in scanned.items {
+            if let oversize = ItemLimits.oversizeItem(itemBytes) {
+                changes.quarantined.append(oversize)
+                continue
+            }
             let raw = String(decoding: itemBytes, as: UTF8.self)
             // What JSONDecoder forgives (a trailing comma, a raw control character) would
             // be stored in events.raw, where readers' JSON parsers refuse it.
@@ -37,7 +41,12 @@ enum GoogleMapping {
                 continue
             }
             switch item(wire, raw: raw, calendarZone: envelope.timeZone) {
-            case .upsert(let event): changes.upserts.append(event)
+            case .upsert(let event):
+                if let reason = ItemLimits.oversizeField(event) {
+                    changes.quarantined.append(QuarantinedItem(eventID: event.id, reason: reason, raw: raw))
+                } else {
+                    changes.upserts.append(event)
+                }
             case .delete(let id): changes.deletions.append(id)
             case .quarantine(let reason):
                 changes.quarantined.append(QuarantinedItem(eventID: wire.id, reason: reason, raw: raw))

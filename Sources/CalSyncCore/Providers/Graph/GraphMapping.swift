@@ -71,6 +71,10 @@ enum GraphMapping {
         }
         let decoder = JSONDecoder()
         for itemBytes in scanned.items {
+            if let oversize = ItemLimits.oversizeItem(itemBytes) {
+                decoded.changes.quarantined.append(oversize)
+                continue
+            }
             let raw = String(decoding: itemBytes, as: UTF8.self)
             // What JSONDecoder forgives (a trailing comma, a raw control character) would
             // be stored in events.raw, where readers' JSON parsers refuse it.
@@ -101,7 +105,11 @@ enum GraphMapping {
             }
             switch read {
             case .upsert(let event):
-                decoded.changes.upserts.append(event)
+                if let reason = ItemLimits.oversizeField(event) {
+                    decoded.changes.quarantined.append(QuarantinedItem(eventID: event.id, reason: reason, raw: raw))
+                } else {
+                    decoded.changes.upserts.append(event)
+                }
             case .delete(let id):
                 decoded.changes.deletions.append(id)
             case .occurrence:
@@ -127,7 +135,12 @@ enum GraphMapping {
             return .quarantine(unreadable.message)
         }
         guard wire.recurrence != nil else { return .quarantine("the series master has no recurrence") }
-        return item(wire, raw: raw, fallbackZone: fallbackZone)
+        if bytes.count > ItemLimits.maximumItemBytes {
+            return .quarantine("the series master is \(bytes.count) bytes, more than the item limit")
+        }
+        let read = item(wire, raw: raw, fallbackZone: fallbackZone)
+        if case .upsert(let event) = read, let reason = ItemLimits.oversizeField(event) { return .quarantine(reason) }
+        return read
     }
 
     /// An occurrence stub (`type: occurrence`), from a delta page or an `/instances` listing.

@@ -5,16 +5,27 @@ import Foundation
 enum GoogleMapping {
     /// Decodes one events page item by item; unreadable items are quarantined, not fatal.
     static func page(_ bytes: [UInt8]) throws -> (envelope: GoogleWire.EventsPage, changes: ChangePage) {
-        let scanned = try JSONItemScanner(page: bytes, arrayKey: "items")
+        // A body that is not JSON at all is a `.transport` error (ResponseBody).
+        let scanned: JSONItemScanner
+        do {
+            scanned = try JSONItemScanner(page: bytes, arrayKey: "items")
+        } catch let error as CalSyncError {
+            throw ResponseBody.classify(error, body: bytes)
+        }
         let envelope: GoogleWire.EventsPage
         do {
             envelope = try JSONDecoder().decode(GoogleWire.EventsPage.self, from: Data(scanned.envelope))
         } catch {
-            throw CalSyncError(.decoding, "an events page is not readable: \(error)")
+            throw ResponseBody.classify(
+                CalSyncError(.decoding, "an events page is not readable: \(error)"), body: bytes)
         }
         var changes = ChangePage(calendarTimeZone: envelope.timeZone)
         let decoder = JSONDecoder()
         for itemBytes in scanned.items {
+            if let oversize = ItemLimits.oversizeItem(itemBytes) {
+                changes.quarantined.append(oversize)
+                continue
+            }
             let raw = String(decoding: itemBytes, as: UTF8.self)
             // What JSONDecoder forgives (a trailing comma, a raw control character) would
             // be stored in events.raw, where readers' JSON parsers refuse it.
@@ -31,7 +42,12 @@ enum GoogleMapping {
                 continue
             }
             switch item(wire, raw: raw, calendarZone: envelope.timeZone) {
-            case .upsert(let event): changes.upserts.append(event)
+            case .upsert(let event):
+                if let reason = ItemLimits.oversizeField(event) {
+                    changes.quarantined.append(QuarantinedItem(eventID: event.id, reason: reason, raw: raw))
+                } else {
+                    changes.upserts.append(event)
+                }
             case .delete(let id): changes.deletions.append(id)
             case .quarantine(let reason):
                 changes.quarantined.append(QuarantinedItem(eventID: wire.id, reason: reason, raw: raw))

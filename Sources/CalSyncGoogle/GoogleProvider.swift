@@ -201,7 +201,7 @@ public struct GoogleProvider: CalendarProvider {
         do {
             return try JSONDecoder().decode(type, from: body)
         } catch {
-            throw CalSyncError(.decoding, "\(what) is not readable: \(error)")
+            throw ResponseBody.classify(CalSyncError(.decoding, "\(what) is not readable: \(error)"), body: body)
         }
     }
 }

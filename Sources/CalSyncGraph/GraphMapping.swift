@@ -73,6 +73,10 @@ enum GraphMapping {
         }
         let decoder = JSONDecoder()
         for itemBytes in scanned.items {
+            if let oversize = ItemLimits.oversizeItem(itemBytes) {
+                decoded.changes.quarantined.append(oversize)
+                continue
+            }
             let raw = String(decoding: itemBytes, as: UTF8.self)
             // What JSONDecoder forgives (a trailing comma, a raw control character) would
             // be stored in events.raw, where readers' JSON parsers refuse it.
@@ -103,7 +107,11 @@ enum GraphMapping {
             }
             switch read {
             case .upsert(let event):
-                decoded.changes.upserts.append(event)
+                if let reason = ItemLimits.oversizeField(event) {
+                    decoded.changes.quarantined.append(QuarantinedItem(eventID: event.id, reason: reason, raw: raw))
+                } else {
+                    decoded.changes.upserts.append(event)
+                }
             case .delete(let id):
                 decoded.changes.deletions.append(id)
             case .occurrence:
@@ -116,15 +124,25 @@ enum GraphMapping {
     }
 
     /// Decodes a series master fetched on its own (`GET …/events/{id}`).
-    static func master(_ bytes: [UInt8], fallbackZone: String?) -> Item {
+    /// - Throws: `.transport` when the body is not JSON at all (``ResponseBody``); a JSON
+    ///   body that is not a readable event quarantines the series instead.
+    static func master(_ bytes: [UInt8], fallbackZone: String?) throws -> Item {
         let raw = String(decoding: JSONItemScanner.compact(bytes[...]), as: UTF8.self)
         guard StrictJSON.isValid(bytes[...]),
             let wire = try? JSONDecoder().decode(GraphWire.Event.self, from: Data(bytes))
         else {
-            return .quarantine("the series master is not a readable event object")
+            let unreadable = CalSyncError(.decoding, "the series master is not a readable event object")
+            let classified = ResponseBody.classify(unreadable, body: bytes)
+            if classified.code != .decoding { throw classified }
+            return .quarantine(unreadable.message)
         }
         guard wire.recurrence != nil else { return .quarantine("the series master has no recurrence") }
-        return item(wire, raw: raw, fallbackZone: fallbackZone)
+        if bytes.count > ItemLimits.maximumItemBytes {
+            return .quarantine("the series master is \(bytes.count) bytes, more than the item limit")
+        }
+        let read = item(wire, raw: raw, fallbackZone: fallbackZone)
+        if case .upsert(let event) = read, let reason = ItemLimits.oversizeField(event) { return .quarantine(reason) }
+        return read
     }
 
     /// An occurrence stub (`type: occurrence`), from a delta page or an `/instances` listing.
@@ -191,12 +209,18 @@ enum GraphMapping {
     }
 
     /// A collection page's items (unparsed) and its links.
+    /// A body that is not JSON at all is a `.transport` error (``ResponseBody``).
     private static func scan(_ bytes: [UInt8], naming page: String) throws -> (JSONItemScanner, GraphWire.Page) {
-        let scanned = try JSONItemScanner(page: bytes, arrayKey: "value")
+        let scanned: JSONItemScanner
+        do {
+            scanned = try JSONItemScanner(page: bytes, arrayKey: "value")
+        } catch let error as CalSyncError {
+            throw ResponseBody.classify(error, body: bytes)
+        }
         do {
             return (scanned, try JSONDecoder().decode(GraphWire.Page.self, from: Data(scanned.envelope)))
         } catch {
-            throw CalSyncError(.decoding, "\(page) is not readable: \(error)")
+            throw ResponseBody.classify(CalSyncError(.decoding, "\(page) is not readable: \(error)"), body: bytes)
         }
     }
 

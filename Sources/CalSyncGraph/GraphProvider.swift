@@ -81,7 +81,7 @@ public struct GraphProvider: CalendarProvider {
             let response = try await send(next, storedLink: false)
             let page = try decode(GraphWire.CalendarsPage.self, response.body, what: "the calendar list")
             calendars += (page.value ?? []).map { GraphMapping.calendar($0, timeZone: zone) }
-            url = page.nextLink
+            url = try page.nextLink.map { try follow($0, "the calendar list's @odata.nextLink") }
         }
         return calendars
     }
@@ -126,13 +126,23 @@ public struct GraphProvider: CalendarProvider {
             url = endpoints.calendarViewDelta(calendarID, window: frozen)
         case .delta(let link):
             mailbox.startRound(calendarID: calendarID)
-            url = link
+            url = try storedLink(link)
         case .page(let link):
-            url = link
+            url = try storedLink(link)
         }
         let response = try await send(url, storedLink: cursor != .initial)
         let zone = fallbackZone
         var decoded = try GraphMapping.page(Array(response.body), fallbackZone: zone)
+        // The links first: a page that names another origin fails before any request it causes.
+        let next: SyncCursor
+        if let nextLink = decoded.links.nextLink {
+            next = .page(try follow(nextLink, "the @odata.nextLink of \(calendarID)'s delta page"))
+        } else if let deltaLink = decoded.links.deltaLink {
+            next = .delta(try follow(deltaLink, "the @odata.deltaLink of \(calendarID)'s delta page"))
+        } else {
+            throw CalSyncError(
+                .decoding, "the delta page of \(calendarID) has neither @odata.nextLink nor @odata.deltaLink")
+        }
         mailbox.record(decoded.instances, calendarID: calendarID)
         var seen = decoded.instances
         var masterIDs = decoded.mastersNeeded
@@ -191,15 +201,6 @@ public struct GraphProvider: CalendarProvider {
         for instance in seen { pageNotes.set[Self.instanceNoteKey(instance.id)] = Self.note(instance) }
         pageNotes.removed = removedIDs.map(Self.instanceNoteKey)
         decoded.changes.notes = pageNotes
-        let next: SyncCursor
-        if let nextLink = decoded.links.nextLink {
-            next = .page(nextLink)
-        } else if let deltaLink = decoded.links.deltaLink {
-            next = .delta(deltaLink)
-        } else {
-            throw CalSyncError(
-                .decoding, "the delta page of \(calendarID) has neither @odata.nextLink nor @odata.deltaLink")
-        }
         logger.debug(
             "Fetched a delta page",
             metadata: [
@@ -262,7 +263,7 @@ public struct GraphProvider: CalendarProvider {
             mailbox.remember(.init(changeKey: nil, item: .delete(id)), id: id, calendarID: calendarID)
             return Hydrated(item: nil)
         }
-        let item = GraphMapping.master(Array(response.body), fallbackZone: fallbackZone)
+        let item = try GraphMapping.master(Array(response.body), fallbackZone: fallbackZone)
         var hydrated = Hydrated(item: item)
         if case .upsert(let event) = item {
             // Remembered once its instances were read: a throttled /instances is read again
@@ -291,7 +292,7 @@ public struct GraphProvider: CalendarProvider {
                 let response = try await send(next, storedLink: false)
                 let page = try GraphMapping.instances(Array(response.body), fallbackZone: fallbackZone)
                 listed += page.instances
-                url = page.nextLink
+                url = try page.nextLink.map { try follow($0, "the @odata.nextLink of a series' instances") }
             }
         } catch let error as CalSyncError where [.notFound, .http, .decoding, .server].contains(error.code) {
             logger.info(
@@ -395,6 +396,22 @@ public struct GraphProvider: CalendarProvider {
             start: start, end: start.addingTimeInterval(window.end.timeIntervalSince(window.start) + period))
     }
 
+    /// `link`, a link Graph sent, when it lies on `graph_url`'s origin (``GraphLinkOrigin``);
+    /// else the page that carried it is not readable (`.decoding`), and no request goes there.
+    func follow(_ link: String, _ what: String) throws(CalSyncError) -> String {
+        try GraphLinkOrigin.checked(link, base: endpoints.base, what: what)
+    }
+
+    /// A stored cursor's link, checked as when it arrived: one saved before links were
+    /// checked, or under another `graph_url`, starts a new round instead of being followed.
+    func storedLink(_ link: String) throws(CalSyncError) -> String {
+        do {
+            return try follow(link, "the stored delta link")
+        } catch {
+            throw CalSyncError(.cursorExpired, error.message)
+        }
+    }
+
     /// The headers of every request (PROVIDERS.md step 1), without the token.
     ///
     /// The preferences travel in one `Prefer` field, comma-separated (RFC 7240 §2; RFC 9110
@@ -443,7 +460,7 @@ public struct GraphProvider: CalendarProvider {
         do {
             return try JSONDecoder().decode(type, from: body)
         } catch {
-            throw CalSyncError(.decoding, "\(what) is not readable: \(error)")
+            throw ResponseBody.classify(CalSyncError(.decoding, "\(what) is not readable: \(error)"), body: body)
         }
     }
 }

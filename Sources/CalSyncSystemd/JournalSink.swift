@@ -15,15 +15,44 @@ public struct LibsystemdJournalSink: JournalSink {
     public init() {}
 
     public func send(_ fields: [(name: String, value: String)]) {
-        // sd_journal_sendv wants one iovec per field; strdup keeps each C string alive
-        // until the call returns.
-        let strings = fields.map { "\($0.name)=\($0.value)" }
-        let copies = strings.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
-        var vectors = zip(copies, strings).map { copy, string in
-            iovec(iov_base: UnsafeMutableRawPointer(copy), iov_len: string.utf8.count)
+        Self.withVectors(fields) { vectors in
+            _ = sd_journal_sendv(vectors.baseAddress, Int32(vectors.count))
         }
-        _ = sd_journal_sendv(&vectors, Int32(vectors.count))
+    }
+
+    /// Calls `body` with one iovec per field, `NAME=value`, each as long as its UTF-8 bytes.
+    ///
+    /// The bytes live in Swift arrays kept alive for the call, never in C strings: a value
+    /// with an embedded NUL (a provider's error message can carry one) must reach the
+    /// journal as sent, not cut at the NUL with the iovec's length reading past the copy
+    /// into the heap (what `strdup` with the Swift UTF-8 count did).
+    static func withVectors<Result>(
+        _ fields: [(name: String, value: String)], _ body: (UnsafeMutableBufferPointer<iovec>) -> Result
+    ) -> Result {
+        // One buffer holds every field back to back; the iovecs point into it.
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for field in fields {
+            let start = bytes.count
+            bytes += field.name.utf8
+            bytes.append(UInt8(ascii: "="))
+            bytes += field.value.utf8
+            ranges.append(start..<bytes.count)
+        }
+        return bytes.withUnsafeMutableBytes { buffer in
+            var vectors = ranges.map { range in
+                iovec(iov_base: buffer.baseAddress.map { $0 + range.lowerBound }, iov_len: range.count)
+            }
+            return vectors.withUnsafeMutableBufferPointer { body($0) }
+        }
+    }
+
+    /// The bytes `sd_journal_sendv` reads through ``withVectors(_:_:)``'s iovecs, one array
+    /// per field (for tests: the iovec type is not visible outside this module).
+    static func vectorBytes(_ fields: [(name: String, value: String)]) -> [[UInt8]] {
+        withVectors(fields) { vectors in
+            vectors.map { Array(UnsafeRawBufferPointer(start: $0.iov_base, count: $0.iov_len)) }
+        }
     }
 }
 

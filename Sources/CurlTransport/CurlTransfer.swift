@@ -111,8 +111,11 @@ final class CurlTransfer: @unchecked Sendable {
         case CURLE_OPERATION_TIMEDOUT:
             return CalSyncError(.timeout, "\(request.method.rawValue) \(host) timed out: \(reason)")
         case CURLE_WRITE_ERROR where bodyTooLarge:
+            let limit =
+                maximumBodySize % (1 << 20) == 0 ? "\(maximumBodySize >> 20) MiB" : "\(maximumBodySize) bytes"
             return CalSyncError(
-                .transport, "\(request.method.rawValue) \(host): the response is larger than \(maximumBodySize) bytes")
+                .transport,
+                "\(request.method.rawValue) \(host): the response is larger than the size limit of \(limit)")
         default:
             return CalSyncError(.transport, "\(request.method.rawValue) \(host) failed: \(reason)")
         }

@@ -19,9 +19,15 @@ public final class CurlTransport: HTTPTransport {
         /// Responses larger than this fail with `.transport` instead of exhausting memory.
         public var maximumBodySize: Int
 
+        /// 32 MiB (after decompression): eight times the largest page either provider
+        /// sends (Google's 2,500 events or Graph's 1,000 with their descriptions, a few
+        /// MiB), and small enough that a hostile or broken server cannot take the daemon's
+        /// memory with one answer (docs/resilience.md, "Limits").
+        public static let defaultMaximumBodySize = 32 << 20
+
         public init(
             caFile: String? = nil, userAgent: String = "calsync/0.1 (+libcurl)", maximumConnectionsPerHost: Int = 8,
-            maximumConnections: Int = 32, maximumBodySize: Int = 256 << 20
+            maximumConnections: Int = 32, maximumBodySize: Int = defaultMaximumBodySize
         ) {
             self.caFile = caFile
             self.userAgent = userAgent

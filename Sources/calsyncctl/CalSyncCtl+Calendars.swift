@@ -30,16 +30,7 @@ extension CalSyncCtl {
                 print(String(decoding: data, as: UTF8.self))
                 return
             }
-            guard !calendars.isEmpty else {
-                print("No calendars in the store yet: they appear after the first sync.")
-                return
-            }
-            for entry in calendars {
-                let flags = [entry.calendar.isPrimary ? "primary" : nil, entry.syncEnabled ? nil : "not synced"]
-                    .compactMap { $0 }
-                let suffix = flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"
-                print("\(entry.accountID)/\(entry.calendar.id)  \(entry.calendar.name)\(suffix)")
-            }
+            print(CalendarListing.text(calendars))
         }
     }
 }

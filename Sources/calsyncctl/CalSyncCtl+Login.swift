@@ -70,7 +70,10 @@ extension CalSyncCtl {
                     refreshToken: refreshToken, accessToken: grant.accessToken, accessTokenExpiresAt: grant.expiresAt,
                     scope: grant.scope, email: grant.email),
                 for: account.name)
-            print("Signed in \(account.name)\(grant.email.map { " as \($0)" } ?? ""). Tokens saved to \(store.path).")
+            print(
+                TerminalText.line(
+                    "Signed in \(account.name)\(grant.email.map { " as \($0)" } ?? ""). Tokens saved to \(store.path).")
+            )
             print("calsyncd picks the account up at its next poll (or run: calsyncctl sync \(account.name)).")
         }
 

@@ -44,7 +44,7 @@ extension CalSyncCtl {
                 print("calsyncd\(response.pid.map { " (pid \($0))" } ?? "") will poll \(what) now.")
                 return
             }
-            for result in results { print(result.line) }
+            for result in results { print(TerminalText.line(result.line)) }
             if !results.allSatisfy(\.succeeded) { throw ExitCodes.attention }
         }
 

@@ -87,8 +87,9 @@ enum ExitCodes {
 }
 
 /// Prints to standard error.
+/// Error messages often quote provider text: control characters are escaped (TerminalText).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.lines(message) + "\n").utf8))
 }
 
 /// Opens the store read-only for a reporting command; a missing or unreadable store is

@@ -109,7 +109,7 @@ struct CalSyncDaemon: AsyncParsableCommand {
 
         if once {
             let results = await sync.syncAll()
-            for result in results { print(result.line) }
+            for result in results { print(TerminalText.line(result.line)) }
             if configuration.accounts.isEmpty {
                 print("No accounts configured: the store at \(configuration.store.path) is ready.")
             }

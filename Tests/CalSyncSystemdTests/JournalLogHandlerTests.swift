@@ -39,6 +39,23 @@ struct JournalLogHandlerTests {
         #expect(fields["PRIORITY"] == "6")
     }
 
+    /// A provider's error message can carry a NUL: the journal must get the value's bytes,
+    /// all of them and nothing after them (no heap memory past a C string's end).
+    @Test func libsystemdVectorsCarryExactlyTheBytesOfValuesWithNUL() {
+        let value = "before\u{0}after, and a long tail so that the bytes differ from anything left in memory"
+        let received = LibsystemdJournalSink.vectorBytes([("MESSAGE", value), ("PRIORITY", "3")])
+        #expect(received == [Array("MESSAGE=\(value)".utf8), Array("PRIORITY=3".utf8)])
+    }
+
+    @Test func socketDatagramsCarryExactlyTheBytesOfValuesWithNUL() throws {
+        let socket = try DatagramSocket()
+        let sink = SocketJournalSink(path: socket.path)
+        sink.send([("CALSYNC_ERROR", "cut\u{0}here"), ("PRIORITY", "3")])
+        let fields = JournalDatagram.decode(try #require(socket.receive()))
+        #expect(fields["CALSYNC_ERROR"].map { Array($0.utf8) } == Array("cut\u{0}here".utf8))
+        #expect(fields["PRIORITY"] == "3")
+    }
+
     @Test(arguments: [
         ("calsync.account", "CALSYNC_ACCOUNT"), ("message_id", "MESSAGE_ID"), ("_hidden", "HIDDEN"),
         ("http.status-code", "HTTP_STATUS_CODE"), ("9lives", nil), ("___", nil),

@@ -96,8 +96,9 @@ struct CurlTransportTests {
         #expect(String(decoding: response.body, as: UTF8.self) == text)
     }
 
-    @Test func carriesFiftyMegabyteBodies() async throws {
-        let size = 50 << 20
+    /// A body of exactly the default limit (32 MiB) is carried whole.
+    @Test func carriesBodiesUpToTheDefaultLimit() async throws {
+        let size = CurlTransport.Configuration.defaultMaximumBodySize
         let body = [UInt8](repeating: 0x7A, count: size)
         let server = try TestHTTPServer { _ in .respond(status: 200, headers: [], body: body) }
         defer { server.stop() }
@@ -118,7 +119,25 @@ struct CurlTransportTests {
         let error = await #expect(throws: CalSyncError.self) {
             try await transport.perform(HTTPRequest(url: server.baseURL))
         }
-        #expect(error?.message.contains("larger than 1024 bytes") == true)
+        #expect(error?.message.contains("larger than the size limit of 1024 bytes") == true)
+        #expect(error?.code == .transport)
+    }
+
+    /// A body over 32 MiB (the default limit) fails naming the limit, as a transport error
+    /// (retried like any other) rather than being read into memory.
+    @Test func theDefaultLimitIs32MiB() async throws {
+        #expect(CurlTransport.Configuration().maximumBodySize == 32 << 20)
+        let server = try TestHTTPServer { _ in
+            .respond(status: 200, headers: [], body: [UInt8](repeating: 0x20, count: (32 << 20) + 1))
+        }
+        defer { server.stop() }
+        let transport = CurlTransport(logger: Logger(label: "t"))
+        defer { transport.shutdown() }
+        let error = await #expect(throws: CalSyncError.self) {
+            try await transport.perform(HTTPRequest(url: server.baseURL))
+        }
+        #expect(error?.code == .transport)
+        #expect(error?.message.contains("the size limit of 32 MiB") == true)
     }
 
     @Test func runsManyRequestsConcurrentlyAndReusesConnections() async throws {

@@ -19,7 +19,7 @@ enum ControlAPI {
           POST   /_emulator/faults                      inject a fault into the next requests of a path:
                    {"path": "/calendar/v3/calendars", "count": 2, "method": "GET",
                     "status": 429, "retryAfter": "2.5",  (or an HTTP date)
-                    "delayMs": 1500, "truncate": true, "drop": true}
+                    "delayMs": 1500, "truncate": true, "cut": true, "drop": true}
           DELETE /_emulator/faults                      remove pending faults
           POST   /_emulator/tokens                      {"provider": "google"|"microsoft", "user"?, "client_id"?}
                                                         → {"access_token", "refresh_token"} without a browser
@@ -118,6 +118,8 @@ extension EmulatorState {
                 outcome = .droppedConnection
             } else if body["truncate"]?.boolValue == true {
                 outcome = .truncatedBody
+            } else if body["cut"]?.boolValue == true {
+                outcome = .cutBody
             } else if let status = body["status"]?.intValue {
                 guard (100...599).contains(status) else {
                     throw EmulatorError("status \(status) is not an HTTP status")
@@ -129,7 +131,7 @@ extension EmulatorState {
             }
             let delay = Duration.milliseconds(body["delayMs"]?.intValue ?? 0)
             guard outcome != .none || delay > .zero else {
-                throw EmulatorError("a fault needs one of status, truncate, drop or delayMs")
+                throw EmulatorError("a fault needs one of status, truncate, cut, drop or delayMs")
             }
             injectFault(
                 Fault(

@@ -61,7 +61,7 @@ struct EmulatorHTTPHandler: Sendable {
         if let fault, fault.delay > .zero {
             try? await Task.sleep(for: fault.delay)
         }
-        let response: EmulatorResponse
+        var response: EmulatorResponse
         switch fault?.outcome {
         case .status(let status, let retryAfter):
             response = await state.injectedErrorResponse(for: request, status: status, retryAfter: retryAfter)
@@ -79,6 +79,9 @@ struct EmulatorHTTPHandler: Sendable {
         switch fault?.outcome {
         case .droppedConnection: return .drop
         case .truncatedBody: return .truncate(response, sent: response.body.count / 2)
+        case .cutBody:
+            response.body = Array(response.body.prefix(response.body.count / 2))
+            return .respond(response)
         default: return .respond(response)
         }
     }

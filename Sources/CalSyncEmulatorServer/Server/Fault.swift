@@ -16,6 +16,10 @@ public struct Fault: Sendable, Equatable {
         case truncatedBody
         /// The connection closes without a response.
         case droppedConnection
+        /// The real status and headers with the first half of the body, framed as a whole
+        /// response (its `Content-Length` is the half's): a body a proxy cut or garbled on
+        /// the way, which no transport error reveals.
+        case cutBody
     }
 
     public var pathPrefix: String

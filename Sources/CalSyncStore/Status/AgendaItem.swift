@@ -95,7 +95,8 @@ public enum Agenda {
     }
 
     /// A list grouped by day in `timeZone`: `09:00–09:30  Standup  (Work)`; all-day events
-    /// stay on their dates whatever the zone.
+    /// stay on their dates whatever the zone. Control characters in summaries, locations and
+    /// calendar names are escaped (``TerminalText``).
     public static func text(_ items: [AgendaItem], timeZone: TimeZone) -> String {
         guard !items.isEmpty else { return "Nothing on in this range." }
         var calendar = Calendar(identifier: .gregorian)
@@ -148,7 +149,7 @@ public enum Agenda {
             if let location = item.location { line += " @ \(location)" }
             line += "  (\(item.calendarName))"
             if item.status == "tentative" { line += " [tentative]" }
-            lines.append(line)
+            lines.append(TerminalText.line(line))
         }
         return lines.joined(separator: "\n")
     }

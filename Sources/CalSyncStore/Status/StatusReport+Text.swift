@@ -4,7 +4,8 @@ public import Foundation
 
 extension StatusReport {
     /// The human view of `calsyncctl status`: one block per account, one line per calendar,
-    /// times in the machine's zone with how long ago they were.
+    /// times in the machine's zone with how long ago they were. Control characters in any
+    /// value (a calendar's name, a provider's error message) are escaped (``TerminalText``).
     public func text(timeZone: TimeZone = .current) -> String {
         var lines: [String] = []
         let daemonLine =
@@ -16,7 +17,7 @@ extension StatusReport {
         if accounts.isEmpty {
             lines.append("")
             lines.append("No accounts yet. Add one to the configuration, then run: calsyncctl login NAME")
-            return lines.joined(separator: "\n")
+            return lines.map(TerminalText.line).joined(separator: "\n")
         }
         for account in accounts {
             lines.append("")
@@ -58,7 +59,7 @@ extension StatusReport {
         }
         lines.append("")
         lines.append(healthy ? "All calendars healthy." : "Some calendars need attention (marked !).")
-        return lines.joined(separator: "\n")
+        return lines.map(TerminalText.line).joined(separator: "\n")
     }
 
     /// `2026-11-25 10:42 (3 min ago)` / `(in 2 min)`.
@@ -86,7 +87,8 @@ extension StatusReport {
 
     /// Left-aligned columns separated by two spaces.
     static func table(header: [String], rows: [[String]]) -> [String] {
-        let all = [header] + rows
+        // Escaped before measuring, so that the columns line up as printed.
+        let all = ([header] + rows).map { $0.map(TerminalText.line) }
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { row in
             row.enumerated().map { column, cell in

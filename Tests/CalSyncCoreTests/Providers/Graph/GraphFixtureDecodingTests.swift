@@ -205,7 +205,7 @@ struct GraphFixtureDecodingTests {
     }
 
     @Test func aSeriesMasterIsTheSeriesRowWithItsRule() throws {
-        let item = GraphMapping.master(
+        let item = try GraphMapping.master(
             Array(try GraphFixture.data("event-seriesmaster-recurring-created-201")), fallbackZone: "Europe/Berlin")
         guard case .upsert(let master) = item else {
             Issue.record("not an upsert: \(item)")

@@ -12,7 +12,7 @@ import Testing
 /// GraphProvider against scripted responses: the requests it sends and how it reads the
 /// answers (PROVIDERS.md Graph "Sync loop", "Errors and limits").
 struct GraphProviderTests {
-    static let base = "https://graph.test/v1.0"
+    static let base = "https://graph.microsoft.com/v1.0"
     static let window = SyncWindow(
         start: Timestamp.parse("2016-12-01T00:00:00Z")!, end: Timestamp.parse("2017-01-01T00:00:00Z")!)
     static let logger = Logger(label: "test")
@@ -71,7 +71,7 @@ struct GraphProviderTests {
         let urls = transport.requests.map(\.url)
         #expect(
             urls == [
-                "https://graph.test/v1.0/me/calendars/AAMk%3Dcal/calendarView/delta?startDateTime=2016-12-01T00%3A00%3A00Z&endDateTime=2017-01-08T00%3A00%3A00Z",
+                "https://graph.microsoft.com/v1.0/me/calendars/AAMk%3Dcal/calendarView/delta?startDateTime=2016-12-01T00%3A00%3A00Z&endDateTime=2017-01-08T00%3A00%3A00Z",
                 "https://graph.microsoft.com/v1.0/me/calendarView/delta?$skiptoken=R0usmcCM996atia_s",
                 "https://graph.microsoft.com/v1.0/me/calendarView/delta?$skiptoken=R0usmci39OQxqJrxK4",
             ])
@@ -118,7 +118,7 @@ struct GraphProviderTests {
         let transport = ScriptedTransport([
             HTTPResponse(status: 410, body: try GraphFixture.data("error-410-syncstatenotfound"))
         ])
-        let link = "https://graph.test/v1.0/me/calendarView/delta?$deltatoken=old"
+        let link = "https://graph.microsoft.com/v1.0/me/calendarView/delta?$deltatoken=old"
         let error = await #expect(throws: CalSyncError.self) {
             try await Self.provider(transport).changes(
                 calendarID: "cal", cursor: .delta(link), window: Self.window, logger: Self.logger)
@@ -157,7 +157,8 @@ struct GraphProviderTests {
         ])
         let error = await #expect(throws: CalSyncError.self) {
             try await Self.provider(transport).changes(
-                calendarID: "cal", cursor: .page("https://graph.test/next"), window: Self.window, logger: Self.logger)
+                calendarID: "cal", cursor: .page("https://graph.microsoft.com/next"), window: Self.window,
+                logger: Self.logger)
         }
         #expect(error?.code == .rateLimited)
         #expect(error?.retryAfter == .milliseconds(1500))
@@ -221,7 +222,7 @@ struct GraphProviderTests {
 
     static func stubPage(_ link: String) throws -> HTTPResponse {
         let stub = String(decoding: try GraphFixture.data("calendarview-delta-occurrence-bare-2023"), as: UTF8.self)
-        return ok(json: #"{"\#(link)":"https://graph.test/\#(link)","value":[\#(stub)]}"#)
+        return ok(json: #"{"\#(link)":"https://graph.microsoft.com/\#(link)","value":[\#(stub)]}"#)
     }
 
     static let noInstances = ok(json: #"{"value":[]}"#)
@@ -234,32 +235,32 @@ struct GraphProviderTests {
         let provider = Self.provider(transport)
         let first = try await provider.changes(
             calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
-        #expect(first.next == .page("https://graph.test/@odata.nextLink"))
+        #expect(first.next == .page("https://graph.microsoft.com/@odata.nextLink"))
         let master = try #require(first.changes.upserts.first)
         #expect(master.id == "seriesMasterId" && master.kind == .series && master.summary == "Standup")
         #expect(master.recurrence == ["RRULE:FREQ=WEEKLY;BYDAY=SU"])
         #expect(first.changes.upserts.count == 1)
-        #expect(transport.requests[1].url == "https://graph.test/v1.0/me/calendars/cal/events/seriesMasterId")
+        #expect(transport.requests[1].url == "https://graph.microsoft.com/v1.0/me/calendars/cal/events/seriesMasterId")
         #expect(Self.values(transport.requests[1], "Prefer").contains(#"IdType="ImmutableId""#))
         // Its instances over the round's window, to learn which ones were deleted: only
         // the members that tell them apart.
         #expect(
             transport.requests[2].url
-                == "https://graph.test/v1.0/me/calendars/cal/events/seriesMasterId/instances?startDateTime=2016-12-01T00%3A00%3A00Z&endDateTime=2017-01-08T00%3A00%3A00Z"
+                == "https://graph.microsoft.com/v1.0/me/calendars/cal/events/seriesMasterId/instances?startDateTime=2016-12-01T00%3A00%3A00Z&endDateTime=2017-01-08T00%3A00%3A00Z"
                 + "&%24select=id%2Ctype%2CseriesMasterId%2Cstart%2Cend%2CisAllDay%2CoriginalStart%2CoriginalStartTimeZone"
         )
 
         // The next page of the same round uses the master already read.
         let second = try await provider.changes(
             calendarID: "cal", cursor: first.next, window: Self.window, logger: Self.logger)
-        #expect(second.next == .delta("https://graph.test/@odata.deltaLink"))
+        #expect(second.next == .delta("https://graph.microsoft.com/@odata.deltaLink"))
         #expect(second.changes.upserts.map(\.id) == ["seriesMasterId"])
         #expect(transport.requests.count == 4)
     }
 
     @Test func aRemovedOccurrenceOfALiveSeriesCancelsThatInstance() async throws {
         let removed =
-            #"{"@odata.deltaLink":"https://graph.test/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
+            #"{"@odata.deltaLink":"https://graph.microsoft.com/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
         let transport = ScriptedTransport([
             try Self.stubPage("@odata.deltaLink"), Self.ok(json: Self.master), Self.noInstances,
             Self.ok(json: removed), Self.ok(json: Self.master), Self.noInstances,
@@ -284,7 +285,7 @@ struct GraphProviderTests {
 
     @Test func aRemovedOccurrenceOfADeletedSeriesDeletesTheMaster() async throws {
         let removed =
-            #"{"@odata.deltaLink":"https://graph.test/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
+            #"{"@odata.deltaLink":"https://graph.microsoft.com/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
         let gone = HTTPResponse(
             status: 404, body: Data(#"{"error":{"code":"ErrorItemNotFound","message":"gone"}}"#.utf8))
         let transport = ScriptedTransport([
@@ -307,7 +308,7 @@ struct GraphProviderTests {
             Self.ok(json: #"{"timeZone":"W. Europe Standard Time","language":{"locale":"en-GB"}}"#),
             Self.ok(
                 json:
-                    ##"{"@odata.nextLink":"https://graph.test/v1.0/me/calendars?$skiptoken=2","value":[{"id":"a","name":"A","hexColor":"#AABBCC","isDefaultCalendar":true,"changeKey":"k"}]}"##
+                    ##"{"@odata.nextLink":"https://graph.microsoft.com/v1.0/me/calendars?$skiptoken=2","value":[{"id":"a","name":"A","hexColor":"#AABBCC","isDefaultCalendar":true,"changeKey":"k"}]}"##
             ),
             try Self.ok("calendars-list-docs"),
         ])
@@ -317,8 +318,8 @@ struct GraphProviderTests {
         #expect(calendars.first?.color == "#aabbcc")
         #expect(
             transport.requests.map(\.url) == [
-                "https://graph.test/v1.0/me/mailboxSettings", "https://graph.test/v1.0/me/calendars",
-                "https://graph.test/v1.0/me/calendars?$skiptoken=2",
+                "https://graph.microsoft.com/v1.0/me/mailboxSettings", "https://graph.microsoft.com/v1.0/me/calendars",
+                "https://graph.microsoft.com/v1.0/me/calendars?$skiptoken=2",
             ])
     }
 
@@ -399,7 +400,7 @@ struct GraphProviderTests {
             }
             state.withLock { $0.inFlight -= 1 }
             return HTTPResponse(
-                status: 200, body: Data(#"{"@odata.deltaLink":"https://graph.test/d","value":[]}"#.utf8))
+                status: 200, body: Data(#"{"@odata.deltaLink":"https://graph.microsoft.com/d","value":[]}"#.utf8))
         }
 
         /// Releases one waiting request; false when none waits.
@@ -448,7 +449,7 @@ extension GraphProviderTests {
     /// the same knowledge: the removed occurrence still becomes a cancellation.
     @Test func aPageThrottledHalfWayIsReadAgainWithTheSameMemory() async throws {
         let removed =
-            #"{"@odata.deltaLink":"https://graph.test/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
+            #"{"@odata.deltaLink":"https://graph.microsoft.com/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
         let throttled = HTTPResponse(
             status: 429, headers: [(name: "Retry-After", value: "0")],
             body: try GraphFixture.data("error-429-throttled"))

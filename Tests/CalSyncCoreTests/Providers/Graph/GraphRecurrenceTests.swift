@@ -128,7 +128,7 @@ struct GraphRecurrenceTests {
     /// of 31 December, across the November DST change.
     @Test func theDocumentedWeeklySeriesExpandsInItsZone() throws {
         guard
-            case .upsert(let master) = GraphMapping.master(
+            case .upsert(let master) = try GraphMapping.master(
                 Array(try GraphFixture.data("event-seriesmaster-recurring-created-201")), fallbackZone: nil)
         else {
             Issue.record("the series master is not read")

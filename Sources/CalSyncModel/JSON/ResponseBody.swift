@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// What a successful (2xx) answer whose body could not be decoded counts as.
 ///

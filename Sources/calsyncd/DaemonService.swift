@@ -19,6 +19,7 @@ enum DaemonService {
         let watchdogPeriod = systemd.watchdogMicroseconds.map { Duration.microseconds(Int64($0)) }
         // The loop goes round at least every quarter of the watchdog period; a stamp older
         // than half the period means it is stuck, and the pings stop.
+        let clock = SchedulerClock.system
         let scheduler = SyncScheduler(
             configuration: sync.configuration,
             makeSync: { configuration in sync.reconfigured(configuration) },
@@ -30,7 +31,8 @@ enum DaemonService {
                     notifier.notify(.reloading(monotonicMicroseconds: SystemdNotifier.monotonicMicroseconds()))
                 },
                 stopping: { notifier.notify(.stopping) }),
-            heartbeatPeriod: watchdogPeriod.map { $0 / 4 }, logger: logger)
+            heartbeatPeriod: watchdogPeriod.map { $0 / 4 }, clock: clock, random: { Double.random(in: 0..<1) },
+            calendar: .autoupdatingCurrent, logger: logger)
 
         // Before READY: once systemd says the service is up, `calsyncctl sync` works.
         let handler = ControlRequestHandler(
@@ -57,7 +59,7 @@ enum DaemonService {
                 SystemdWatchdog(
                     notifier: notifier, period: watchdogPeriod,
                     isAlive: {
-                        let now = ContinuousClock.now
+                        let now = clock.now()
                         return now - scheduler.lastHeartbeat < watchdogPeriod / 2
                             && server.map { now - $0.lastHeartbeat < watchdogPeriod / 2 } ?? true
                     }))

@@ -1,7 +1,7 @@
 import CalSyncAuth
-/// Jittered exponential backoff ("full jitter"): the n-th wait is a random duration in
-/// `[base·2ⁿ / 2, base·2ⁿ]`, capped at `maximum`, so calendars that failed together do
-/// not retry in lockstep. A server's `Retry-After` wins over the computed wait, up to
+/// Jittered exponential backoff ("equal jitter": the upper half of each ceiling): the n-th
+/// wait is a random duration in `[base·2ⁿ / 2, base·2ⁿ]`, capped at `maximum`, so
+/// calendars that failed together do not retry in lockstep. A server's `Retry-After` wins over the computed wait, up to
 /// `maximumRetryAfter`.
 import CalSyncModel
 import CalSyncStore

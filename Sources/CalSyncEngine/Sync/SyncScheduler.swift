@@ -1,7 +1,7 @@
 import CalSyncAuth
 public import CalSyncModel
 import CalSyncStore
-import Foundation
+public import Foundation
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -19,6 +19,9 @@ import UnixSignals
 /// - Between polls the loop sleeps until the next one is due; the only other wake-up is
 ///   the heartbeat the systemd watchdog needs (a quarter of `WatchdogSec=`). The heartbeat
 ///   is stamped by this loop itself, so a wedged loop stops the watchdog's pings.
+/// - The decisions (which polls start, when the next is due, when the loop wakes) are a
+///   value, ``PollPlan``; the loop applies them. Time, randomness and the time zone of the
+///   STATUS line are injected (``SchedulerClock``), so tests decide without sleeping.
 /// - Polls asked for by peers that are neither root nor the daemon's user are rate-limited:
 ///   one such poll per account per `askedPollSpacing` (60 s); a request within that time
 ///   joins the poll running or waiting for the account, or gets the last poll's results,
@@ -65,19 +68,11 @@ public final class SyncScheduler: Service, Sendable {
 
     struct State {
         var configuration: CalSyncConfiguration
-        var lastHeartbeat = ContinuousClock.now
+        var lastHeartbeat: ContinuousClock.Instant
         var inbox: [Event] = []
         var sleeper: Task<Void, Never>?
-        var report: [String: AccountReport] = [:]
+        var report: [String: StatusLine.AccountReport] = [:]
         var lastSync: Date?
-    }
-
-    /// What the STATUS line says about an account after its last poll.
-    struct AccountReport {
-        var healthyCalendars = 0
-        var failedCalendars = 0
-        var needsLogin = false
-        var nextRun: Date?
     }
 
     private let makeSync: @Sendable (CalSyncConfiguration) -> AccountSync
@@ -86,6 +81,9 @@ public final class SyncScheduler: Service, Sendable {
     private let logger: Logger
     private let heartbeatPeriod: Duration?
     private let askedPollSpacing: Duration
+    private let clock: SchedulerClock
+    private let random: @Sendable () -> Double
+    private let calendar: Calendar
     private let state: Mutex<State>
 
     /// - Parameters:
@@ -96,18 +94,26 @@ public final class SyncScheduler: Service, Sendable {
     ///     until the next poll.
     ///   - askedPollSpacing: the least time between two polls of an account that
     ///     rate-limited requests start.
+    ///   - clock: the monotonic and wall clocks and the sleep (the machine's by default).
+    ///   - random: draws in `[0, 1)` for the jitter of intervals and backoffs.
+    ///   - calendar: the time zone the STATUS line prints times in (the machine's).
     public init(
         configuration: CalSyncConfiguration, makeSync: @escaping @Sendable (CalSyncConfiguration) -> AccountSync,
         reload: @escaping @Sendable () throws -> CalSyncConfiguration, hooks: Hooks, heartbeatPeriod: Duration?,
-        askedPollSpacing: Duration = .seconds(60), logger: Logger
+        askedPollSpacing: Duration = .seconds(60), clock: SchedulerClock = .system,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        calendar: Calendar = .autoupdatingCurrent, logger: Logger
     ) {
         self.askedPollSpacing = askedPollSpacing
         self.makeSync = makeSync
         self.reload = reload
         self.hooks = hooks
         self.heartbeatPeriod = heartbeatPeriod
+        self.clock = clock
+        self.random = random
+        self.calendar = calendar
         self.logger = logger
-        self.state = Mutex(State(configuration: configuration))
+        self.state = Mutex(State(configuration: configuration, lastHeartbeat: clock.now()))
     }
 
     /// The configuration in force (the last valid one loaded).
@@ -217,87 +223,93 @@ public final class SyncScheduler: Service, Sendable {
 
     // MARK: - The loop
 
-    /// Everything the loop alone reads and writes.
-    private struct Plan {
+    /// Everything the loop alone reads and writes: the plan's value and what the plan does
+    /// not hold (tasks, waiting requests and their replies).
+    private struct Loop {
         var configuration: CalSyncConfiguration
         var sync: AccountSync
-        var due: [String: ContinuousClock.Instant] = [:]
-        var failures: [String: Int] = [:]
+        var plan = PollPlan()
         var running: [String: Task<Void, Never>] = [:]
         var requests: [String: [PollRequest]] = [:]
-        /// When a poll with asked-for requests last started, per account.
-        var lastAsked: [String: ContinuousClock.Instant] = [:]
         /// Rate-limited requests that joined the account's running poll.
         var joined: [String: [PollRequest]] = [:]
         var lastResults: [String: Results] = [:]
+
+        /// Accounts with requests waiting for a poll.
+        var asked: Set<String> { Set(requests.filter { !$0.value.isEmpty }.keys) }
     }
 
     private func loop() async {
         let configuration = state.withLock { $0.configuration }
-        var plan = Plan(configuration: configuration, sync: makeSync(configuration))
-        await plan.sync.recordAccounts()
-        for account in configuration.accounts where account.enabled { plan.due[account.name] = .now }
+        var loop = Loop(configuration: configuration, sync: makeSync(configuration))
+        await loop.sync.recordAccounts()
+        for account in configuration.accounts where account.enabled {
+            loop.plan.schedule(account.name, now: clock.now())
+        }
         while !Task.isCancelled {
             let events = state.withLock { state in
-                state.lastHeartbeat = .now
+                state.lastHeartbeat = clock.now()
                 defer { state.inbox.removeAll() }
                 return state.inbox
             }
             for event in events {
                 if case .wedge = event {
                     await sleepUntilCancelled()
-                    await finish(&plan)
+                    await finish(&loop)
                     return
                 }
-                await handle(event, plan: &plan)
+                await handle(event, loop: &loop)
             }
-            startDuePolls(&plan)
-            await waitForEvents(until: nextWake(plan))
+            startDuePolls(&loop)
+            let wake = loop.plan.nextWake(
+                running: Set(loop.running.keys), heartbeatPeriod: heartbeatPeriod, now: clock.now())
+            await waitForEvents(until: wake)
         }
-        await finish(&plan)
+        await finish(&loop)
     }
 
-    private func handle(_ event: Event, plan: inout Plan) async {
+    private func handle(_ event: Event, loop: inout Loop) async {
         switch event {
         case .reload:
-            await performReload(&plan)
+            await performReload(&loop)
         case .pollRequested(let account, let request):
-            if plan.configuration.account(named: account)?.enabled == true {
-                if request.rateLimited, let last = plan.lastAsked[account],
-                    ContinuousClock.now - last < askedPollSpacing,
-                    plan.requests[account]?.isEmpty != false
+            if loop.configuration.account(named: account)?.enabled == true {
+                if request.rateLimited,
+                    loop.plan.tooSoonForAskedPoll(account, spacing: askedPollSpacing, now: clock.now()),
+                    loop.requests[account]?.isEmpty != false
                 {
                     // Too soon after the last asked-for poll: join the one running, or take
                     // the last results; never a poll more.
                     logger.debug("Asked-for poll rate-limited", metadata: ["calsync.account": "\(account)"])
-                    if plan.running[account] != nil {
-                        plan.joined[account, default: []].append(request)
+                    if loop.running[account] != nil {
+                        loop.joined[account, default: []].append(request)
                     } else {
-                        request.reply?(Self.results(plan.lastResults[account] ?? [], for: request.options))
+                        request.reply?(Self.results(loop.lastResults[account] ?? [], for: request.options))
                     }
                     break
                 }
-                plan.requests[account, default: []].append(request)
+                loop.requests[account, default: []].append(request)
             } else {
                 request.reply?([Self.refusal(account, "account \(account) is no longer in the configuration")])
             }
         case .finished(let account, let results, let coveredAllCalendars, let requests):
-            plan.running[account] = nil
-            plan.lastResults[account] = results
-            for request in requests + (plan.joined.removeValue(forKey: account) ?? []) {
+            loop.running[account] = nil
+            loop.lastResults[account] = results
+            for request in requests + (loop.joined.removeValue(forKey: account) ?? []) {
                 request.reply?(Self.results(results, for: request.options))
             }
-            guard let configured = plan.configuration.account(named: account) else { break }
-            if coveredAllCalendars || results.contains(where: { $0.error != nil }) {
-                plan.due[account] = .now + nextDelay(after: results, account: configured, plan: &plan)
+            guard let configured = loop.configuration.account(named: account) else { break }
+            let failed = results.filter { $0.error != nil }
+            loop.plan.finished(
+                account, interval: configured.interval, coveredAllCalendars: coveredAllCalendars,
+                failed: !failed.isEmpty, retryAfter: failed.compactMap { $0.error?.retryAfter }.max(),
+                unitRandom: random(), now: clock.now())
+            let nextRun = loop.plan.due[account].map {
+                clock.date().addingTimeInterval(PollPlan.seconds($0 - clock.now()))
             }
-            let nextRun = plan.due[account].map { Date().addingTimeInterval(Self.seconds($0 - .now)) }
             state.withLock { state in
-                state.lastSync = Date()
-                state.report[account] = AccountReport(
-                    healthyCalendars: results.filter { $0.error == nil && $0.calendarID != nil }.count,
-                    failedCalendars: results.filter { $0.error != nil }.count,
-                    needsLogin: results.contains { $0.error?.code == .needsLogin }, nextRun: nextRun)
+                state.lastSync = clock.date()
+                state.report[account] = StatusLine.AccountReport(results: results, nextRun: nextRun)
             }
             hooks.status(statusLine())
         case .wedge:
@@ -305,44 +317,20 @@ public final class SyncScheduler: Service, Sendable {
         }
     }
 
-    /// Jittered interval after a good poll; backoff after a failed one.
-    private func nextDelay(after results: Results, account: AccountConfiguration, plan: inout Plan) -> Duration {
-        let interval = Self.seconds(account.interval)
-        let failed = results.filter { $0.error != nil }
-        if failed.isEmpty {
-            plan.failures[account.name] = 0
-            return .milliseconds(Int64(interval * Double.random(in: 0.9...1.1) * 1000))
-        }
-        let attempt = plan.failures[account.name, default: 0]
-        plan.failures[account.name] = attempt + 1
-        let backoff = Backoff(base: .seconds(max(1, Int64(interval / 10))), maximum: account.interval)
-        return backoff.delay(
-            attempt: attempt, retryAfter: failed.compactMap { $0.error?.retryAfter }.max(),
-            unitRandom: Double.random(in: 0..<1))
-    }
-
-    /// Starts the polls that are due or asked for, most overdue first, within the cap.
-    private func startDuePolls(_ plan: inout Plan) {
-        let now = ContinuousClock.now
-        let waiting = plan.configuration.accounts.filter { account in
-            account.enabled && plan.running[account.name] == nil
-                && (plan.requests[account.name]?.isEmpty == false || (plan.due[account.name] ?? now) <= now)
-        }
-        // Asked-for polls first, then by how long they have been due.
-        let ordered = waiting.sorted { left, right in
-            let leftAsked = plan.requests[left.name]?.isEmpty == false
-            let rightAsked = plan.requests[right.name]?.isEmpty == false
-            if leftAsked != rightAsked { return leftAsked }
-            return (plan.due[left.name] ?? now) < (plan.due[right.name] ?? now)
-        }
-        let free = max(1, plan.configuration.sync.maxConcurrentSyncs) - plan.running.count
-        for account in ordered.prefix(max(0, free)) {
-            let requests = plan.requests.removeValue(forKey: account.name) ?? []
-            if !requests.isEmpty { plan.lastAsked[account.name] = now }
-            let scheduled = (plan.due[account.name] ?? now) <= now
-            let options = Self.merged(requests.map(\.options), scheduled: scheduled)
-            let sync = plan.sync
-            plan.running[account.name] = Task {
+    /// Starts the polls the plan says are due or asked for, within the cap.
+    private func startDuePolls(_ loop: inout Loop) {
+        let now = clock.now()
+        let asked = loop.asked
+        let starts = loop.plan.pollsToStart(
+            accounts: loop.configuration.accounts.filter(\.enabled).map(\.name), asked: asked,
+            running: Set(loop.running.keys), maxConcurrent: loop.configuration.sync.maxConcurrentSyncs, now: now)
+        for start in starts {
+            guard let account = loop.configuration.account(named: start.account) else { continue }
+            let requests = loop.requests.removeValue(forKey: account.name) ?? []
+            loop.plan.started(account.name, asked: !requests.isEmpty, now: now)
+            let options = Self.merged(requests.map(\.options), scheduled: start.scheduled)
+            let sync = loop.sync
+            loop.running[account.name] = Task {
                 let results = await sync.syncAccount(
                     account, retry: .init(retries: 0, backoff: .oneShot), options: options)
                 self.post(
@@ -372,21 +360,11 @@ public final class SyncScheduler: Service, Sendable {
         AccountSync.CalendarResult(accountID: account, error: CalSyncError(.invalidInput, message))
     }
 
-    /// The next poll due (of accounts not polling now), or the next heartbeat if sooner.
-    private func nextWake(_ plan: Plan) -> ContinuousClock.Instant? {
-        let nextPoll = plan.due.filter { plan.running[$0.key] == nil }.values.min()
-        let heartbeat = heartbeatPeriod.map { ContinuousClock.now + $0 }
-        switch (nextPoll, heartbeat) {
-        case (let poll?, let beat?): return min(poll, beat)
-        case (let poll?, nil): return poll
-        case (nil, let beat): return beat
-        }
-    }
-
     /// Sleeps until `deadline` (nil: until an event), returning early for any event.
     private func waitForEvents(until deadline: ContinuousClock.Instant?) async {
+        let clock = self.clock
         let sleeper = Task<Void, Never> {
-            _ = try? await Task.sleep(until: deadline ?? .now + .seconds(86_400 * 365), clock: .continuous)
+            _ = try? await clock.sleep(deadline ?? clock.now() + .seconds(86_400 * 365))
         }
         let pending = state.withLock { state in
             if !state.inbox.isEmpty { return true }
@@ -403,7 +381,8 @@ public final class SyncScheduler: Service, Sendable {
     }
 
     private func sleepUntilCancelled() async {
-        let forever = Task<Void, Never> { _ = try? await Task.sleep(for: .seconds(86_400 * 365)) }
+        let clock = self.clock
+        let forever = Task<Void, Never> { _ = try? await clock.sleep(clock.now() + .seconds(86_400 * 365)) }
         await withTaskCancellationHandler {
             await forever.value
         } onCancel: {
@@ -413,8 +392,8 @@ public final class SyncScheduler: Service, Sendable {
 
     /// Shutdown: cancel the running polls, wait for them (each ends at a page boundary),
     /// and answer whoever still waits.
-    private func finish(_ plan: inout Plan) async {
-        let running = plan.running
+    private func finish(_ loop: inout Loop) async {
+        let running = loop.running
         for task in running.values { task.cancel() }
         for task in running.values { await task.value }
         let events = state.withLock { state in
@@ -430,35 +409,35 @@ public final class SyncScheduler: Service, Sendable {
             case .reload, .wedge: break
             }
         }
-        for (account, requests) in plan.requests.merging(plan.joined, uniquingKeysWith: +) {
+        for (account, requests) in loop.requests.merging(loop.joined, uniquingKeysWith: +) {
             for request in requests { request.reply?([Self.refusal(account, "calsyncd is stopping")]) }
         }
-        plan.requests = [:]
-        plan.joined = [:]
+        loop.requests = [:]
+        loop.joined = [:]
     }
 
-    private func performReload(_ plan: inout Plan) async {
+    private func performReload(_ loop: inout Loop) async {
         hooks.reloading()
         do {
             let configuration = try reload()
-            let previous = plan.configuration
-            plan.configuration = configuration
-            plan.sync = makeSync(configuration)
-            await plan.sync.recordAccounts()
+            let previous = loop.configuration
+            loop.configuration = configuration
+            loop.sync = makeSync(configuration)
+            await loop.sync.recordAccounts()
             for account in previous.accounts where account.enabled {
                 guard configuration.account(named: account.name)?.enabled != true else { continue }
-                plan.running.removeValue(forKey: account.name)?.cancel()
-                plan.due[account.name] = nil
-                for request in plan.requests.removeValue(forKey: account.name) ?? [] {
+                loop.running.removeValue(forKey: account.name)?.cancel()
+                loop.plan.unschedule(account.name)
+                for request in loop.requests.removeValue(forKey: account.name) ?? [] {
                     request.reply?([Self.refusal(account.name, "account \(account.name) was removed by a reload")])
                 }
             }
             for account in configuration.accounts where account.enabled {
                 let before = previous.account(named: account.name)
                 if before?.enabled != true {
-                    plan.due[account.name] = .now
-                } else if before?.interval != account.interval, let due = plan.due[account.name] {
-                    plan.due[account.name] = min(due, .now + account.interval)
+                    loop.plan.schedule(account.name, now: clock.now())
+                } else if before?.interval != account.interval {
+                    loop.plan.intervalChanged(account.name, to: account.interval, now: clock.now())
                 }
             }
             state.withLock { state in
@@ -485,33 +464,10 @@ public final class SyncScheduler: Service, Sendable {
     /// `3 accounts, 12 calendars ok, 1 needs login (work) · last sync 10:42 · next 10:47`.
     public func statusLine() -> String {
         state.withLock { state in
-            let enabled = state.configuration.accounts.filter(\.enabled)
-            if enabled.isEmpty { return "no accounts configured; waiting (add [[account]] and reload)" }
-            let ok = state.report.values.reduce(0) { $0 + $1.healthyCalendars }
-            let failing = state.report.values.reduce(0) { $0 + $1.failedCalendars }
-            let needLogin = state.report.filter { $0.value.needsLogin }.map(\.key).sorted()
-            var parts = [
-                "\(enabled.count) account\(enabled.count == 1 ? "" : "s"), \(ok) calendar\(ok == 1 ? "" : "s") ok"
-            ]
-            if !needLogin.isEmpty {
-                parts[0] +=
-                    ", \(needLogin.count) need\(needLogin.count == 1 ? "s" : "") login (\(needLogin.joined(separator: ", ")))"
-            } else if failing > 0 {
-                parts[0] += ", \(failing) failing"
-            }
-            if let last = state.lastSync { parts.append("last sync \(Self.clock(last))") }
-            if let next = state.report.values.compactMap(\.nextRun).min() { parts.append("next \(Self.clock(next))") }
-            if state.lastSync == nil { parts.append("first sync running") }
-            return parts.joined(separator: " · ")
+            StatusLine(
+                enabledAccounts: state.configuration.accounts.filter(\.enabled).count, reports: state.report,
+                lastSync: state.lastSync, calendar: calendar
+            ).text
         }
-    }
-
-    static func clock(_ date: Date) -> String {
-        let parts = Calendar.current.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -210,7 +210,7 @@ struct PageWriter {
                     outcome.unchanged += 1
                     continue
                 }
-                touch(kind: previous["kind"], id: event.id, seriesID: previous["series_id"])
+                touch(kind: Self.kind(previous), id: event.id, seriesID: previous["series_id"])
                 outcome.updated += 1
             } else {
                 outcome.inserted += 1
@@ -218,8 +218,8 @@ struct PageWriter {
             try insert.execute(
                 arguments: StoredEvent.arguments(
                     event, accountID: accountID, calendarID: calendarID, allDayZone: allDayZone, now: now))
-            try appendChange(event.id, "upsert")
-            touch(kind: event.kind.rawValue, id: event.id, seriesID: event.seriesID)
+            try appendChange(event.id, .upsert)
+            touch(kind: event.kind, id: event.id, seriesID: event.seriesID)
         }
         // In a full re-sync a tombstone only means "not seen": the sweep on the last page
         // deletes it with everything else that is gone, so the safety valve weighs every
@@ -382,7 +382,7 @@ struct PageWriter {
             let batch = try Row.fetchAll(next, arguments: [accountID, calendarID, after])
             for row in batch {
                 let id: String = row["id"]
-                if (row["kind"] as String) == "series" {
+                if Self.kind(row) == .series {
                     try rebuildSeries(id, deletingOld: false, into: &sink)
                 } else {
                     try rebuildSingle(id, deletingOld: false, into: &sink)
@@ -406,18 +406,23 @@ struct PageWriter {
 
     // MARK: Pieces
 
-    private mutating func touch(kind: String?, id: String, seriesID: String?) {
+    /// The `kind` column of an `events` row (the schema's CHECK admits only the three).
+    static func kind(_ row: Row) -> CalendarEvent.Kind? {
+        (row["kind"] as String?).flatMap(CalendarEvent.Kind.init(rawValue:))
+    }
+
+    private mutating func touch(kind: CalendarEvent.Kind?, id: String, seriesID: String?) {
         switch kind {
-        case "series": touchedSeries.insert(id)
-        case "exception": if let seriesID { touchedSeries.insert(seriesID) }
-        default: touchedSingles.insert(id)
+        case .series: touchedSeries.insert(id)
+        case .exception: if let seriesID { touchedSeries.insert(seriesID) }
+        case .single, nil: touchedSingles.insert(id)
         }
     }
 
-    private func appendChange(_ eventID: String, _ op: String) throws {
+    private func appendChange(_ eventID: String, _ op: ChangeOp) throws {
         try db.cachedStatement(
             sql: "INSERT INTO changes(account_id, calendar_id, event_id, op, at) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [accountID, calendarID, eventID, op, now])
+        ).execute(arguments: [accountID, calendarID, eventID, op.rawValue, now])
     }
 
     /// Deletes an event (a master with its exceptions); false when it was not there.
@@ -428,10 +433,10 @@ struct PageWriter {
                     sql: "SELECT kind, series_id FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?"),
                 arguments: [accountID, calendarID, id])
         else { return false }
-        let kind: String = row["kind"]
+        let kind = Self.kind(row)
         touch(kind: kind, id: id, seriesID: row["series_id"])
         var ids = [id]
-        if kind == "series" {
+        if kind == .series {
             ids += try String.fetchAll(
                 db,
                 sql:
@@ -444,7 +449,7 @@ struct PageWriter {
             try db.cachedStatement(
                 sql: "DELETE FROM internal_quarantine WHERE account_id = ? AND calendar_id = ? AND event_id = ?"
             ).execute(arguments: [accountID, calendarID, eventID])
-            try appendChange(eventID, "delete")
+            try appendChange(eventID, .delete)
         }
         return true
     }

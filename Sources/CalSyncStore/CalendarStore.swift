@@ -110,7 +110,8 @@ public final class CalendarStore: Sendable {
 
     /// Creates or updates an account row (from the configuration and the sign-in).
     public func upsertAccount(
-        id: String, provider: String, auth: String, email: String?, state: String, stateDetail: String?, now: Date
+        id: String, provider: String, auth: String, email: String?, state: AccountState, stateDetail: String?,
+        now: Date
     ) async throws {
         try await write { db in
             try db.execute(
@@ -124,7 +125,7 @@ public final class CalendarStore: Sendable {
                         OR accounts.state IS NOT excluded.state OR accounts.state_detail IS NOT excluded.state_detail
                         OR (excluded.email IS NOT NULL AND accounts.email IS NOT excluded.email)
                     """,
-                arguments: [id, provider, email, auth, state, stateDetail, Timestamp.string(from: now)])
+                arguments: [id, provider, email, auth, state.rawValue, stateDetail, Timestamp.string(from: now)])
         }
     }
 
@@ -156,15 +157,15 @@ public final class CalendarStore: Sendable {
         }
     }
 
-    /// Changes an account's state (`ok`, `needs_login`, `error`, `disabled`) and its sentence.
-    public func setAccountState(id: String, state: String, detail: String?, now: Date) async throws {
+    /// Changes an account's state and its sentence.
+    public func setAccountState(id: String, state: AccountState, detail: String?, now: Date) async throws {
         try await write { db in
             try db.execute(
                 sql: """
                     UPDATE accounts SET state = ?, state_detail = ?, updated_at = ?
                     WHERE id = ? AND (state IS NOT ? OR state_detail IS NOT ?)
                     """,
-                arguments: [state, detail, Timestamp.string(from: now), id, state, detail])
+                arguments: [state.rawValue, detail, Timestamp.string(from: now), id, state.rawValue, detail])
         }
     }
 

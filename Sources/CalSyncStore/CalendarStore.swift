@@ -60,6 +60,9 @@ public final class CalendarStore: Sendable {
         var configuration = Configuration()
         configuration.label = "calsync-store"
         configuration.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
+        // GRDB's default, said here because removing a calendar relies on it: its events,
+        // occurrences and internal rows go by ON DELETE CASCADE (StoreSchema v5).
+        configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             // Keep -wal and -shm when the last connection closes: read-only readers cannot
             // create them in a directory they may not write (STORE.md "File and access").
@@ -211,13 +214,11 @@ public final class CalendarStore: Sendable {
         try db.execute(
             sql: """
                 INSERT INTO changes(account_id, calendar_id, event_id, op, at)
-                SELECT account_id, calendar_id, id, 'delete', ? FROM events WHERE account_id = ? AND calendar_id = ?
+                SELECT account_id, calendar_id, id, ?, ? FROM events WHERE account_id = ? AND calendar_id = ?
                 """,
-            arguments: [now, accountID, calendarID])
-        for table in [
-            "events", "occurrences", "sync_state", "internal_cursors", "internal_full_syncs", "internal_full_sync_seen",
-            "internal_held_deletions", "internal_quarantine", "internal_provider_notes",
-        ] {
+            arguments: [ChangeOp.delete.rawValue, now, accountID, calendarID])
+        // The foreign keys remove the rest with the calendar's row.
+        for (table, cascades) in StoreSchema.calendarTables where !cascades {
             try db.execute(
                 sql: "DELETE FROM \(table) WHERE account_id = ? AND calendar_id = ?",
                 arguments: [accountID, calendarID])

@@ -60,6 +60,9 @@ public final class CalendarStore: Sendable {
         var configuration = Configuration()
         configuration.label = "calsync-store"
         configuration.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
+        // GRDB's default, said here because removing a calendar relies on it: its events,
+        // occurrences and internal rows go by ON DELETE CASCADE (StoreSchema v5).
+        configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             // Keep -wal and -shm when the last connection closes: read-only readers cannot
             // create them in a directory they may not write (STORE.md "File and access").
@@ -110,7 +113,8 @@ public final class CalendarStore: Sendable {
 
     /// Creates or updates an account row (from the configuration and the sign-in).
     public func upsertAccount(
-        id: String, provider: String, auth: String, email: String?, state: String, stateDetail: String?, now: Date
+        id: String, provider: String, auth: String, email: String?, state: AccountState, stateDetail: String?,
+        now: Date
     ) async throws {
         try await write { db in
             try db.execute(
@@ -124,7 +128,7 @@ public final class CalendarStore: Sendable {
                         OR accounts.state IS NOT excluded.state OR accounts.state_detail IS NOT excluded.state_detail
                         OR (excluded.email IS NOT NULL AND accounts.email IS NOT excluded.email)
                     """,
-                arguments: [id, provider, email, auth, state, stateDetail, Timestamp.string(from: now)])
+                arguments: [id, provider, email, auth, state.rawValue, stateDetail, Timestamp.string(from: now)])
         }
     }
 
@@ -156,15 +160,15 @@ public final class CalendarStore: Sendable {
         }
     }
 
-    /// Changes an account's state (`ok`, `needs_login`, `error`, `disabled`) and its sentence.
-    public func setAccountState(id: String, state: String, detail: String?, now: Date) async throws {
+    /// Changes an account's state and its sentence.
+    public func setAccountState(id: String, state: AccountState, detail: String?, now: Date) async throws {
         try await write { db in
             try db.execute(
                 sql: """
                     UPDATE accounts SET state = ?, state_detail = ?, updated_at = ?
                     WHERE id = ? AND (state IS NOT ? OR state_detail IS NOT ?)
                     """,
-                arguments: [state, detail, Timestamp.string(from: now), id, state, detail])
+                arguments: [state.rawValue, detail, Timestamp.string(from: now), id, state.rawValue, detail])
         }
     }
 
@@ -210,13 +214,11 @@ public final class CalendarStore: Sendable {
         try db.execute(
             sql: """
                 INSERT INTO changes(account_id, calendar_id, event_id, op, at)
-                SELECT account_id, calendar_id, id, 'delete', ? FROM events WHERE account_id = ? AND calendar_id = ?
+                SELECT account_id, calendar_id, id, ?, ? FROM events WHERE account_id = ? AND calendar_id = ?
                 """,
-            arguments: [now, accountID, calendarID])
-        for table in [
-            "events", "occurrences", "sync_state", "internal_cursors", "internal_full_syncs", "internal_full_sync_seen",
-            "internal_held_deletions", "internal_quarantine", "internal_provider_notes",
-        ] {
+            arguments: [ChangeOp.delete.rawValue, now, accountID, calendarID])
+        // The foreign keys remove the rest with the calendar's row.
+        for (table, cascades) in StoreSchema.calendarTables where !cascades {
             try db.execute(
                 sql: "DELETE FROM \(table) WHERE account_id = ? AND calendar_id = ?",
                 arguments: [accountID, calendarID])

@@ -7,7 +7,7 @@ import GRDB
 /// (STORE.md: raise the schema version and document the migration in docs/store.md).
 enum StoreSchema {
     /// The schema version readers see in `PRAGMA user_version` and `meta.schema_version`.
-    static let version = 4
+    static let version = 5
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -26,6 +26,12 @@ enum StoreSchema {
         migrator.registerMigration("v4") { db in
             try db.execute(sql: v4)
             try db.execute(sql: "PRAGMA user_version = 4")
+        }
+        // GRDB runs a migration with foreign keys off and checks them all before it commits:
+        // the tables can be rebuilt, and a row that would break a key fails the migration.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: v5)
+            try db.execute(sql: "PRAGMA user_version = 5")
         }
         return migrator
     }
@@ -246,6 +252,130 @@ enum StoreSchema {
         DROP INDEX occurrences_by_event;
         ALTER TABLE internal_full_syncs ADD COLUMN occurrences_deferred INTEGER NOT NULL DEFAULT 0;
         """
+
+    /// Version 5: the internal tables of a calendar hang off its `calendars` row with a foreign
+    /// key ON DELETE CASCADE, as `events` and `occurrences` always did: removing a calendar
+    /// (or an account) removes its bookkeeping without the writer naming each table. SQLite
+    /// cannot add a foreign key to a table, so each is rebuilt with its columns in the same
+    /// order: copied aside, dropped, created again, filled from the copy. Not by creating the
+    /// new table under another name and renaming it: `ALTER TABLE … RENAME` opens the
+    /// connection's temporary database, after which the bulk load's `PRAGMA temp_store`
+    /// fails inside its transaction (SQLite refuses it once temporary storage is in use). Rows of a calendar that is no longer in
+    /// `calendars` (the writer always removed them with it, so there should be none) are
+    /// not copied: they would break the key and could never be read or removed.
+    static let v5 = """
+        CREATE TABLE internal_cursors_v4 AS SELECT * FROM internal_cursors t
+            WHERE EXISTS (SELECT 1 FROM calendars c WHERE c.account_id = t.account_id AND c.id = t.calendar_id);
+        DROP TABLE internal_cursors;
+        CREATE TABLE internal_cursors (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            token TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id),
+            FOREIGN KEY (account_id, calendar_id) REFERENCES calendars(account_id, id) ON DELETE CASCADE
+        );
+        INSERT INTO internal_cursors(account_id, calendar_id, token, fingerprint, saved_at)
+            SELECT account_id, calendar_id, token, fingerprint, saved_at FROM internal_cursors_v4;
+        DROP TABLE internal_cursors_v4;
+
+        CREATE TABLE internal_full_syncs_v4 AS SELECT * FROM internal_full_syncs t
+            WHERE EXISTS (SELECT 1 FROM calendars c WHERE c.account_id = t.account_id AND c.id = t.calendar_id);
+        DROP TABLE internal_full_syncs;
+        CREATE TABLE internal_full_syncs (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            -- 0: the calendar was empty, there is nothing to sweep and nothing to mark.
+            existing_events INTEGER NOT NULL,
+            next_page TEXT,
+            next_page_fingerprint TEXT,
+            occurrences_deferred INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (account_id, calendar_id),
+            FOREIGN KEY (account_id, calendar_id) REFERENCES calendars(account_id, id) ON DELETE CASCADE
+        );
+        INSERT INTO internal_full_syncs(account_id, calendar_id, started_at, existing_events, next_page,
+            next_page_fingerprint, occurrences_deferred)
+            SELECT account_id, calendar_id, started_at, existing_events, next_page, next_page_fingerprint,
+                occurrences_deferred
+            FROM internal_full_syncs_v4;
+        DROP TABLE internal_full_syncs_v4;
+
+        CREATE TABLE internal_full_sync_seen_v4 AS SELECT * FROM internal_full_sync_seen t
+            WHERE EXISTS (SELECT 1 FROM calendars c WHERE c.account_id = t.account_id AND c.id = t.calendar_id);
+        DROP TABLE internal_full_sync_seen;
+        CREATE TABLE internal_full_sync_seen (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id, event_id),
+            FOREIGN KEY (account_id, calendar_id) REFERENCES calendars(account_id, id) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        INSERT INTO internal_full_sync_seen(account_id, calendar_id, event_id)
+            SELECT account_id, calendar_id, event_id FROM internal_full_sync_seen_v4;
+        DROP TABLE internal_full_sync_seen_v4;
+
+        CREATE TABLE internal_held_deletions_v4 AS SELECT * FROM internal_held_deletions t
+            WHERE EXISTS (SELECT 1 FROM calendars c WHERE c.account_id = t.account_id AND c.id = t.calendar_id);
+        DROP TABLE internal_held_deletions;
+        CREATE TABLE internal_held_deletions (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            would_delete INTEGER NOT NULL,
+            of_total INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id),
+            FOREIGN KEY (account_id, calendar_id) REFERENCES calendars(account_id, id) ON DELETE CASCADE
+        );
+        INSERT INTO internal_held_deletions(account_id, calendar_id, would_delete, of_total, at)
+            SELECT account_id, calendar_id, would_delete, of_total, at FROM internal_held_deletions_v4;
+        DROP TABLE internal_held_deletions_v4;
+
+        CREATE TABLE internal_quarantine_v4 AS SELECT * FROM internal_quarantine t
+            WHERE EXISTS (SELECT 1 FROM calendars c WHERE c.account_id = t.account_id AND c.id = t.calendar_id);
+        DROP TABLE internal_quarantine;
+        CREATE TABLE internal_quarantine (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            raw TEXT,
+            at TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id, event_id),
+            FOREIGN KEY (account_id, calendar_id) REFERENCES calendars(account_id, id) ON DELETE CASCADE
+        );
+        INSERT INTO internal_quarantine(account_id, calendar_id, event_id, reason, raw, at)
+            SELECT account_id, calendar_id, event_id, reason, raw, at FROM internal_quarantine_v4;
+        DROP TABLE internal_quarantine_v4;
+
+        CREATE TABLE internal_provider_notes_v4 AS SELECT * FROM internal_provider_notes t
+            WHERE EXISTS (SELECT 1 FROM calendars c WHERE c.account_id = t.account_id AND c.id = t.calendar_id);
+        DROP TABLE internal_provider_notes;
+        CREATE TABLE internal_provider_notes (
+            account_id TEXT NOT NULL,
+            calendar_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (account_id, calendar_id, key),
+            FOREIGN KEY (account_id, calendar_id) REFERENCES calendars(account_id, id) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        INSERT INTO internal_provider_notes(account_id, calendar_id, key, value)
+            SELECT account_id, calendar_id, key, value FROM internal_provider_notes_v4;
+        DROP TABLE internal_provider_notes_v4;
+        """
+
+    /// Every table whose rows belong to one calendar (`account_id`, `calendar_id`), and
+    /// whether a foreign key removes them with the calendar's row (`cascades`) or the writer
+    /// deletes them itself (`sync_state`, a public table whose definition the contract
+    /// fixes). `changes` (the log readers follow, which records the removal) and `outbox`
+    /// are not rows of a calendar. StoreCalendarRemovalTests checks this list against the
+    /// schema.
+    static let calendarTables: [(name: String, cascades: Bool)] = [
+        ("events", true), ("occurrences", true), ("sync_state", false), ("internal_cursors", true),
+        ("internal_full_syncs", true), ("internal_full_sync_seen", true), ("internal_held_deletions", true),
+        ("internal_quarantine", true), ("internal_provider_notes", true),
+    ]
 
     /// The secondary indexes of `occurrences` as the migrations leave them, exactly as
     /// `sqlite_master` records them. A bulk load drops and re-creates them

@@ -153,7 +153,7 @@ func calsyncBenchmarks() {
                     path: directory.appendingPathComponent("store-\(iteration).db").path, writerName: "calsync-micro",
                     expander: RecurrenceExpander(), logger: logger)
                 try await store.upsertAccount(
-                    id: "a", provider: "google", auth: "oauth", email: nil, state: "ok", stateDetail: nil, now: now)
+                    id: "a", provider: "google", auth: "oauth", email: nil, state: .ok, stateDetail: nil, now: now)
                 try await store.replaceCalendars(
                     accountID: "a", calendars: [RemoteCalendar(id: "primary", name: "primary", timeZone: "UTC")],
                     enabledIDs: ["primary"], now: now)

@@ -133,12 +133,12 @@ public struct AccountSync: Sendable {
         for account in configuration.accounts {
             try? await store.upsertAccount(
                 id: account.name, provider: account.provider.rawValue, auth: account.auth.storeName, email: nil,
-                state: account.enabled ? "ok" : "disabled",
+                state: account.enabled ? .ok : .disabled,
                 stateDetail: account.enabled ? nil : "disabled in the configuration (enabled = false)", now: now())
         }
         for stored in (try? await store.accountIDs()) ?? [] where configuration.account(named: stored) == nil {
             try? await store.setAccountState(
-                id: stored, state: "disabled",
+                id: stored, state: .disabled,
                 detail: "no longer in the configuration; its data stays until: calsyncctl forget \(stored)", now: now())
         }
     }
@@ -226,7 +226,7 @@ public struct AccountSync: Sendable {
             results.append(result)
         }
         if results.allSatisfy({ $0.error == nil }) {
-            try? await store.setAccountState(id: account.name, state: "ok", detail: nil, now: now())
+            try? await store.setAccountState(id: account.name, state: .ok, detail: nil, now: now())
         }
         return results
     }
@@ -264,7 +264,7 @@ public struct AccountSync: Sendable {
     ) async -> CalendarResult {
         if error.code == .needsLogin {
             let detail = "\(error.message) Run: calsyncctl login \(account.name)"
-            try? await store.setAccountState(id: account.name, state: "needs_login", detail: detail, now: now())
+            try? await store.setAccountState(id: account.name, state: .needsLogin, detail: detail, now: now())
             logger.error(
                 "Account needs a new sign-in",
                 metadata: metadata.merging(MessageID.metadata(MessageID.needsLogin)) { $1 }.merging([
@@ -272,9 +272,9 @@ public struct AccountSync: Sendable {
                 ]) { $1 })
             return CalendarResult(accountID: account.name, error: CalSyncError(.needsLogin, detail))
         }
-        let state = error.isTransient ? "ok" : "error"
+        let state: AccountState = error.isTransient ? .ok : .error
         try? await store.setAccountState(
-            id: account.name, state: state, detail: state == "ok" ? nil : error.message, now: now())
+            id: account.name, state: state, detail: state == .ok ? nil : error.message, now: now())
         logger.warning("Account sync failed", metadata: metadata.merging(["calsync.error": "\(error.message)"]) { $1 })
         return CalendarResult(accountID: account.name, error: error)
     }

@@ -25,7 +25,7 @@ extension StatusReport {
             if let email = account.email { heading += ", \(email)" }
             heading += "): \(account.state)"
             lines.append(heading)
-            if let detail = account.stateDetail, account.state != "ok" {
+            if let detail = account.stateDetail, account.state != AccountState.ok.rawValue {
                 lines.append("  \(detail)")
             }
             if let expiry = account.tokenExpiresAt {

@@ -200,7 +200,7 @@ public struct StatusReport: Sendable, Equatable, Encodable {
             calendar.healthy = calendar.problem == nil
             return calendar
         }
-        account.healthy = account.state == "ok" && account.calendars.allSatisfy(\.healthy)
+        account.healthy = account.state == AccountState.ok.rawValue && account.calendars.allSatisfy(\.healthy)
         return account
     }
 

@@ -119,7 +119,7 @@ struct StoreConcurrencyTests {
         do {
             let store = try StoreFixtures.openStore(path)
             try await store.upsertAccount(
-                id: "a", provider: "google", auth: "oauth", email: nil, state: "ok", stateDetail: nil,
+                id: "a", provider: "google", auth: "oauth", email: nil, state: .ok, stateDetail: nil,
                 now: StoreFixtures.now)
         }
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))

@@ -63,9 +63,9 @@ struct StoreContractTests {
                     #expect(present.contains(column), "\(table).\(column) is missing")
                 }
             }
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 4)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 5)
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-            #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'") == "4")
+            #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'") == "5")
             #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'writer'") == "calsync-tests")
             #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'changes_min_seq'") == "1")
             let indexes = try Row.fetchAll(db, sql: "PRAGMA index_list(occurrences)").map { $0["name"] as String }

@@ -63,8 +63,8 @@ import Testing
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM internal_provider_notes")
             )
         }
-        #expect(version == 4)
-        #expect(meta == "4")
+        #expect(version == 5)
+        #expect(meta == "5")
         #expect(accounts == 1)
         #expect(notes == 0)
     }

@@ -65,7 +65,7 @@ enum StoreFixtures {
     static func prepared(_ path: String) async throws -> CalendarStore {
         let store = try openStore(path)
         try await store.upsertAccount(
-            id: "a", provider: "google", auth: "oauth", email: "ada@example.com", state: "ok", stateDetail: nil,
+            id: "a", provider: "google", auth: "oauth", email: "ada@example.com", state: .ok, stateDetail: nil,
             now: now)
         try await store.replaceCalendars(
             accountID: "a",

@@ -68,7 +68,7 @@ struct WALSizeLimitTests {
             path: path, writerName: "calsync-tests", expander: DailyTestExpander(), logger: Logger(label: "test"),
             walSizeLimit: Self.limit)
         try await store.upsertAccount(
-            id: "a", provider: "google", auth: "oauth", email: nil, state: "ok", stateDetail: nil,
+            id: "a", provider: "google", auth: "oauth", email: nil, state: .ok, stateDetail: nil,
             now: StoreFixtures.now)
         try await store.replaceCalendars(
             accountID: "a",

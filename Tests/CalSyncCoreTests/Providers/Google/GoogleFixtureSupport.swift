@@ -172,7 +172,7 @@ final class GoogleFixtureStore {
             path: directory.path("calsync.db"), writerName: "calsync-tests", expander: RecurrenceExpander(),
             logger: logger)
         try await store.upsertAccount(
-            id: Self.accountID, provider: "google", auth: "oauth", email: "test.user@gmail.com", state: "ok",
+            id: Self.accountID, provider: "google", auth: "oauth", email: "test.user@gmail.com", state: .ok,
             stateDetail: nil, now: self.now)
         try await store.replaceCalendars(
             accountID: Self.accountID,

@@ -33,7 +33,7 @@ struct GraphInstancesFixtureTests {
             path: directory.path("calsync.db"), writerName: "calsync-tests", expander: RecurrenceExpander(),
             logger: Logger(label: "test"))
         try await store.upsertAccount(
-            id: "m", provider: "microsoft", auth: "oauth", email: nil, state: "ok", stateDetail: nil, now: now)
+            id: "m", provider: "microsoft", auth: "oauth", email: nil, state: .ok, stateDetail: nil, now: now)
         try await store.replaceCalendars(
             accountID: "m", calendars: [RemoteCalendar(id: "cal", name: "Calendar", timeZone: "UTC", access: .owner)],
             enabledIDs: ["cal"], now: now)

@@ -46,7 +46,7 @@ struct GraphSyncTests {
             path: directory.path("calsync.db"), writerName: "calsync-tests", expander: RecurrenceExpander(),
             logger: Logger(label: "test"))
         try await store.upsertAccount(
-            id: Self.accountID, provider: "microsoft", auth: "oauth", email: nil, state: "ok", stateDetail: nil,
+            id: Self.accountID, provider: "microsoft", auth: "oauth", email: nil, state: .ok, stateDetail: nil,
             now: Self.now)
         try await store.replaceCalendars(
             accountID: Self.accountID,

@@ -5,13 +5,13 @@
 // only calsync's side is measured. Run with scripts/bench-micro (release build); without
 // the benchmark plugin the runner prints every benchmark's figures itself.
 import Benchmark
+import CalSyncEmulator
+import CalSyncEmulatorServer
+import CalSyncGoogle
+import CalSyncGraph
 import CalSyncModel
 import CalSyncRecurrence
 import CalSyncStore
-import CalSyncGoogle
-import CalSyncGraph
-import CalSyncEmulator
-import CalSyncEmulatorServer
 import Foundation
 import Logging
 

@@ -99,7 +99,8 @@ extension CalSyncCtl {
 
         func deviceCodeSignIn(_ account: AccountConfiguration, transport: CurlTransport) async throws -> TokenGrant {
             let flow = DeviceCodeFlow(
-                loginURL: account.endpoints.login ?? "https://login.microsoftonline.com", tenant: account.tenant,
+                loginURL: account.endpoints.login ?? AccountConfiguration.Endpoints.microsoftLogin,
+                tenant: account.tenant,
                 clientID: account.clientID ?? "", scopes: account.scopes, transport: transport)
             let authorization = try await flow.start()
             print(
@@ -128,7 +129,8 @@ extension CalSyncCtl {
                     redirectURI: receiver.redirectURI, scopes: account.scopes, state: state, pkce: pkce)
             case .microsoft:
                 request = .microsoft(
-                    loginURL: account.endpoints.login ?? "https://login.microsoftonline.com", tenant: account.tenant,
+                    loginURL: account.endpoints.login ?? AccountConfiguration.Endpoints.microsoftLogin,
+                    tenant: account.tenant,
                     clientID: account.clientID ?? "", redirectURI: receiver.redirectURI, scopes: account.scopes,
                     state: state, pkce: pkce)
             }

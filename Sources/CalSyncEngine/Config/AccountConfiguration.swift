@@ -41,6 +41,11 @@ public struct AccountConfiguration: Sendable, Equatable {
             authorize: "https://accounts.google.com/o/oauth2/v2/auth", revoke: "https://oauth2.googleapis.com/revoke",
             login: nil)
 
+        /// Microsoft's public cloud: Graph and the login host (national clouds and the
+        /// emulator override them with `graph_url` and `login_url`).
+        public static let microsoftGraph = "https://graph.microsoft.com/v1.0"
+        public static let microsoftLogin = "https://login.microsoftonline.com"
+
         /// Microsoft's endpoints for a login host and tenant.
         public static func microsoft(graph: String, login: String, tenant: String) -> Endpoints {
             Endpoints(

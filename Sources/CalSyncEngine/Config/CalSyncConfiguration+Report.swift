@@ -54,8 +54,8 @@ extension CalSyncConfiguration {
                 account.provider == .google
                 ? .google
                 : .microsoft(
-                    graph: "https://graph.microsoft.com/v1.0", login: "https://login.microsoftonline.com",
-                    tenant: account.tenant)
+                    graph: AccountConfiguration.Endpoints.microsoftGraph,
+                    login: AccountConfiguration.Endpoints.microsoftLogin, tenant: account.tenant)
             if account.endpoints != defaults {
                 lines.append("  endpoints:     \(account.endpoints.api) (token: \(account.endpoints.token))")
             }

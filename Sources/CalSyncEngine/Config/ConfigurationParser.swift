@@ -290,8 +290,10 @@ struct ConfigurationParser {
                     "\(key) does not apply: an OAuth account uses no API key")
             }
         case .microsoft:
-            let graph = url(table, "graph_url", index: index, context: context) ?? "https://graph.microsoft.com/v1.0"
-            let login = url(table, "login_url", index: index, context: context) ?? "https://login.microsoftonline.com"
+            let graph =
+                url(table, "graph_url", index: index, context: context) ?? AccountConfiguration.Endpoints.microsoftGraph
+            let login =
+                url(table, "login_url", index: index, context: context) ?? AccountConfiguration.Endpoints.microsoftLogin
             endpoints = .microsoft(graph: graph, login: login, tenant: tenant)
             if clientID == nil {
                 report(

@@ -28,9 +28,15 @@ public struct DeviceCodeFlow: Sendable {
     public var tenant: String
     public var clientID: String
     public var scopes: [String]
+    /// The identity platform's flavour, for what a refusal says (the account's kind's).
+    public var oauth: OAuthFlavour
     let transport: any HTTPTransport
 
-    public init(loginURL: String, tenant: String, clientID: String, scopes: [String], transport: any HTTPTransport) {
+    public init(
+        loginURL: String, tenant: String, clientID: String, scopes: [String], oauth: OAuthFlavour = .unnamed,
+        transport: any HTTPTransport
+    ) {
+        self.oauth = oauth
         self.loginURL = loginURL
         self.tenant = tenant
         self.clientID = clientID
@@ -45,7 +51,7 @@ public struct DeviceCodeFlow: Sendable {
         let response = try await post(
             "\(endpointBase)/devicecode", [("client_id", clientID), ("scope", scopes.joined(separator: " "))])
         guard response.status == 200 else {
-            throw OAuthClient.error(status: response.status, body: response.body, provider: .microsoft)
+            throw OAuthClient.error(status: response.status, body: response.body, provider: oauth)
         }
         guard let wire = try? JSONDecoder().decode(AuthorizationWire.self, from: response.body) else {
             throw CalSyncError(.decoding, "the device-code endpoint answered without a readable code")
@@ -98,7 +104,7 @@ public struct DeviceCodeFlow: Sendable {
             case "authorization_declined", "access_denied":
                 throw CalSyncError(.needsLogin, "the sign-in was declined")
             default:
-                throw OAuthClient.error(status: response.status, body: response.body, provider: .microsoft)
+                throw OAuthClient.error(status: response.status, body: response.body, provider: oauth)
             }
         }
         throw CalSyncError(.needsLogin, "the sign-in code expired before it was entered: run the login again")

@@ -4,7 +4,9 @@ public import Foundation
 /// Talks to a token endpoint: refreshes access tokens, exchanges authorization codes,
 /// runs the device-code flow. Holds no state; `RefreshingTokenSource` decides when.
 public struct OAuthClient: Sendable {
-    public enum Provider: String, Sendable { case google, microsoft }
+    /// How the account's identity platform speaks OAuth: its provider kind says
+    /// (`GoogleKind().oauth`, `GraphKind().oauth`).
+    public typealias Provider = OAuthFlavour
 
     /// Where tokens come from.
     public enum Mode: Sendable {
@@ -19,7 +21,7 @@ public struct OAuthClient: Sendable {
 
     public var provider: Provider
     public var mode: Mode
-    /// Scopes sent with Microsoft refreshes (v2.0 endpoints want them on every grant).
+    /// Scopes sent with every grant where the flavour wants them (Microsoft's v2.0 endpoints).
     public var scopes: [String]
     let transport: any HTTPTransport
 
@@ -36,7 +38,7 @@ public struct OAuthClient: Sendable {
         case .direct(let tokenURL, let clientID, let clientSecret):
             var fields = [("client_id", clientID), ("grant_type", "refresh_token"), ("refresh_token", refreshToken)]
             if let clientSecret { fields.append(("client_secret", clientSecret)) }
-            if provider == .microsoft { fields.append(("scope", scopes.joined(separator: " "))) }
+            if provider.sendsScopesWithGrants { fields.append(("scope", scopes.joined(separator: " "))) }
             return try await postForGrant(url: tokenURL, fields: fields, serverMode: false, now: now)
         case .server(_, let refreshURL):
             return try await postForGrant(
@@ -53,7 +55,7 @@ public struct OAuthClient: Sendable {
                 ("redirect_uri", redirectURI), ("code_verifier", verifier),
             ]
             if let clientSecret { fields.append(("client_secret", clientSecret)) }
-            if provider == .microsoft { fields.append(("scope", scopes.joined(separator: " "))) }
+            if provider.sendsScopesWithGrants { fields.append(("scope", scopes.joined(separator: " "))) }
             return try await postForGrant(url: tokenURL, fields: fields, serverMode: false, now: now)
         case .server(let authURL, _):
             guard let authURL else {
@@ -91,10 +93,6 @@ public struct OAuthClient: Sendable {
         var error_codes: [Int]?
     }
 
-    /// Microsoft's AADSTS codes that mean "the refresh token is dead, sign in again"
-    /// (PROVIDERS.md): expired, inactive, revoked by a password change or an admin.
-    static let microsoftLoginCodes: Set<Int> = [70008, 700082, 50173, 50133, 70043, 700084]
-
     /// Maps a token endpoint failure to an error code and a sentence that says what to do.
     static func error(status: Int, body: Data, provider: Provider) -> CalSyncError {
         guard let wire = try? JSONDecoder().decode(ErrorWire.self, from: body) else {
@@ -109,7 +107,7 @@ public struct OAuthClient: Sendable {
         switch wire.error {
         case "invalid_grant", "interaction_required":
             return CalSyncError(
-                .needsLogin, loginAdvice(provider: provider, said: said, codes: wire.error_codes ?? []),
+                .needsLogin, provider.loginAdvice(said, wire.error_codes ?? []),
                 httpStatus: status)
         case "temporarily_unavailable", "server_error":
             return CalSyncError(.server, "the token endpoint is temporarily unavailable (\(said))", httpStatus: status)
@@ -120,25 +118,6 @@ public struct OAuthClient: Sendable {
         default:
             let code: CalSyncError.Code = status >= 500 ? .server : (status == 429 ? .rateLimited : .http)
             return CalSyncError(code, "the token endpoint refused the request (\(said))", httpStatus: status)
-        }
-    }
-
-    static func loginAdvice(provider: Provider, said: String, codes: [Int]) -> String {
-        switch provider {
-        case .google:
-            return "Google refused the refresh token (\(said)). Likely causes: the app's OAuth consent "
-                + "screen is in \"Testing\" (its tokens expire after 7 days), access was revoked, the token "
-                + "went unused for 6 months, or the client has more than 100 live tokens."
-        case .microsoft:
-            let known = codes.first { microsoftLoginCodes.contains($0) }
-            let cause =
-                switch known {
-                case 70008, 700082: "the refresh token expired or went unused too long"
-                case 50173, 50133: "the password changed or the session was revoked"
-                case 70043, 700084: "a Conditional Access policy or the token's lifetime limit ended the session"
-                default: "Microsoft requires a new sign-in"
-                }
-            return "Microsoft refused the refresh token (\(said)): \(cause)."
         }
     }
 }

@@ -3,64 +3,21 @@ import Foundation
 
 /// Google's JSON → calsync's domain model (STORE.md, PROVIDERS.md "Applying items").
 enum GoogleMapping {
-    /// Decodes one events page item by item; unreadable items are quarantined, not fatal.
+    /// Decodes one events page item by item (``PageDecoder``); unreadable items are
+    /// quarantined, not fatal.
     static func page(_ bytes: [UInt8]) throws -> (envelope: GoogleWire.EventsPage, changes: ChangePage) {
-        // A body that is not JSON at all is a `.transport` error (ResponseBody).
-        let scanned: JSONItemScanner
-        do {
-            scanned = try JSONItemScanner(page: bytes, arrayKey: "items")
-        } catch let error as CalSyncError {
-            throw ResponseBody.classify(error, body: bytes)
-        }
-        let envelope: GoogleWire.EventsPage
-        do {
-            envelope = try JSONDecoder().decode(GoogleWire.EventsPage.self, from: Data(scanned.envelope))
-        } catch {
-            throw ResponseBody.classify(
-                CalSyncError(.decoding, "an events page is not readable: \(error)"), body: bytes)
-        }
-        var changes = ChangePage(calendarTimeZone: envelope.timeZone)
         let decoder = JSONDecoder()
-        for itemBytes in scanned.items {
-            if let oversize = ItemLimits.oversizeItem(itemBytes) {
-                changes.quarantined.append(oversize)
-                continue
-            }
-            let raw = String(decoding: itemBytes, as: UTF8.self)
-            // What JSONDecoder forgives (a trailing comma, a raw control character) would
-            // be stored in events.raw, where readers' JSON parsers refuse it.
-            guard StrictJSON.isValid(itemBytes) else {
-                changes.quarantined.append(QuarantinedItem(eventID: nil, reason: "not valid JSON", raw: raw))
-                continue
-            }
-            let wire: GoogleWire.Event
-            do {
-                wire = try decoder.decode(GoogleWire.Event.self, from: Data(itemBytes))
-            } catch {
-                changes.quarantined.append(
-                    QuarantinedItem(eventID: nil, reason: "not a readable event object", raw: raw))
-                continue
-            }
-            switch item(wire, raw: raw, calendarZone: envelope.timeZone) {
-            case .upsert(let event):
-                if let reason = ItemLimits.oversizeField(event) {
-                    changes.quarantined.append(QuarantinedItem(eventID: event.id, reason: reason, raw: raw))
-                } else {
-                    changes.upserts.append(event)
-                }
-            case .delete(let id): changes.deletions.append(id)
-            case .quarantine(let reason):
-                changes.quarantined.append(QuarantinedItem(eventID: wire.id, reason: reason, raw: raw))
-            }
-        }
-        return (envelope, changes)
+        return try PageDecoder.decode(
+            bytes, arrayKey: "items", envelope: GoogleWire.EventsPage.self, naming: "an events page",
+            changes: { ChangePage(calendarTimeZone: $0.timeZone) },
+            read: { itemBytes, raw, envelope -> PageDecoder.Read<Never>? in
+                guard let wire = try? decoder.decode(GoogleWire.Event.self, from: Data(itemBytes)) else { return nil }
+                return (wire.id, item(wire, raw: raw, calendarZone: envelope.timeZone))
+            })
     }
 
-    enum Item {
-        case upsert(CalendarEvent)
-        case delete(String)
-        case quarantine(String)
-    }
+    /// Google has no items of its own kind beyond upserts, deletions and quarantine.
+    typealias Item = PageItem<Never>
 
     static func item(_ wire: GoogleWire.Event, raw: String, calendarZone: String?) -> Item {
         guard let id = wire.id, !id.isEmpty else { return .quarantine("the event has no id") }

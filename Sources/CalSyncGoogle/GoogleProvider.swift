@@ -54,7 +54,7 @@ public struct GoogleProvider: CalendarProvider {
             var calendars: [RemoteCalendar] = []
             for id in ids {
                 let response = try await send(endpoints.calendar(id, key: key), withSyncToken: false)
-                let wire = try decode(GoogleWire.Calendar.self, response.body, what: "calendar \(id)")
+                let wire = try JSONBody.decode(GoogleWire.Calendar.self, response.body, what: "calendar \(id)")
                 calendars.append(
                     RemoteCalendar(
                         id: wire.id, name: wire.summary ?? wire.id, description: wire.description,
@@ -78,7 +78,8 @@ public struct GoogleProvider: CalendarProvider {
             var syncToken: String?
             repeat {
                 let response = try await send(endpoints.calendarList(pageToken: pageToken), withSyncToken: false)
-                let page = try decode(GoogleWire.CalendarListPage.self, response.body, what: "the calendar list")
+                let page = try JSONBody.decode(
+                    GoogleWire.CalendarListPage.self, response.body, what: "the calendar list")
                 calendars += (page.items ?? []).filter { $0.deleted != true }.map(GoogleMapping.calendar)
                 pageToken = page.nextPageToken
                 syncToken = page.nextSyncToken
@@ -103,7 +104,7 @@ public struct GoogleProvider: CalendarProvider {
         repeat {
             let response = try await send(
                 endpoints.calendarList(pageToken: pageToken, syncToken: entry.syncToken), withSyncToken: true)
-            let page = try decode(GoogleWire.CalendarListPage.self, response.body, what: "the calendar list")
+            let page = try JSONBody.decode(GoogleWire.CalendarListPage.self, response.body, what: "the calendar list")
             for item in page.items ?? [] {
                 if item.deleted == true {
                     calendars.removeAll { $0.id == item.id }
@@ -174,34 +175,17 @@ public struct GoogleProvider: CalendarProvider {
         return parameters
     }
 
-    /// GET with the access token; one refresh-and-retry on 401; errors mapped.
+    /// GET with the access token (none for API-key access); one refresh-and-retry on 401
+    /// (``AuthorizedSend``); errors mapped.
     func send(_ url: String, withSyncToken: Bool) async throws -> HTTPResponse {
-        var forceRefresh = false
-        while true {
-            var headers = [(name: "Accept", value: "application/json")]
-            if case .oauth(let tokens) = configuration.access {
-                headers.append(
-                    (
-                        name: "Authorization",
-                        value: "Bearer " + (try await tokens.accessToken(forceRefresh: forceRefresh))
-                    ))
-            }
-            let response = try await transport.perform(HTTPRequest(url: url, headers: headers))
-            if (200..<300).contains(response.status) { return response }
-            let error = GoogleErrors.error(response, withSyncToken: withSyncToken, now: now())
-            if error.code == .unauthorized, !forceRefresh, case .oauth = configuration.access {
-                forceRefresh = true
-                continue
-            }
-            throw error
-        }
-    }
-
-    func decode<T: Decodable>(_ type: T.Type, _ body: Data, what: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: body)
-        } catch {
-            throw ResponseBody.classify(CalSyncError(.decoding, "\(what) is not readable: \(error)"), body: body)
-        }
+        var tokens: (any AccessTokenProviding)?
+        if case .oauth(let source) = configuration.access { tokens = source }
+        return try await AuthorizedSend.send(
+            tokens: tokens,
+            perform: { authorization in
+                try await transport.perform(
+                    HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json")] + authorization))
+            },
+            failure: { GoogleErrors.error($0, withSyncToken: withSyncToken, now: now()) })
     }
 }

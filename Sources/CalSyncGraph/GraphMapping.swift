@@ -5,31 +5,19 @@ import Foundation
 /// Graph's JSON → calsync's domain model (STORE.md `events`/`calendars`, PROVIDERS.md
 /// "Applying items"; the choices where they are silent are in docs/providers-graph.md).
 enum GraphMapping {
-    /// What one `value` item of a delta page asks of the store.
-    enum Item: Equatable {
-        /// A single event, an exception, or (defensively) a series master.
-        case upsert(CalendarEvent)
-        /// `@removed`: delete the row if we have it.
-        case delete(String)
-        /// An occurrence stub: its series master must be fetched and stored; the store
-        /// derives the instance from the master's rule.
-        /// `day` is the wall-clock date of the stub's start (stubs do not say if they are all-day).
-        case occurrence(id: String, seriesID: String, start: EventTime?, day: CalendarDate?)
-        case quarantine(String)
+    /// What one `value` item of a delta page asks of the store: a single event, an
+    /// exception or (defensively) a series master to upsert, an `@removed` to delete, an
+    /// unreadable item to quarantine, or an occurrence stub.
+    typealias Item = PageItem<Occurrence>
 
-        /// The series instance this item is (an occurrence stub or an exception); nil for
-        /// anything else.
-        var instance: Instance? {
-            switch self {
-            case .upsert(let event):
-                guard event.kind == .exception, let seriesID = event.seriesID else { return nil }
-                return Instance(id: event.id, seriesID: seriesID, originalStart: event.originalStart, isException: true)
-            case .occurrence(let id, let seriesID, let start, let day):
-                return Instance(id: id, seriesID: seriesID, originalStart: start, day: day)
-            case .delete, .quarantine:
-                return nil
-            }
-        }
+    /// An occurrence stub: its series master must be fetched and stored; the store derives
+    /// the instance from the master's rule. `day` is the wall-clock date of the stub's
+    /// start (stubs do not say if they are all-day).
+    struct Occurrence: Equatable, Sendable {
+        var id: String
+        var seriesID: String
+        var start: EventTime?
+        var day: CalendarDate?
     }
 
     /// An instance of a series seen in a page (an occurrence stub or an exception), kept so
@@ -63,64 +51,33 @@ enum GraphMapping {
         var occurrences: Int
     }
 
-    /// Decodes a page; unreadable items are quarantined with their raw bytes, not fatal.
+    /// Decodes a page (``PageDecoder``); unreadable items are quarantined with their raw
+    /// bytes, not fatal.
     static func page(_ bytes: [UInt8], fallbackZone: String?) throws -> DecodedPage {
-        let (scanned, links) = try scan(bytes, naming: "a delta page")
-        var decoded = DecodedPage(links: links, changes: ChangePage(), mastersNeeded: [], instances: [], occurrences: 0)
+        var instances: [Instance] = []
+        var mastersNeeded: [String] = []
         var needed: Set<String> = []
-        func need(_ id: String) {
-            if needed.insert(id).inserted { decoded.mastersNeeded.append(id) }
-        }
+        var occurrences = 0
         let decoder = JSONDecoder()
-        for itemBytes in scanned.items {
-            if let oversize = ItemLimits.oversizeItem(itemBytes) {
-                decoded.changes.quarantined.append(oversize)
-                continue
-            }
-            let raw = String(decoding: itemBytes, as: UTF8.self)
-            // What JSONDecoder forgives (a trailing comma, a raw control character) would
-            // be stored in events.raw, where readers' JSON parsers refuse it.
-            guard StrictJSON.isValid(itemBytes) else {
-                decoded.changes.quarantined.append(QuarantinedItem(eventID: nil, reason: "not valid JSON", raw: raw))
-                continue
-            }
-            let read: Item
-            // The id a quarantined item is filed under.
-            var itemID: String?
-            if let stub = occurrenceStub(itemBytes, decoder: decoder, fallbackZone: fallbackZone) {
-                (itemID, read) = stub
-            } else {
-                let wire: GraphWire.Event
-                do {
-                    wire = try decoder.decode(GraphWire.Event.self, from: Data(itemBytes))
-                } catch {
-                    decoded.changes.quarantined.append(
-                        QuarantinedItem(eventID: nil, reason: "not a readable event object", raw: raw))
-                    continue
+        let (links, changes) = try PageDecoder.decode(
+            bytes, arrayKey: "value", envelope: GraphWire.Page.self, naming: "a delta page",
+            read: { itemBytes, raw, _ -> PageDecoder.Read<Occurrence>? in
+                if let stub = occurrenceStub(itemBytes, decoder: decoder, fallbackZone: fallbackZone) {
+                    return (stub.id, stub.item)
                 }
-                itemID = wire.id
-                read = item(wire, raw: raw, fallbackZone: fallbackZone)
-            }
-            if let instance = read.instance {
-                decoded.instances.append(instance)
-                need(instance.seriesID)
-            }
-            switch read {
-            case .upsert(let event):
-                if let reason = ItemLimits.oversizeField(event) {
-                    decoded.changes.quarantined.append(QuarantinedItem(eventID: event.id, reason: reason, raw: raw))
-                } else {
-                    decoded.changes.upserts.append(event)
+                guard let wire = try? decoder.decode(GraphWire.Event.self, from: Data(itemBytes)) else { return nil }
+                return (wire.id, item(wire, raw: raw, fallbackZone: fallbackZone))
+            },
+            seen: { item in
+                if let instance = item.instance {
+                    instances.append(instance)
+                    if needed.insert(instance.seriesID).inserted { mastersNeeded.append(instance.seriesID) }
                 }
-            case .delete(let id):
-                decoded.changes.deletions.append(id)
-            case .occurrence:
-                decoded.occurrences += 1
-            case .quarantine(let reason):
-                decoded.changes.quarantined.append(QuarantinedItem(eventID: itemID, reason: reason, raw: raw))
-            }
-        }
-        return decoded
+                if case .extra = item { occurrences += 1 }
+            })
+        return DecodedPage(
+            links: links, changes: changes, mastersNeeded: mastersNeeded, instances: instances,
+            occurrences: occurrences)
     }
 
     /// Decodes a series master fetched on its own (`GET …/events/{id}`).
@@ -156,7 +113,7 @@ enum GraphMapping {
         // when the master turns out to be all-day.
         let start = try? GraphTimes.time(wireStart, allDay: false, fallbackZone: fallbackZone).get()
         let day = wireStart?.dateTime.flatMap { CalendarDate($0.prefix(10)) }
-        return .occurrence(id: id, seriesID: seriesID, start: start, day: day)
+        return .extra(Occurrence(id: id, seriesID: seriesID, start: start, day: day))
     }
 
     /// An occurrence stub read as ``GraphWire/InstanceStub`` (five members instead of the
@@ -185,10 +142,11 @@ enum GraphMapping {
     /// anything else takes ``item(_:raw:fallbackZone:)``'s whole path, so both read an
     /// instance alike. Items `page` would quarantine are left out, as there.
     static func instances(_ bytes: [UInt8], fallbackZone: String?) throws -> InstancesPage {
-        let (scanned, links) = try scan(bytes, naming: "an instances page")
+        let (links, items) = try PageDecoder.scan(
+            bytes, arrayKey: "value", envelope: GraphWire.Page.self, naming: "an instances page")
         var instances: [Instance] = []
         let decoder = JSONDecoder()
-        for itemBytes in scanned.items where StrictJSON.isValid(itemBytes) {
+        for itemBytes in items where StrictJSON.isValid(itemBytes) {
             let read: Item
             if let stub = occurrenceStub(itemBytes, decoder: decoder, fallbackZone: fallbackZone) {
                 read = stub.item
@@ -206,22 +164,6 @@ enum GraphMapping {
     struct InstancesPage {
         var instances: [Instance]
         var nextLink: String?
-    }
-
-    /// A collection page's items (unparsed) and its links.
-    /// A body that is not JSON at all is a `.transport` error (``ResponseBody``).
-    private static func scan(_ bytes: [UInt8], naming page: String) throws -> (JSONItemScanner, GraphWire.Page) {
-        let scanned: JSONItemScanner
-        do {
-            scanned = try JSONItemScanner(page: bytes, arrayKey: "value")
-        } catch let error as CalSyncError {
-            throw ResponseBody.classify(error, body: bytes)
-        }
-        do {
-            return (scanned, try JSONDecoder().decode(GraphWire.Page.self, from: Data(scanned.envelope)))
-        } catch {
-            throw ResponseBody.classify(CalSyncError(.decoding, "\(page) is not readable: \(error)"), body: bytes)
-        }
     }
 
     static func item(_ wire: GraphWire.Event, raw: String, fallbackZone: String?) -> Item {
@@ -357,5 +299,22 @@ enum GraphMapping {
         return RemoteCalendar(
             id: wire.id, name: nonEmpty(wire.name) ?? wire.id, timeZone: timeZone, color: color, access: access,
             isPrimary: wire.isDefaultCalendar ?? false, etag: wire.changeKey)
+    }
+}
+
+extension PageItem where Extra == GraphMapping.Occurrence {
+    /// The series instance this item is (an occurrence stub or an exception); nil for
+    /// anything else.
+    var instance: GraphMapping.Instance? {
+        switch self {
+        case .upsert(let event):
+            guard event.kind == .exception, let seriesID = event.seriesID else { return nil }
+            return GraphMapping.Instance(
+                id: event.id, seriesID: seriesID, originalStart: event.originalStart, isException: true)
+        case .extra(let stub):
+            return GraphMapping.Instance(id: stub.id, seriesID: stub.seriesID, originalStart: stub.start, day: stub.day)
+        case .delete, .quarantine:
+            return nil
+        }
     }
 }

@@ -79,7 +79,7 @@ public struct GraphProvider: CalendarProvider {
         var url: String? = endpoints.calendars
         while let next = url {
             let response = try await send(next, storedLink: false)
-            let page = try decode(GraphWire.CalendarsPage.self, response.body, what: "the calendar list")
+            let page = try JSONBody.decode(GraphWire.CalendarsPage.self, response.body, what: "the calendar list")
             calendars += (page.value ?? []).map { GraphMapping.calendar($0, timeZone: zone) }
             url = try page.nextLink.map { try follow($0, "the calendar list's @odata.nextLink") }
         }
@@ -91,7 +91,8 @@ public struct GraphProvider: CalendarProvider {
     func mailboxTimeZone(logger: Logger) async throws -> String {
         do {
             let response = try await send(endpoints.mailboxSettings, storedLink: false)
-            let settings = try decode(GraphWire.MailboxSettings.self, response.body, what: "the mailbox settings")
+            let settings = try JSONBody.decode(
+                GraphWire.MailboxSettings.self, response.body, what: "the mailbox settings")
             if let zone = GraphTimes.ianaName(settings.timeZone) {
                 mailbox.timeZone = zone
                 return zone
@@ -188,7 +189,7 @@ public struct GraphProvider: CalendarProvider {
                 masters.append(event)
             case .quarantine(let reason):
                 decoded.changes.quarantined.append(QuarantinedItem(eventID: masterID, reason: reason, raw: "{}"))
-            case .delete, .occurrence, nil:
+            case .delete, .extra, nil:
                 break
             }
         }
@@ -352,15 +353,7 @@ public struct GraphProvider: CalendarProvider {
     /// its original start (a date for all-day series), lasting as long as the series' events.
     static func cancelledInstance(_ id: String, of master: CalendarEvent, originalStart: EventTime) -> CalendarEvent {
         let start = originalStart
-        var end = originalStart
-        switch (master.start, master.end, originalStart) {
-        case (.date(let first), .date(let last), .date(let day)):
-            end = .date(day.adding(days: max(1, last.daysSinceEpoch - first.daysSinceEpoch)))
-        case (.instant(let first), .instant(let last), .instant(let instant)):
-            end = .instant(instant.addingTimeInterval(max(0, last.timeIntervalSince(first))))
-        default:
-            break
-        }
+        let end = SeriesLength(of: master)?.end(ofInstanceAt: originalStart) ?? originalStart
         return CalendarEvent(
             id: id, kind: .exception, seriesID: master.id, originalStart: start, status: .cancelled, start: start,
             end: end, timeZone: master.timeZone, raw: removedRaw(id))
@@ -430,37 +423,28 @@ public struct GraphProvider: CalendarProvider {
     }
 
     /// GET with the access token under one of the mailbox's permits, after any pause Graph
-    /// asked of the mailbox; one refresh-and-retry on 401; errors mapped. A throttled answer
-    /// pauses the whole mailbox (every calendar of the account) for its `Retry-After`.
+    /// asked of the mailbox; one refresh-and-retry on 401 (``AuthorizedSend``); errors
+    /// mapped. A throttled answer pauses the whole mailbox (every calendar of the account)
+    /// for its `Retry-After`.
     func send(_ url: String, storedLink: Bool) async throws -> HTTPResponse {
-        var forceRefresh = false
-        while true {
-            if let wait = mailbox.pauseRemaining(now: now()) { try await sleep(wait) }
-            let token = try await tokens.accessToken(forceRefresh: forceRefresh)
-            let request = HTTPRequest(
-                url: url, headers: preferHeaders + [(name: "Authorization", value: "Bearer " + token)])
-            let response = try await mailbox.permits.withPermit { try await transport.perform(request) }
-            if (200..<300).contains(response.status) { return response }
-            let error = GraphErrors.error(response, storedLink: storedLink, now: now())
-            if error.code == .rateLimited, let retryAfter = error.retryAfter {
-                // Capped again here, whoever made the error: a pause of the mailbox holds every
-                // request of the account, so a year-long one would stop it for good.
-                let wait = min(max(retryAfter, .zero), RetryAfter.maximum)
-                mailbox.pause(until: now().addingTimeInterval(wait / .seconds(1)))
-            }
-            if error.code == .unauthorized, !forceRefresh {
-                forceRefresh = true
-                continue
-            }
-            throw error
-        }
-    }
-
-    func decode<T: Decodable>(_ type: T.Type, _ body: Data, what: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: body)
-        } catch {
-            throw ResponseBody.classify(CalSyncError(.decoding, "\(what) is not readable: \(error)"), body: body)
-        }
+        try await AuthorizedSend.send(
+            tokens: tokens,
+            beforeAttempt: {
+                if let wait = mailbox.pauseRemaining(now: now()) { try await sleep(wait) }
+            },
+            perform: { authorization in
+                let request = HTTPRequest(url: url, headers: preferHeaders + authorization)
+                return try await mailbox.permits.withPermit { try await transport.perform(request) }
+            },
+            failure: { response in
+                let error = GraphErrors.error(response, storedLink: storedLink, now: now())
+                if error.code == .rateLimited, let retryAfter = error.retryAfter {
+                    // Capped again here, whoever made the error: a pause of the mailbox holds
+                    // every request of the account, so a year-long one would stop it for good.
+                    let wait = min(max(retryAfter, .zero), RetryAfter.maximum)
+                    mailbox.pause(until: now().addingTimeInterval(wait / .seconds(1)))
+                }
+                return error
+            })
     }
 }

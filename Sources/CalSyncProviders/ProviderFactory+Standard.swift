@@ -1,46 +1,31 @@
-import CalSyncAuth
 public import CalSyncEngine
-import CalSyncGoogle
-import CalSyncGraph
 public import CalSyncModel
 
 extension ProviderFactory {
-    /// The providers calsync ships, one line each.
+    /// The clients of the providers calsync ships (``ProviderKinds/standard``): each kind
+    /// makes its own, from the account's settings.
     /// - Parameter windowSlide: `[sync] window_slide`, how long a Graph round's frozen window lasts.
     public static func standard(
-        transport: any HTTPTransport, environment: [String: String], windowSlide: Duration = .seconds(7 * 86_400)
+        transport: any HTTPTransport, environment: [String: String], windowSlide: Duration = .seconds(7 * 86_400),
+        kinds: [any ProviderKind] = ProviderKinds.standard
     ) -> ProviderFactory {
-        // One request limit per Microsoft mailbox, shared by every provider value made for it.
-        let mailboxes = GraphMailboxes()
-        // Google calendar lists and their sync tokens, kept between polls.
-        let calendarLists = GoogleCalendarListCache()
+        // One maker per kind for the factory's lifetime: what its clients share (a
+        // mailbox's request limit, calendar lists kept between polls) lives there.
+        let makers = Dictionary(
+            kinds.map { ($0.name, $0.providerMaker(transport: transport)) }, uniquingKeysWith: { first, _ in first })
         return ProviderFactory { account, tokens in
-            switch account.provider {
-            case .google:
-                let access: GoogleProvider.Access
-                if case .apiKey(let source) = account.auth {
-                    access = .apiKey(
-                        try source.resolve(environment: environment).value, calendarIDs: account.calendars ?? [])
-                } else if let tokens {
-                    access = .oauth(tokens)
-                } else {
-                    throw CalSyncError(.needsLogin, "account \(account.name) is not signed in yet.")
-                }
-                var configuration = GoogleProvider.Configuration(
-                    apiBaseURL: account.endpoints.api, eventTypes: account.eventTypes, access: access)
-                if case .oauth = access { configuration.calendarList = (calendarLists, account.name) }
-                return GoogleProvider(configuration: configuration, transport: transport)
-            case .microsoft:
-                guard let tokens else {
-                    throw CalSyncError(.needsLogin, "account \(account.name) is not signed in yet.")
-                }
-                return GraphProvider(
-                    configuration: .init(
-                        apiBaseURL: account.endpoints.api, timeZone: account.timeZone, windowSlide: windowSlide),
-                    tokens: tokens, transport: transport,
-                    mailbox: mailboxes.mailbox(
-                        account: account.name, maxConcurrentRequests: account.maxConcurrentRequests))
+            guard let make = makers[account.provider.rawValue] else {
+                throw CalSyncError(
+                    .config, "account \(account.name): provider \(account.provider.rawValue) is not built in")
             }
+            var apiKey: String?
+            if case .apiKey(let source) = account.auth { apiKey = try source.resolve(environment: environment).value }
+            return try make(
+                ProviderAccount(
+                    name: account.name, endpoints: account.endpoints, calendars: account.calendars,
+                    eventTypes: account.eventTypes, timeZone: account.timeZone,
+                    maxConcurrentRequests: account.maxConcurrentRequests, apiKey: apiKey, windowSlide: windowSlide),
+                tokens)
         }
     }
 }

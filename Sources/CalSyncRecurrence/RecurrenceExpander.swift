@@ -31,15 +31,8 @@ public struct RecurrenceExpander: OccurrenceExpanding {
             ?? TimeZone(identifier: "UTC")!
         let lines = try RecurrenceLines(master.recurrence ?? [], defaultZone: zone)
 
-        // The series' length.
-        let length: SeriesLength
-        switch (master.start, master.end) {
-        case (.date(let start), .date(let end)):
-            // End before start: providers do send it; treat as a one-day event.
-            length = .days(max(1, end.daysSinceEpoch - start.daysSinceEpoch))
-        case (.instant(let start), .instant(let end)):
-            length = .seconds(max(0, end.timeIntervalSince(start)))
-        default:
+        // The series' length; end before start (providers do send it) is a one-day event.
+        guard let length = SeriesLength(of: master) else {
             throw CalSyncError(.decoding, "the series \(master.id) mixes a date and a time in its start and end")
         }
         let isDate = master.start.isAllDay
@@ -47,12 +40,7 @@ public struct RecurrenceExpander: OccurrenceExpanding {
         // Instance starts from every rule, bounded by the window with a margin (a day for
         // dates; three hours for times, more than any DST shift between wall-clock time and
         // instants); exact overlap is checked below.
-        let lengthSeconds: TimeInterval = {
-            switch length {
-            case .days(let days): Double(days) * 86_400
-            case .seconds(let seconds): seconds
-            }
-        }()
+        let lengthSeconds = length.seconds
         let margin: TimeInterval = isDate ? 86_400 : 3 * 3600
         // Every instance converted here lies between these instants (a day more each side):
         // the zone's offsets over them are read once and shared by the zone's series.
@@ -229,19 +217,5 @@ public struct RecurrenceExpander: OccurrenceExpanding {
         let windowEnd = window.end.timeIntervalSince1970
         return startSeconds < windowEnd
             && (endSeconds > windowStart || (endSeconds == startSeconds && startSeconds >= windowStart))
-    }
-
-    enum SeriesLength {
-        case days(Int)
-        case seconds(TimeInterval)
-
-        func end(after start: EventTime) -> EventTime {
-            switch (self, start) {
-            case (.days(let days), .date(let date)): .date(date.adding(days: days))
-            case (.seconds(let seconds), .instant(let instant)): .instant(instant.addingTimeInterval(seconds))
-            case (.days(let days), .instant(let instant)): .instant(instant.addingTimeInterval(Double(days) * 86_400))
-            case (.seconds, .date(let date)): .date(date.adding(days: 1))
-            }
-        }
     }
 }

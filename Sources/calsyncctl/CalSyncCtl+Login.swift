@@ -100,10 +100,18 @@ extension CalSyncCtl {
             return grant
         }
 
+        /// The login host Microsoft's sign-in URLs are built from; its kind always fills it.
+        static func loginHost(_ account: AccountConfiguration) throws -> String {
+            guard let login = account.endpoints.login else {
+                throw CalSyncError(.config, "account \(account.name) has no login host to sign in with")
+            }
+            return login
+        }
+
         func deviceCodeSignIn(_ account: AccountConfiguration, transport: CurlTransport) async throws -> TokenGrant {
             let flow = DeviceCodeFlow(
-                loginURL: account.endpoints.login ?? "https://login.microsoftonline.com", tenant: account.tenant,
-                clientID: account.clientID ?? "", scopes: account.scopes, transport: transport)
+                loginURL: try Self.loginHost(account), tenant: account.tenant, clientID: account.clientID ?? "",
+                scopes: account.scopes, oauth: account.oauth, transport: transport)
             let authorization = try await flow.start()
             print(
                 authorization.message
@@ -131,7 +139,8 @@ extension CalSyncCtl {
                     redirectURI: receiver.redirectURI, scopes: account.scopes, state: state, pkce: pkce)
             case .microsoft:
                 request = .microsoft(
-                    loginURL: account.endpoints.login ?? "https://login.microsoftonline.com", tenant: account.tenant,
+                    loginURL: try Self.loginHost(account),
+                    tenant: account.tenant,
                     clientID: account.clientID ?? "", redirectURI: receiver.redirectURI, scopes: account.scopes,
                     state: state, pkce: pkce)
             }

@@ -223,7 +223,7 @@ class Bench:
         self.results = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "runs": options.runs,
                         "load_before": os.getloadavg(), "benchmarks": {}}
         self.work = tempfile.mkdtemp(prefix="calsync-bench-")
-        self.sizes = [2000] if options.quick else [10_000, 100_000]
+        self.sizes = [2000] if options.quick else [int(size) for size in options.sizes.split(",")]
 
     def runs_for(self, size):
         if size >= 100_000 and self.options.runs_large:
@@ -502,6 +502,8 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated: " + ",".join(ALL))
     parser.add_argument("--graph-large", action="store_true",
                         help="also sync the 100k Graph calendar (slow: its series are read instance by instance)")
+    parser.add_argument("--sizes", default="10000,100000",
+                        help="calendar sizes for google/graph/peer/limit (default 10000,100000)")
     parser.add_argument("--json", default="")
     parser.add_argument("--venv", default=".build-bench-venv")
     options = parser.parse_args()

@@ -11,19 +11,19 @@ public enum AccountAuthorization {
     public static func client(
         for account: AccountConfiguration, environment: [String: String], transport: any HTTPTransport
     ) throws -> OAuthClient {
-        let provider: OAuthClient.Provider = account.provider == .google ? .google : .microsoft
         switch account.auth {
         case .apiKey:
             throw CalSyncError(
                 .config, "account \(account.name) reads public calendars with an API key and has no tokens")
         case .server(let authURL, let refreshURL):
             return OAuthClient(
-                provider: provider, mode: .server(authURL: authURL, refreshURL: refreshURL), scopes: account.scopes,
+                provider: account.oauth, mode: .server(authURL: authURL, refreshURL: refreshURL),
+                scopes: account.scopes,
                 transport: transport)
         case .oauth:
             let secret = try account.clientSecret.map { try $0.resolve(environment: environment).value }
             return OAuthClient(
-                provider: provider,
+                provider: account.oauth,
                 mode: .direct(
                     tokenURL: account.endpoints.token, clientID: account.clientID ?? "", clientSecret: secret),
                 scopes: account.scopes, transport: transport)

@@ -1,6 +1,6 @@
 import CalSyncAuth
 /// One `[[account]]` of the configuration, validated and with defaults applied.
-import CalSyncModel
+public import CalSyncModel
 import CalSyncStore
 
 public struct AccountConfiguration: Sendable, Equatable {
@@ -27,27 +27,9 @@ public struct AccountConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Endpoint base URLs, all overridable (the emulator, proxies, national clouds).
-    public struct Endpoints: Sendable, Equatable {
-        public var api: String
-        public var token: String
-        public var authorize: String
-        public var revoke: String?
-        /// Microsoft only: the login host (`{login}/{tenant}/oauth2/v2.0/…`).
-        public var login: String?
-
-        public static let google = Endpoints(
-            api: "https://www.googleapis.com/calendar/v3", token: "https://oauth2.googleapis.com/token",
-            authorize: "https://accounts.google.com/o/oauth2/v2/auth", revoke: "https://oauth2.googleapis.com/revoke",
-            login: nil)
-
-        /// Microsoft's endpoints for a login host and tenant.
-        public static func microsoft(graph: String, login: String, tenant: String) -> Endpoints {
-            Endpoints(
-                api: graph, token: "\(login)/\(tenant)/oauth2/v2.0/token",
-                authorize: "\(login)/\(tenant)/oauth2/v2.0/authorize", revoke: nil, login: login)
-        }
-    }
+    /// Endpoint base URLs, all overridable (the emulator, proxies, national clouds): the
+    /// account's provider kind fills them.
+    public typealias Endpoints = ProviderEndpoints
 
     /// The account's id in the store (`[a-z0-9_-]+`).
     public var name: String
@@ -65,6 +47,9 @@ public struct AccountConfiguration: Sendable, Equatable {
     /// IANA zone for all-day events when the provider gives none (Microsoft mailboxes).
     public var timeZone: String?
     public var endpoints: Endpoints
+    /// The kind's endpoints without the account's overrides (`check-config` shows
+    /// endpoints only where they differ).
+    public var defaultEndpoints: Endpoints
     /// Microsoft: requests in flight per mailbox (1…4).
     public var maxConcurrentRequests: Int
     /// `enabled = false` keeps the account's data but stops syncing it.
@@ -74,11 +59,8 @@ public struct AccountConfiguration: Sendable, Equatable {
         "default", "birthday", "focusTime", "fromGmail", "outOfOffice", "workingLocation",
     ]
 
-    /// The OAuth scopes calsync asks for at sign-in.
-    public var scopes: [String] {
-        switch provider {
-        case .google: ["https://www.googleapis.com/auth/calendar.readonly", "openid", "email"]
-        case .microsoft: ["offline_access", "Calendars.Read", "MailboxSettings.Read", "openid", "profile"]
-        }
-    }
+    /// The OAuth scopes calsync asks for at sign-in: the provider kind's.
+    public var scopes: [String]
+    /// How the provider's identity platform speaks OAuth: the provider kind's.
+    public var oauth: OAuthFlavour
 }

@@ -50,13 +50,7 @@ extension CalSyncConfiguration {
                 lines.append("  event types:   \(account.eventTypes.joined(separator: ", "))")
             }
             if let zone = account.timeZone { lines.append("  time zone:     \(zone)") }
-            let defaults: AccountConfiguration.Endpoints =
-                account.provider == .google
-                ? .google
-                : .microsoft(
-                    graph: "https://graph.microsoft.com/v1.0", login: "https://login.microsoftonline.com",
-                    tenant: account.tenant)
-            if account.endpoints != defaults {
+            if account.endpoints != account.defaultEndpoints {
                 lines.append("  endpoints:     \(account.endpoints.api) (token: \(account.endpoints.token))")
             }
         }

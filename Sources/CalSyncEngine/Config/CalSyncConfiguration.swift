@@ -1,5 +1,5 @@
 import CalSyncAuth
-import CalSyncModel
+public import CalSyncModel
 import CalSyncStore
 import Foundation
 
@@ -32,10 +32,13 @@ public struct CalSyncConfiguration: Sendable, Equatable {
     public var sync: Sync
     public var accounts: [AccountConfiguration]
 
-    /// Reads and validates the file at `path`.
+    /// Reads and validates the file at `path`, its `[[account]]` tables against `kinds`
+    /// (`ProviderKinds.standard`: the executables hand them in; the engine knows none).
     /// - Throws: ``CalSyncError`` `.config` with one line per problem
     ///   (`calsync.toml:14: account "work": interval "5 minutes" is not a duration (use 5m)`).
-    public static func load(path: String, locator: ConfigurationLocator) throws -> CalSyncConfiguration {
+    public static func load(
+        path: String, locator: ConfigurationLocator, kinds: [any ProviderKind]
+    ) throws -> CalSyncConfiguration {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CalSyncError(
                 .config,
@@ -48,7 +51,7 @@ public struct CalSyncConfiguration: Sendable, Equatable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw CalSyncError(.config, "\(path): the configuration file is not UTF-8 text")
         }
-        var parser = ConfigurationParser(text: text, path: path, locator: locator)
+        var parser = ConfigurationParser(text: text, path: path, locator: locator, kinds: kinds)
         return try parser.parse()
     }
 

@@ -1,22 +1,25 @@
 import CalSyncAuth
-import CalSyncModel
+package import CalSyncModel
 import CalSyncStore
 import Foundation
 import TOMLKit
 
 /// Turns the TOML text into a ``CalSyncConfiguration``, collecting every problem (not just
-/// the first) as one located line each.
-struct ConfigurationParser {
+/// the first) as one located line each. Each `[[account]]` is read with the keys, the
+/// endpoints and the scopes of its provider's kind (``ProviderKind``), from `kinds`.
+package struct ConfigurationParser {
     let text: String
     let path: String
     let locator: ConfigurationLocator
+    let kinds: [any ProviderKind]
     private let lines: SourceLines
     private var problems: [String] = []
 
-    init(text: String, path: String, locator: ConfigurationLocator) {
+    package init(text: String, path: String, locator: ConfigurationLocator, kinds: [any ProviderKind]) {
         self.text = text
         self.path = path
         self.locator = locator
+        self.kinds = kinds
         self.lines = SourceLines(text)
     }
 
@@ -27,12 +30,6 @@ struct ConfigurationParser {
         "max_instances_per_series", "max_concurrent_syncs",
     ]
     static let commonAccountKeys = ["name", "provider", "client_id", "calendars", "interval", "time_zone", "enabled"]
-    static let googleAccountKeys = [
-        "client_secret_file", "client_secret_env", "client_secret_credential", "api_key_file", "api_key_env",
-        "api_key_credential", "event_types", "auth", "auth_url", "refresh_url", "api_url", "token_url",
-        "authorize_url", "revoke_url",
-    ]
-    static let microsoftAccountKeys = ["tenant", "graph_url", "login_url", "max_concurrent_requests"]
 
     // The documented ranges of the durations (docs/configuration.md "Ranges"). Every
     // duration becomes a date, a sleep or a count of seconds somewhere; bounded here, none
@@ -44,7 +41,7 @@ struct ConfigurationParser {
     static let windowRange: ClosedRange<Duration> = .seconds(86_400)...tenYears
     static let changesRetentionRange: ClosedRange<Duration> = .seconds(3_600)...tenYears
 
-    mutating func parse() throws -> CalSyncConfiguration {
+    package mutating func parse() throws -> CalSyncConfiguration {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -168,18 +165,20 @@ struct ConfigurationParser {
         }
         let providerText = accountString(table, "provider", index: index, context: context, required: true)
         guard let providerText else { return nil }
-        guard let provider = AccountConfiguration.Provider(rawValue: providerText) else {
+        guard let kind = kinds.first(where: { $0.name == providerText }),
+            let provider = AccountConfiguration.Provider(rawValue: providerText)
+        else {
             report(
                 key: "provider", section: "account", index: index, context: context,
-                "provider \"\(providerText)\" is not known (use google or microsoft)")
+                "provider \"\(providerText)\" is not known (use \(Self.alternatives(kinds.map(\.name))))")
             return nil
         }
-        let ownKeys = provider == .google ? Self.googleAccountKeys : Self.microsoftAccountKeys
-        let otherKeys = provider == .google ? Self.microsoftAccountKeys : Self.googleAccountKeys
+        let ownKeys = kind.accountKeys
+        let otherKeys = kinds.filter { $0.name != kind.name }.flatMap(\.accountKeys).filter { !ownKeys.contains($0) }
         for keyName in table.keys where otherKeys.contains(keyName) {
             report(
                 key: keyName, section: "account", index: index, context: context,
-                "\(keyName) does not apply to \(provider.rawValue) accounts")
+                "\(keyName) does not apply to \(kind.name) accounts")
         }
         checkKeys(
             of: table, allowed: Self.commonAccountKeys + ownKeys + otherKeys, section: "account", index: index,
@@ -213,16 +212,15 @@ struct ConfigurationParser {
         let enabled = boolean(table, "enabled", index: index, context: context) ?? true
 
         var auth = AccountConfiguration.Auth.oauth
-        var endpoints: AccountConfiguration.Endpoints
         let tenant = accountString(table, "tenant", index: index, context: context, required: false) ?? "common"
         var maxConcurrentRequests = 4
+        var overrides: [String: String] = [:]
+        for key in kind.endpointKeys {
+            if let value = url(table, key, index: index, context: context) { overrides[key] = value }
+        }
+        let endpoints = kind.endpoints(overrides: overrides, tenant: tenant)
         switch provider {
         case .google:
-            endpoints = .google
-            if let value = url(table, "api_url", index: index, context: context) { endpoints.api = value }
-            if let value = url(table, "token_url", index: index, context: context) { endpoints.token = value }
-            if let value = url(table, "authorize_url", index: index, context: context) { endpoints.authorize = value }
-            if let value = url(table, "revoke_url", index: index, context: context) { endpoints.revoke = value }
             let authText = accountString(table, "auth", index: index, context: context, required: false)
             let authURL = url(table, "auth_url", index: index, context: context)
             let refreshURL = url(table, "refresh_url", index: index, context: context)
@@ -290,9 +288,6 @@ struct ConfigurationParser {
                     "\(key) does not apply: an OAuth account uses no API key")
             }
         case .microsoft:
-            let graph = url(table, "graph_url", index: index, context: context) ?? "https://graph.microsoft.com/v1.0"
-            let login = url(table, "login_url", index: index, context: context) ?? "https://login.microsoftonline.com"
-            endpoints = .microsoft(graph: graph, login: login, tenant: tenant)
             if clientID == nil {
                 report(
                     key: "client_id", section: "account", index: index, context: context,
@@ -313,7 +308,8 @@ struct ConfigurationParser {
         return AccountConfiguration(
             name: name, provider: provider, auth: auth, clientID: clientID, clientSecret: clientSecret,
             calendars: calendars, interval: interval, eventTypes: eventTypes, tenant: tenant, timeZone: timeZone,
-            endpoints: endpoints, maxConcurrentRequests: maxConcurrentRequests, enabled: enabled)
+            endpoints: endpoints, defaultEndpoints: kind.defaultEndpoints(tenant: tenant),
+            maxConcurrentRequests: maxConcurrentRequests, enabled: enabled, scopes: kind.scopes, oauth: kind.oauth)
     }
 
     // MARK: Values
@@ -520,6 +516,12 @@ struct ConfigurationParser {
         if path.hasPrefix("/") { return path }
         let base = directory.isEmpty ? FileManager.default.currentDirectoryPath : directory
         return ((base as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    /// `a`, `a or b`, `a, b or c`: the known values, for messages.
+    static func alternatives(_ names: [String]) -> String {
+        guard let last = names.last else { return "" }
+        return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " or " + last
     }
 
     /// A known key within edit distance 2 of an unknown one.

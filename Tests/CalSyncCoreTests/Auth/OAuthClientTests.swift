@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import CalSyncAuth
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
 @testable import CalSyncModel
 
 struct OAuthClientTests {

@@ -4,6 +4,8 @@ import Testing
 
 @testable import CalSyncAuth
 @testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
 @testable import CalSyncModel
 
 struct RefreshingTokenSourceTests {

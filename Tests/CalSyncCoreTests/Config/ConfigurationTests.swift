@@ -3,6 +3,7 @@ import Testing
 
 @testable import CalSyncEngine
 @testable import CalSyncModel
+@testable import CalSyncProviders
 
 struct ConfigurationTests {
     static let locator = ConfigurationLocator(

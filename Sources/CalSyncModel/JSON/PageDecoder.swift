@@ -1,0 +1,75 @@
+import Foundation
+
+/// The one loop that reads a provider's page of items: scan the page without decoding it,
+/// decode the envelope, and for each item check it is strict JSON, decode it, and
+/// quarantine (with its raw bytes) what cannot be read, so a bad item never fails the page.
+package enum PageDecoder {
+    /// What an item of the page was read as, and the id a quarantined item is filed under.
+    package typealias Read<Extra: Equatable & Sendable> = (id: String?, item: PageItem<Extra>)
+
+    /// A page's envelope (everything but the item array) and its items, unparsed.
+    /// - Throws: ``CalSyncError`` `.decoding` naming `page` when the page is not a JSON
+    ///   object or its envelope does not decode.
+    package static func scan<Envelope: Decodable>(
+        _ bytes: [UInt8], arrayKey: String, envelope: Envelope.Type, naming page: String
+    ) throws -> (envelope: Envelope, items: [ArraySlice<UInt8>]) {
+        // A body that is not JSON at all (cut short, garbled) is a `.transport` error of the
+        // request (``ResponseBody``); JSON of the wrong shape stays `.decoding`.
+        do {
+            let scanned = try JSONItemScanner(page: bytes, arrayKey: arrayKey)
+            return (try JSONBody.decode(envelope, Data(scanned.envelope), what: page), scanned.items)
+        } catch let error as CalSyncError {
+            throw ResponseBody.classify(error, body: bytes)
+        }
+    }
+
+    /// Decodes a page item by item into `changes`: upserts and deletions in page order,
+    /// unreadable items quarantined.
+    /// - Parameters:
+    ///   - read: the provider's mapping of one strictly valid item (bytes and its text,
+    ///     kept as `events.raw`); nil when it is not a readable event object at all.
+    ///   - seen: every item read, in page order (for what a provider keeps beside the
+    ///     changes: Graph's series instances and its occurrence stubs).
+    package static func decode<Envelope: Decodable, Extra>(
+        _ bytes: [UInt8], arrayKey: String, envelope: Envelope.Type, naming page: String,
+        changes: (Envelope) -> ChangePage = { _ in ChangePage() },
+        read: (_ item: ArraySlice<UInt8>, _ raw: String, _ envelope: Envelope) -> Read<Extra>?,
+        seen: (PageItem<Extra>) -> Void = { _ in }
+    ) throws -> (envelope: Envelope, changes: ChangePage) {
+        let (envelope, items) = try scan(bytes, arrayKey: arrayKey, envelope: envelope, naming: page)
+        var decoded = changes(envelope)
+        for itemBytes in items {
+            // Bounded before anything is decoded (``ItemLimits``).
+            if let oversize = ItemLimits.oversizeItem(itemBytes) {
+                decoded.quarantined.append(oversize)
+                continue
+            }
+            let raw = String(decoding: itemBytes, as: UTF8.self)
+            // What JSONDecoder forgives (a trailing comma, a raw control character) would
+            // be stored in events.raw, where readers' JSON parsers refuse it.
+            guard StrictJSON.isValid(itemBytes) else {
+                decoded.quarantined.append(QuarantinedItem(eventID: nil, reason: "not valid JSON", raw: raw))
+                continue
+            }
+            guard let (id, item) = read(itemBytes, raw, envelope) else {
+                decoded.quarantined.append(
+                    QuarantinedItem(eventID: nil, reason: "not a readable event object", raw: raw))
+                continue
+            }
+            seen(item)
+            switch item {
+            case .upsert(let event):
+                if let reason = ItemLimits.oversizeField(event) {
+                    decoded.quarantined.append(QuarantinedItem(eventID: event.id, reason: reason, raw: raw))
+                } else {
+                    decoded.upserts.append(event)
+                }
+            case .delete(let id): decoded.deletions.append(id)
+            case .quarantine(let reason):
+                decoded.quarantined.append(QuarantinedItem(eventID: id, reason: reason, raw: raw))
+            case .extra: break
+            }
+        }
+        return (envelope, decoded)
+    }
+}

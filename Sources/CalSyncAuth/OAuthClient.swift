@@ -92,7 +92,7 @@ public struct OAuthClient: Sendable {
     }
 
     /// Microsoft's AADSTS codes that mean "the refresh token is dead, sign in again"
-    /// (PROVIDERS.md): expired, inactive, revoked by a password change or an admin.
+    /// (docs/providers-graph.md "Sign-in"): expired, inactive, revoked by a password change or an admin.
     static let microsoftLoginCodes: Set<Int> = [70008, 700082, 50173, 50133, 70043, 700084]
 
     /// Maps a token endpoint failure to an error code and a sentence that says what to do.

@@ -11,7 +11,7 @@ public struct AuthorizationRequest: Sendable, Equatable {
     public var pkce: PKCE
 
     /// Google: `access_type=offline` and `prompt=consent` so that a refresh token comes back
-    /// every time (PROVIDERS.md).
+    /// every time (docs/providers-google.md "Sign-in").
     public static func google(
         authorizeURL: String, clientID: String, redirectURI: String, scopes: [String], state: String, pkce: PKCE
     ) -> AuthorizationRequest {

@@ -1,7 +1,7 @@
 import CalSyncModel
 import Foundation
 
-/// Google's HTTP failures → ``CalSyncError`` codes (PROVIDERS.md "Errors and limits").
+/// Google's HTTP failures → ``CalSyncError`` codes (docs/providers-google.md "Errors and limits").
 enum GoogleErrors {
     /// - Parameters:
     ///   - withSyncToken: the request carried a sync token, so a 400 "invalid" means the

@@ -1,7 +1,7 @@
 import CalSyncModel
 import Foundation
 
-/// Google's JSON → calsync's domain model (STORE.md, PROVIDERS.md "Applying items").
+/// Google's JSON → calsync's domain model (docs/store.md "events", docs/providers-google.md "Applying items").
 enum GoogleMapping {
     /// Decodes one events page item by item (``PageDecoder``); unreadable items are
     /// quarantined, not fatal.
@@ -24,7 +24,7 @@ enum GoogleMapping {
         let originalStart = wire.originalStartTime.flatMap(time)
         if wire.status == "cancelled" {
             // A cancelled instance of a series is kept: it removes that instance. Any other
-            // cancelled item is a deletion (PROVIDERS.md).
+            // cancelled item is a deletion (docs/providers-google.md "Applying items").
             guard let seriesID = wire.recurringEventId else { return .delete(id) }
             guard let originalStart else { return .quarantine("a cancelled instance without originalStartTime") }
             // The tombstone carries no times: the instance's original start, twice (the store

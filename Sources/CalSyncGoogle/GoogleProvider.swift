@@ -2,7 +2,7 @@ public import CalSyncModel
 public import Foundation
 public import Logging
 
-/// Google Calendar API v3 as a ``CalendarProvider`` (PROVIDERS.md, Google part).
+/// Google Calendar API v3 as a ``CalendarProvider`` (docs/providers-google.md).
 ///
 /// Every events request carries the same parameters — `maxResults=2500`,
 /// `singleEvents=false`, `showDeleted=true`, an explicit `eventTypes` list — plus the page

@@ -2,7 +2,7 @@ import CalSyncModel
 import CalSyncRecurrence
 import Foundation
 
-/// Graph's HTTP failures → ``CalSyncError`` codes (PROVIDERS.md "Errors and limits").
+/// Graph's HTTP failures → ``CalSyncError`` codes (docs/providers-graph.md "Errors and limits").
 enum GraphErrors {
     /// Error codes that mean the delta link is dead, compared case-insensitively (the docs
     /// write `syncStateNotFound`, the service sends `SyncStateNotFound`).

@@ -59,6 +59,6 @@ extension OAuthFlavour {
     }
 
     /// AADSTS codes that mean the refresh token is dead and only a new sign-in helps
-    /// (PROVIDERS.md): expired, inactive, revoked by a password change or an admin.
+    /// (docs/providers-graph.md "Sign-in"): expired, inactive, revoked by a password change or an admin.
     static let microsoftLoginCodes: Set<Int> = [70008, 700082, 50173, 50133, 70043, 700084]
 }

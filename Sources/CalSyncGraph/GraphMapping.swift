@@ -2,8 +2,8 @@ import CalSyncModel
 import CalSyncRecurrence
 import Foundation
 
-/// Graph's JSON → calsync's domain model (STORE.md `events`/`calendars`, PROVIDERS.md
-/// "Applying items"; the choices where they are silent are in docs/providers-graph.md).
+/// Graph's JSON → calsync's domain model (docs/store.md "events"/"calendars"; the rules and
+/// the choices behind them in docs/providers-graph.md "Items").
 enum GraphMapping {
     /// What one `value` item of a delta page asks of the store: a single event, an
     /// exception or (defensively) a series master to upsert, an `@removed` to delete, an

@@ -3,7 +3,7 @@ import CalSyncRecurrence
 public import Foundation
 public import Logging
 
-/// Microsoft Graph v1.0 as a ``CalendarProvider`` (PROVIDERS.md, Graph part).
+/// Microsoft Graph v1.0 as a ``CalendarProvider`` (docs/providers-graph.md).
 ///
 /// One `calendarView/delta` round per calendar and window: `.initial` starts it with the
 /// window's bounds, `.page` follows `@odata.nextLink`, `.delta` is the stored
@@ -405,7 +405,7 @@ public struct GraphProvider: CalendarProvider {
         }
     }
 
-    /// The headers of every request (PROVIDERS.md step 1), without the token.
+    /// The headers of every request (docs/providers-graph.md "Requests"), without the token.
     ///
     /// The preferences travel in one `Prefer` field, comma-separated (RFC 7240 §2; RFC 9110
     /// §5.3 makes it the same as separate lines): some servers and proxies keep only the

@@ -2,9 +2,9 @@ import CalSyncModel
 import CalSyncRecurrence
 import Foundation
 
-/// Which instances of a series Graph no longer lists (PROVIDERS.md: "When a master's
-/// changeKey changes, re-read its /instances over the window and remove local occurrences
-/// that are gone").
+/// Which instances of a series Graph no longer lists (docs/providers-graph.md "Instances a
+/// rule produces that Graph no longer lists": whenever a master is read, its /instances
+/// over the window are read too, and an instance of the rule they do not list is cancelled).
 ///
 /// The store derives a series' instances from its rule, so an instance deleted in Outlook
 /// would come back from the rule unless it is cancelled explicitly: each instance the rule

@@ -3,7 +3,7 @@ import CalSyncRecurrence
 import Foundation
 
 /// Graph's `patternedRecurrence` → one RFC 5545 `RRULE` line for `events.recurrence`
-/// (PROVIDERS.md, graph.md §3.3), so the shared RecurrenceExpander expands Graph series
+/// (docs/providers-graph.md "Recurrence"), so the shared RecurrenceExpander expands Graph series
 /// exactly like Google's.
 ///
 /// - `interval` 0 or missing means 1; `INTERVAL` is written only when it is more than 1.

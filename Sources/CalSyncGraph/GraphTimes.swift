@@ -2,7 +2,7 @@ import CalSyncModel
 import CalSyncRecurrence
 import Foundation
 
-/// Graph's `dateTimeTimeZone` values → ``EventTime`` (PROVIDERS.md "Times").
+/// Graph's `dateTimeTimeZone` values → ``EventTime`` (docs/providers-graph.md "Times").
 ///
 /// Each value is converted with the zone it names itself, never with the zone we asked
 /// for in `Prefer: outlook.timezone` (the server does not always apply it). All-day events

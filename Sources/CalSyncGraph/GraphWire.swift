@@ -1,6 +1,6 @@
 /// Microsoft Graph v1.0 JSON, named as in the API. Only this folder sees these types.
 ///
-/// Decoding is lenient (PROVIDERS.md, graph.md §1.6): unknown keys are ignored, every field
+/// Decoding is lenient (docs/providers-graph.md "Items"): unknown keys are ignored, every field
 /// is optional, and `dateTimeTimeZone` also accepts the PascalCase keys (`DateTime`,
 /// `TimeZone`) some endpoints return.
 import CalSyncModel

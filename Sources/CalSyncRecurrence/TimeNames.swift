@@ -1,7 +1,7 @@
 import CalSyncModel
 public import Foundation
 
-/// Time zone names as providers send them, to IANA names (STORE.md: zones are IANA).
+/// Time zone names as providers send them, to IANA names (docs/store.md "Value formats": zones are IANA).
 public enum TimeNames {
     /// The IANA name for an IANA or Windows zone name (`W. Europe Standard Time` →
     /// `Europe/Berlin`); nil for unknown names and Outlook's `tzone://Microsoft/Custom`,

@@ -65,7 +65,7 @@ public final class CalendarStore: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             // Keep -wal and -shm when the last connection closes: read-only readers cannot
-            // create them in a directory they may not write (STORE.md "File and access").
+            // create them in a directory they may not write (docs/store.md "File and access").
             var persist: Int32 = 1
             _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

@@ -85,7 +85,7 @@ extension PageWriter {
             guard batch.count == batchSize, let last = batch.last else { break }
             after = last["id"]
         }
-        // Exceptions whose series has no readable master stand alone (STORE.md).
+        // Exceptions whose series has no readable master stand alone (docs/store.md "occurrences").
         let orphaned = try String.fetchAll(
             db,
             sql: """
@@ -158,7 +158,7 @@ extension PageWriter {
                 outcome.quarantined += 1
             }
         }
-        // No readable master: each remaining instance stands alone (STORE.md).
+        // No readable master: each remaining instance stands alone (docs/store.md "occurrences").
         for exception in exceptions where exception.status != .cancelled {
             try sink.add(
                 Occurrence(
@@ -167,7 +167,7 @@ extension PageWriter {
         }
     }
 
-    /// STORE.md: a cancelled exception ends at its original start plus the series' length.
+    /// docs/store.md "events": a cancelled exception ends at its original start plus the series' length.
     /// Google's cancelled instances carry no times (the mapping stores the original start
     /// twice), so the end is filled in here, once the master is known — whichever of the
     /// two arrived first. Cancelled exceptions with times of their own are left alone.

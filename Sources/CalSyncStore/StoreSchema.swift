@@ -4,7 +4,7 @@ import GRDB
 
 /// The store's schema, as immutable migrations. A released migration is never edited:
 /// changes come as new migrations, and `PRAGMA user_version` follows the newest one
-/// (STORE.md: raise the schema version and document the migration in docs/store.md).
+/// (docs/store.md: raise the schema version and document the migration under "Schema versions").
 enum StoreSchema {
     /// The schema version readers see in `PRAGMA user_version` and `meta.schema_version`.
     static let version = 5
@@ -36,7 +36,7 @@ enum StoreSchema {
         return migrator
     }
 
-    /// Version 1: the public contract (STORE.md) plus internal bookkeeping tables.
+    /// Version 1: the public contract (docs/store.md "Tables") plus internal bookkeeping tables.
     static let v1 = """
         CREATE TABLE meta (
             key TEXT PRIMARY KEY NOT NULL,

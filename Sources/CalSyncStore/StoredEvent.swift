@@ -13,7 +13,7 @@ enum StoredEvent {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    /// Empty text is stored as NULL (STORE.md: "NULL when absent or empty").
+    /// Empty text is stored as NULL (docs/store.md "Value formats": NULL when absent or empty).
     static func text(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }
         return value

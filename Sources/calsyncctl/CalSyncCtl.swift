@@ -76,7 +76,8 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Exit codes shared by the commands (docs/status-json.md, INTERFACE.md).
+/// Exit codes shared by the commands (docs/status-json.md "Exit codes", docs/daemon.md
+/// "The control socket").
 enum ExitCodes {
     static let attention = ExitCode(1)
     static let usage = ExitCode(2)

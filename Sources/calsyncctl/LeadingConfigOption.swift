@@ -1,7 +1,7 @@
 import ArgumentParser
 
-/// `calsyncctl --config FILE <command>`: the global form of `--config` (INTERFACE.md
-/// accepts it before the command and after it).
+/// `calsyncctl --config FILE <command>`: the global form of `--config` (docs/configuration.md:
+/// accepted before the command and after it).
 ///
 /// Every command declares `--config` itself (``GlobalOptions``), where ArgumentParser
 /// parses and documents it; a leading `--config FILE` (or `--config=FILE`) is moved to

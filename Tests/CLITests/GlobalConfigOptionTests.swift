@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `--config FILE` before the command (`calsyncctl --config FILE status`) and after it
-/// (`calsyncctl status --config FILE`), as INTERFACE.md specifies: both read that file.
+/// (`calsyncctl status --config FILE`), as docs/configuration.md specifies: both read that file.
 struct GlobalConfigOptionTests {
     /// A configuration whose store does not exist: every reporting command then names the
     /// store path, which proves it read this file and not the default one.

@@ -9,7 +9,7 @@ wall and CPU time. It shows what each index and each way of writing costs SQLite
     occurrence-model.py VARIANT [EVENTS] [PAGES]
 
 VARIANT: v1 (the v1-v3 schema: primary key + four indexes), no-event-index, time-only
-(the two time indexes STORE.md requires, no primary key), none (no index), bulk (primary
+(the two time indexes docs/store.md requires, no primary key), none (no index), bulk (primary
 key only, one transaction, then the three v4 secondary indexes built by CREATE INDEX).
 SORT=1 sorts each page's rows by start; CACHE=KiB sets the page cache (default 8192).
 """

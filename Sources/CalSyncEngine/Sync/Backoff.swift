@@ -17,9 +17,11 @@ public struct Backoff: Sendable, Equatable {
         self.maximumRetryAfter = maximumRetryAfter
     }
 
-    /// `calsyncd --once` and transient failures of one poll: 1 s → 60 s (INTERFACE.md).
+    /// `calsyncd --once` and transient failures of one poll: 1 s → 60 s
+    /// (docs/daemon.md "`calsyncd --once`").
     public static let oneShot = Backoff(base: .seconds(1), maximum: .seconds(60))
-    /// Microsoft Graph throttling without `Retry-After`: 3 s → 180 s (PROVIDERS.md).
+    /// Microsoft Graph throttling without `Retry-After`: 3 s → 180 s
+    /// (docs/providers-graph.md "Errors and limits").
     public static let graphThrottling = Backoff(base: .seconds(3), maximum: .seconds(180))
 
     /// The wait before retry number `attempt` (0 for the first retry).

@@ -9,7 +9,7 @@ public import Foundation
 /// (docs/resilience.md "Numbers from the network").
 public enum RetryAfter {
     /// The longest wait calsync honours, whatever the server asks: the retry maximum of
-    /// ``Backoff`` (INTERFACE.md: `Retry-After` honoured up to 300 s).
+    /// ``Backoff`` (docs/resilience.md "Numbers from the network": up to 300 s).
     public static let maximum: Duration = .seconds(300)
 
     /// How long to wait from `now`, between zero and ``maximum``; nil when the header is

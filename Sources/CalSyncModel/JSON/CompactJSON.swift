@@ -1,5 +1,5 @@
 /// Writes the store's JSON columns: compact, keys in a fixed documented order, every key
-/// present with `null` when unknown (STORE.md "Value formats"). Hand-written because
+/// present with `null` when unknown (docs/store.md "Value formats"). Hand-written because
 /// JSONEncoder drops nil keys and sorts or shuffles the rest.
 package enum CompactJSON {
     package static func string(_ value: String?) -> String {

@@ -5,10 +5,10 @@ package import Foundation
 /// A body that is not JSON at all — cut short by a proxy or a dropped connection that curl
 /// did not notice, garbled, an HTML page from a captive portal — says nothing about the
 /// calendar: the same request a moment later usually reads fine. It is a `.transport`
-/// error, retried with backoff like a reset connection (`--once` too: INTERFACE.md's retry
-/// rules). A body that is JSON but not the documented shape stays `.decoding` (retrying
-/// will not change it), and a page that scans but holds bad items still quarantines only
-/// those items (GoogleMapping, GraphMapping).
+/// error, retried with backoff like a reset connection (`--once` too: docs/daemon.md
+/// "`calsyncd --once`"). A body that is JSON but not the documented shape stays
+/// `.decoding` (retrying will not change it), and a page that scans but holds bad items
+/// still quarantines only those items (GoogleMapping, GraphMapping).
 package enum ResponseBody {
     /// Whether `body` is JSON to any reader: the lenient one too, so that what
     /// Foundation forgives (a trailing comma, a raw control character) is not mistaken

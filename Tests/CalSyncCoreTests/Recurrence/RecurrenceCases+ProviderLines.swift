@@ -1,4 +1,4 @@
-/// Recurrence lines as Google sends them in the wild (PROVIDERS.md: be lenient). Unless a
+/// Recurrence lines as Google sends them in the wild (docs/providers-google.md "Recurrence": be lenient). Unless a
 /// case says otherwise the series is Monday 09:00–10:00 in Berlin from 2026-03-02 and the
 /// window is March: March 2, 9, 16 and 23 at 08:00Z and March 30 at 07:00Z.
 extension RecurrenceCase {

@@ -4,7 +4,7 @@ import Testing
 @testable import CalSyncModel
 @testable import CalSyncRecurrence
 
-/// "This and following" edits split a series (PROVIDERS.md): the old master gains an UNTIL
+/// "This and following" edits split a series (docs/providers-google.md "Applying items"): the old master gains an UNTIL
 /// and a new master `<id>_R<timestamp>` starts where it stops. Together the two series show
 /// every instance once: no duplicate at the seam and no gap.
 struct SplitSeriesTests {

@@ -5,7 +5,7 @@ import Testing
 @testable import CalSyncProviders
 @testable import CalSyncStore
 
-/// One writer, many readers, across processes — as STORE.md promises.
+/// One writer, many readers, across processes — as docs/store.md "File and access" promises.
 struct StoreConcurrencyTests {
     /// Runs `python3 -c script args…` and returns its standard output.
     static func python(_ script: String, _ arguments: [String], as user: (uid: Int, gid: Int)? = nil) throws -> Process

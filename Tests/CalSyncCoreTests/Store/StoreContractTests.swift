@@ -9,10 +9,10 @@ import Testing
 @testable import CalSyncModel
 @testable import CalSyncStore
 
-/// Every table, view, column and index named in the store contract (STORE.md) exists, and
+/// Every table, view, column and index named in the store contract (docs/store.md) exists, and
 /// values are written in the documented formats.
 struct StoreContractTests {
-    /// The contract, column by column, written from STORE.md.
+    /// The contract, column by column, written from docs/store.md "Tables".
     static let contract: [String: [String]] = [
         "meta": ["key", "value"],
         "accounts": ["id", "provider", "email", "auth", "state", "state_detail", "updated_at"],

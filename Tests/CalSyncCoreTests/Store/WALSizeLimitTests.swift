@@ -100,7 +100,7 @@ struct WALSizeLimitTests {
         try await reader.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
         let next = try await Self.poll(store, provider)
         #expect(next.fullSync == false)
-        #expect(Self.walSize(store) >= 0, "the -wal file stays (STORE.md: read-only readers need it)")
+        #expect(Self.walSize(store) >= 0, "the -wal file stays (docs/store.md: read-only readers need it)")
         #expect(Self.walSize(store) <= Self.limit)
         try reader.close()
     }

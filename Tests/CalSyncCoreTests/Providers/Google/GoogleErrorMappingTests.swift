@@ -10,7 +10,7 @@ import Testing
 @testable import CalSyncStore
 
 /// Every recorded Google error body → the ``CalSyncError`` code the engine branches on
-/// (PROVIDERS.md "Errors and limits", "Auth").
+/// (docs/providers-google.md "Errors and limits", "Sign-in").
 struct GoogleErrorMappingTests {
     /// The fixtures these tests map (GoogleFixtureCoverageTests checks the folder).
     static let coveredFixtures: Set<String> = Set(apiCases.compactMap(\.fixture) + tokenCases.map(\.fixture))

@@ -8,7 +8,7 @@ import Testing
 @testable import CalSyncStore
 
 /// The recorded Google pages applied to a store in the order they happened, and the
-/// `events`, `occurrences` and `changes` rows a reader then sees (STORE.md).
+/// `events`, `occurrences` and `changes` rows a reader then sees (docs/store.md).
 struct GoogleFixtureApplyTests {
     /// The fixtures these tests apply (GoogleFixtureCoverageTests checks the folder).
     static let coveredFixtures: Set<String> = [
@@ -220,7 +220,7 @@ struct GoogleFixtureApplyTests {
         #expect(cancelled.kind == "exception" && cancelled.status == "cancelled")
         #expect(cancelled.seriesID == master)
         #expect(cancelled.originalStart == "2025-03-25T13:00:00Z")
-        // STORE.md: a cancelled exception spans its original start plus the series' length.
+        // docs/store.md "events": a cancelled exception spans its original start plus the series' length.
         #expect(cancelled.start == "2025-03-25T13:00:00Z")
         #expect(cancelled.end == "2025-03-25T14:00:00Z")
         #expect(cancelled.endTS == unixSeconds("2025-03-25T14:00:00Z"))

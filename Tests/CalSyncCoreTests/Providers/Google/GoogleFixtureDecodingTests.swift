@@ -9,7 +9,7 @@ import Testing
 @testable import CalSyncModel
 
 /// Every recorded events page and calendar list decodes into the values the store
-/// contract needs (STORE.md `events`, `calendars`; PROVIDERS.md "Applying items").
+/// contract needs (docs/store.md "events", "calendars"; docs/providers-google.md "Applying items").
 struct GoogleFixtureDecodingTests {
     /// The fixtures these tests decode (GoogleFixtureCoverageTests checks the folder).
     static let coveredFixtures: Set<String> = [
@@ -105,7 +105,7 @@ struct GoogleFixtureDecodingTests {
         #expect(event.conferenceURL == nil)
         #expect(event.eventType == "default")
         #expect(event.created == Timestamp.parse("2024-03-22T00:12:45Z"))
-        // Milliseconds are kept here; the store truncates them (STORE.md value formats).
+        // Milliseconds are kept here; the store truncates them (docs/store.md "Value formats").
         #expect(event.updated == Timestamp.parse("2024-03-22T00:12:45.295Z"))
     }
 
@@ -278,7 +278,7 @@ struct GoogleFixtureDecodingTests {
         #expect(cancelled.start == cancelled.originalStart && cancelled.end == cancelled.originalStart)
         #expect(cancelled.timeZone == nil)
         // An instance-style id without recurringEventId is an ordinary tombstone
-        // (PROVIDERS.md: "other cancelled → delete the event").
+        // (docs/providers-google.md "Applying items").
         #expect(changes.deletions == ["0cu25g99pfkhlfarupevcjc297_20211123T170000Z"])
         #expect(changes.upserts.count == 1 && changes.quarantined.isEmpty)
     }

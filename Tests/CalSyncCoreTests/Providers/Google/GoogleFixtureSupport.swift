@@ -51,7 +51,7 @@ struct FixedAccessToken: AccessTokenProviding {
     func accessToken(forceRefresh: Bool) async throws -> String { "test-access-token" }
 }
 
-/// A row of `events`, every STORE.md column, read back as a reader would.
+/// A row of `events`, every column docs/store.md names, read back as a reader would.
 struct EventRow: Equatable {
     var id: String
     var icalUID: String?

@@ -4,7 +4,7 @@ import Testing
 @testable import CalSyncGraph
 @testable import CalSyncModel
 
-/// Graph error bodies → CalSyncError codes (PROVIDERS.md Graph "Errors and limits").
+/// Graph error bodies → CalSyncError codes (docs/providers-graph.md "Errors and limits").
 struct GraphErrorMappingTests {
     static let coveredFixtures: Set<String> = Set(cases.map(\.fixture))
 

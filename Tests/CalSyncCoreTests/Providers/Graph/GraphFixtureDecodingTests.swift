@@ -8,7 +8,7 @@ import Testing
 @testable import CalSyncStore
 
 /// Every recorded Graph events page, event object and calendar list decodes into the
-/// values the store contract needs (STORE.md; PROVIDERS.md Graph "Applying items").
+/// values the store contract needs (docs/store.md; docs/providers-graph.md "Items").
 struct GraphFixtureDecodingTests {
     /// The fixtures these tests decode (GraphFixtureCoverageTests checks the folder).
     static let coveredFixtures: Set<String> = Set(pages.map(\.name)).union([
@@ -120,7 +120,7 @@ struct GraphFixtureDecodingTests {
     @Test func theFullPropertySetMapsChangeKeyZoneLinkAndAttendees() throws {
         let event = try GraphFixture.upsert(
             try GraphFixture.page("calendarview-delta-beta-page1-fullprops-nextlink"), "AAMkADI5MAAKkeE1QAAA=")
-        // changeKey, as STORE.md asks, not the W/"…" etag.
+        // changeKey, as docs/store.md asks, not the W/"…" etag.
         #expect(event.etag == "Jdsb3FEkPk2qoUHCdliYowACwixTgw==")
         #expect(event.summary == "Summer party")
         #expect(event.start == GraphFixture.instant("2020-06-02T20:00:00Z"))

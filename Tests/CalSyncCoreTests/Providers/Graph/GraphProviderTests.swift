@@ -10,7 +10,7 @@ import Testing
 @testable import CalSyncModel
 
 /// GraphProvider against scripted responses: the requests it sends and how it reads the
-/// answers (PROVIDERS.md Graph "Sync loop", "Errors and limits").
+/// answers (docs/providers-graph.md "Requests", "Errors and limits").
 struct GraphProviderTests {
     static let base = "https://graph.microsoft.com/v1.0"
     static let window = SyncWindow(

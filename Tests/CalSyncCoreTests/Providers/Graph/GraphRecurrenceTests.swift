@@ -5,7 +5,7 @@ import Testing
 @testable import CalSyncModel
 @testable import CalSyncRecurrence
 
-/// `patternedRecurrence` → RRULE (PROVIDERS.md; graph.md §3.3), and the rule expanded by
+/// `patternedRecurrence` → RRULE (docs/providers-graph.md "Recurrence"), and the rule expanded by
 /// the shared RecurrenceExpander as Outlook shows the series.
 struct GraphRecurrenceTests {
     struct Case: Sendable, CustomTestStringConvertible {

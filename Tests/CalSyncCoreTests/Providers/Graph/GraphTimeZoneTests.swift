@@ -5,7 +5,7 @@ import Testing
 @testable import CalSyncGraph
 @testable import CalSyncModel
 
-/// Zone names as Graph sends them → IANA (PROVIDERS.md "Times"; STORE.md `time_zone`).
+/// Zone names as Graph sends them → IANA (docs/providers-graph.md "Times"; docs/store.md "Value formats").
 struct GraphTimeZoneTests {
     static let coveredFixtures: Set<String> = ["supportedtimezones-windows"]
 

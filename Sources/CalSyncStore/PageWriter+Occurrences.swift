@@ -172,17 +172,9 @@ extension PageWriter {
     /// twice), so the end is filled in here, once the master is known — whichever of the
     /// two arrived first. Cancelled exceptions with times of their own are left alone.
     func fillCancelledEnds(_ exceptions: [CalendarEvent], master: CalendarEvent, calendarZone: TimeZone?) throws {
+        let length = SeriesLength(of: master)
         for exception in exceptions where exception.status == .cancelled && exception.start == exception.originalStart {
-            let end: EventTime
-            switch (exception.start, master.start, master.end) {
-            case (.instant(let start), .instant(let masterStart), .instant(let masterEnd)):
-                end = .instant(start.addingTimeInterval(max(0, masterEnd.timeIntervalSince(masterStart))))
-            case (.date(let start), .date(let masterStart), .date(let masterEnd)):
-                end = .date(start.adding(days: max(1, masterEnd.daysSinceEpoch - masterStart.daysSinceEpoch)))
-            default:
-                continue
-            }
-            guard end != exception.end else { continue }
+            guard let end = length?.end(ofInstanceAt: exception.start), end != exception.end else { continue }
             let allDayZone = calendarZone ?? exception.timeZone.flatMap(TimeZone.init(identifier:))
             try db.execute(
                 sql: #"UPDATE events SET "end" = ?, end_ts = ? WHERE account_id = ? AND calendar_id = ? AND id = ?"#,

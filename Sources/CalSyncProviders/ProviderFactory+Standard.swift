@@ -20,12 +20,11 @@ extension ProviderFactory {
             }
             var apiKey: String?
             if case .apiKey(let source) = account.auth { apiKey = try source.resolve(environment: environment).value }
-            return try make(
-                ProviderAccount(
-                    name: account.name, endpoints: account.endpoints, calendars: account.calendars,
-                    eventTypes: account.eventTypes, timeZone: account.timeZone,
-                    maxConcurrentRequests: account.maxConcurrentRequests, apiKey: apiKey, windowSlide: windowSlide),
-                tokens)
+            var client = ProviderAccount(
+                name: account.name, endpoints: account.endpoints, calendars: account.calendars,
+                timeZone: account.timeZone, apiKey: apiKey, windowSlide: windowSlide)
+            account.settings.configure(&client)
+            return try make(client, tokens)
         }
     }
 }

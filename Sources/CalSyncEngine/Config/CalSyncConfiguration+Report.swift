@@ -43,12 +43,7 @@ extension CalSyncConfiguration {
             case .oauth:
                 break
             }
-            if account.provider == .microsoft {
-                lines.append("  tenant:        \(account.tenant)")
-            }
-            if account.provider == .google, account.eventTypes != AccountConfiguration.defaultEventTypes {
-                lines.append("  event types:   \(account.eventTypes.joined(separator: ", "))")
-            }
+            lines += account.settings.reportLines
             if let zone = account.timeZone { lines.append("  time zone:     \(zone)") }
             if account.endpoints != account.defaultEndpoints {
                 lines.append("  endpoints:     \(account.endpoints.api) (token: \(account.endpoints.token))")

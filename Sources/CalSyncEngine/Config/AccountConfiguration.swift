@@ -2,8 +2,6 @@
 public import CalSyncModel
 
 public struct AccountConfiguration: Sendable, Equatable {
-    public enum Provider: String, Sendable, Equatable { case google, microsoft }
-
     /// How the account gets its access (its kind chose it from the account's keys).
     public typealias Auth = AccountAuth
 
@@ -13,7 +11,8 @@ public struct AccountConfiguration: Sendable, Equatable {
 
     /// The account's id in the store (`[a-z0-9_-]+`).
     public var name: String
-    public var provider: Provider
+    /// Its provider kind's name (`provider = "…"`, ``ProviderKind/name``).
+    public var provider: String
     /// What the provider kind made of the account's own keys; only the kind opens it.
     public var settings: any ProviderSettings
     public var clientID: String?

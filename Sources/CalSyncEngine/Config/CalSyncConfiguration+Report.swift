@@ -23,7 +23,7 @@ extension CalSyncConfiguration {
         }
         for account in accounts {
             lines.append("")
-            var heading = "account \(account.name): \(account.provider.rawValue), \(account.auth.storeName)"
+            var heading = "account \(account.name): \(account.provider), \(account.auth.storeName)"
             if !account.enabled { heading += " (disabled)" }
             lines.append(heading)
             lines.append(

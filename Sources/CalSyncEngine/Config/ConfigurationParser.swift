@@ -167,9 +167,7 @@ package struct ConfigurationParser {
             if !table.has("provider") { table.tableProblem("provider is missing") }
             return nil
         }
-        guard let kind = kinds.first(where: { $0.name == providerText }),
-            let provider = AccountConfiguration.Provider(rawValue: providerText)
-        else {
+        guard let kind = kinds.first(where: { $0.name == providerText }) else {
             table.problem(
                 "provider", "provider \"\(providerText)\" is not known (use \(Self.alternatives(kinds.map(\.name))))")
             return nil
@@ -199,7 +197,7 @@ package struct ConfigurationParser {
 
         guard let settings = kind.settings(from: table), problems.all.count == problemsBefore else { return nil }
         return AccountConfiguration(
-            name: name, provider: provider, settings: settings, clientID: clientID, clientSecret: clientSecret,
+            name: name, provider: kind.name, settings: settings, clientID: clientID, clientSecret: clientSecret,
             calendars: calendars, interval: interval, timeZone: timeZone, enabled: enabled, scopes: kind.scopes,
             oauth: kind.oauth)
     }

@@ -57,7 +57,7 @@ struct ConfigurationTests {
         #expect(holidays.auth == .apiKey(.file("/etc/calsync/google-api-key")))
         #expect(holidays.interval == .seconds(86_400))
         let office = try #require(configuration.account(named: "office"))
-        #expect(office.provider == .microsoft)
+        #expect(office.provider == "microsoft")
         #expect(try #require(office.settings as? GraphSettings).tenant == "organizations")
         #expect(office.endpoints.token == "https://login.microsoftonline.com/organizations/oauth2/v2.0/token")
         #expect(try #require(office.settings as? GraphSettings).maxConcurrentRequests == 4)

@@ -1,4 +1,4 @@
-import CalSyncModel
+public import CalSyncModel
 import Foundation
 
 /// The browser URL that starts an authorization-code sign-in with PKCE on a loopback
@@ -10,31 +10,23 @@ public struct AuthorizationRequest: Sendable, Equatable {
     public var redirectURI: String
     public var pkce: PKCE
 
-    /// Google: `access_type=offline` and `prompt=consent` so that a refresh token comes back
-    /// every time (docs/providers-google.md "Sign-in").
-    public static func google(
-        authorizeURL: String, clientID: String, redirectURI: String, scopes: [String], state: String, pkce: PKCE
-    ) -> AuthorizationRequest {
-        let query = FormEncoding.encode([
-            ("client_id", clientID), ("redirect_uri", redirectURI), ("response_type", "code"),
-            ("scope", scopes.joined(separator: " ")), ("code_challenge", pkce.challenge),
-            ("code_challenge_method", "S256"), ("access_type", "offline"), ("prompt", "consent"), ("state", state),
-        ])
-        return AuthorizationRequest(url: authorizeURL + "?" + query, state: state, redirectURI: redirectURI, pkce: pkce)
+    public init(url: String, state: String, redirectURI: String, pkce: PKCE) {
+        self.url = url
+        self.state = state
+        self.redirectURI = redirectURI
+        self.pkce = pkce
     }
 
-    /// Microsoft identity platform v2.0 (`{login}/{tenant}/oauth2/v2.0/authorize`).
-    public static func microsoft(
-        loginURL: String, tenant: String, clientID: String, redirectURI: String, scopes: [String], state: String,
+    /// The account's provider kind builds the URL (``ProviderSettings/authorizationURL(clientID:redirectURI:scopes:state:codeChallenge:)``).
+    public init(
+        settings: any ProviderSettings, clientID: String, redirectURI: String, scopes: [String], state: String,
         pkce: PKCE
-    ) -> AuthorizationRequest {
-        let query = FormEncoding.encode([
-            ("client_id", clientID), ("redirect_uri", redirectURI), ("response_type", "code"),
-            ("response_mode", "query"), ("scope", scopes.joined(separator: " ")),
-            ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"), ("state", state),
-        ])
-        let base = "\(loginURL)/\(FormEncoding.escape(tenant))/oauth2/v2.0/authorize"
-        return AuthorizationRequest(url: base + "?" + query, state: state, redirectURI: redirectURI, pkce: pkce)
+    ) {
+        self.init(
+            url: settings.authorizationURL(
+                clientID: clientID, redirectURI: redirectURI, scopes: scopes, state: state,
+                codeChallenge: pkce.challenge),
+            state: state, redirectURI: redirectURI, pkce: pkce)
     }
 
     /// Reads the authorization code from a redirect: the loopback request's target

@@ -14,18 +14,17 @@ extension ProviderFactory {
         let makers = Dictionary(
             kinds.map { ($0.name, $0.providerMaker(transport: transport)) }, uniquingKeysWith: { first, _ in first })
         return ProviderFactory { account, tokens in
-            guard let make = makers[account.provider.rawValue] else {
+            guard let make = makers[account.provider] else {
                 throw CalSyncError(
-                    .config, "account \(account.name): provider \(account.provider.rawValue) is not built in")
+                    .config, "account \(account.name): provider \(account.provider) is not built in")
             }
             var apiKey: String?
             if case .apiKey(let source) = account.auth { apiKey = try source.resolve(environment: environment).value }
-            return try make(
-                ProviderAccount(
-                    name: account.name, endpoints: account.endpoints, calendars: account.calendars,
-                    eventTypes: account.eventTypes, timeZone: account.timeZone,
-                    maxConcurrentRequests: account.maxConcurrentRequests, apiKey: apiKey, windowSlide: windowSlide),
-                tokens)
+            var client = ProviderAccount(
+                name: account.name, endpoints: account.endpoints, calendars: account.calendars,
+                timeZone: account.timeZone, apiKey: apiKey, windowSlide: windowSlide)
+            account.settings.configure(&client)
+            return try make(client, tokens)
         }
     }
 }

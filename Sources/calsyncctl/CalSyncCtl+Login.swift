@@ -53,8 +53,8 @@ extension CalSyncCtl {
             let grant: TokenGrant
             if let refreshTokenFile {
                 grant = try await importRefreshToken(from: refreshTokenFile, client: client)
-            } else if account.provider == .microsoft, !browser {
-                grant = try await deviceCodeSignIn(account, transport: transport)
+            } else if case .deviceCode(let loginURL, let tenant) = account.settings.signIn, !browser {
+                grant = try await deviceCodeSignIn(account, loginURL: loginURL, tenant: tenant, transport: transport)
             } else {
                 grant = try await loopbackSignIn(account, client: client)
             }
@@ -100,17 +100,11 @@ extension CalSyncCtl {
             return grant
         }
 
-        /// The login host Microsoft's sign-in URLs are built from; its kind always fills it.
-        static func loginHost(_ account: AccountConfiguration) throws -> String {
-            guard let login = account.endpoints.login else {
-                throw CalSyncError(.config, "account \(account.name) has no login host to sign in with")
-            }
-            return login
-        }
-
-        func deviceCodeSignIn(_ account: AccountConfiguration, transport: CurlTransport) async throws -> TokenGrant {
+        func deviceCodeSignIn(
+            _ account: AccountConfiguration, loginURL: String, tenant: String, transport: CurlTransport
+        ) async throws -> TokenGrant {
             let flow = DeviceCodeFlow(
-                loginURL: try Self.loginHost(account), tenant: account.tenant, clientID: account.clientID ?? "",
+                loginURL: loginURL, tenant: tenant, clientID: account.clientID ?? "",
                 scopes: account.scopes, oauth: account.oauth, transport: transport)
             let authorization = try await flow.start()
             print(
@@ -131,19 +125,9 @@ extension CalSyncCtl {
             var generator = SystemRandomNumberGenerator()
             let pkce = PKCE(using: &generator)
             let state = PKCE(using: &generator).verifier
-            let request: AuthorizationRequest
-            switch account.provider {
-            case .google:
-                request = .google(
-                    authorizeURL: account.endpoints.authorize, clientID: account.clientID ?? "",
-                    redirectURI: receiver.redirectURI, scopes: account.scopes, state: state, pkce: pkce)
-            case .microsoft:
-                request = .microsoft(
-                    loginURL: try Self.loginHost(account),
-                    tenant: account.tenant,
-                    clientID: account.clientID ?? "", redirectURI: receiver.redirectURI, scopes: account.scopes,
-                    state: state, pkce: pkce)
-            }
+            let request = AuthorizationRequest(
+                settings: account.settings, clientID: account.clientID ?? "", redirectURI: receiver.redirectURI,
+                scopes: account.scopes, state: state, pkce: pkce)
             let opened = !noBrowser && Self.openBrowser(request.url)
             print(
                 opened
@@ -209,9 +193,9 @@ extension CalSyncCtl {
                 print("Account \(account.name) holds no tokens.")
                 return
             }
-            if account.provider == .google, let revokeURL = account.endpoints.revoke,
-                let token = tokens.refreshToken
-            {
+            switch account.settings.revocation {
+            case .endpoint(let revokeURL, let provider):
+                guard let token = tokens.refreshToken else { break }
                 let transport = CurlTransport(logger: Logger(label: "calsyncctl"))
                 defer { transport.shutdown() }
                 let response = try? await transport.perform(
@@ -220,16 +204,16 @@ extension CalSyncCtl {
                         headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded")],
                         body: Data(FormEncoding.encode([("token", token)]).utf8), totalTimeout: .seconds(30)))
                 if let response, (200..<300).contains(response.status) {
-                    print("Revoked the grant at Google.")
+                    print("Revoked the grant at \(provider).")
                 } else {
                     print(
-                        "Could not revoke the grant at Google (\(response.map { "HTTP \($0.status)" } ?? "no answer")); forgetting it here anyway."
+                        "Could not revoke the grant at \(provider) (\(response.map { "HTTP \($0.status)" } ?? "no answer")); forgetting it here anyway."
                     )
                 }
-            } else if account.provider == .microsoft {
-                print(
-                    "Microsoft offers no revocation for a single refresh token; it expires unused (or revoke sessions at myaccount.microsoft.com)."
-                )
+            case .unavailable(let note):
+                print(note)
+            case .none:
+                break
             }
             try store.remove(account: account.name)
             print("Forgot the tokens of \(account.name).")

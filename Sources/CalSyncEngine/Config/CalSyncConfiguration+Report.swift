@@ -23,7 +23,7 @@ extension CalSyncConfiguration {
         }
         for account in accounts {
             lines.append("")
-            var heading = "account \(account.name): \(account.provider.rawValue), \(account.auth.storeName)"
+            var heading = "account \(account.name): \(account.provider), \(account.auth.storeName)"
             if !account.enabled { heading += " (disabled)" }
             lines.append(heading)
             lines.append(
@@ -43,12 +43,7 @@ extension CalSyncConfiguration {
             case .oauth:
                 break
             }
-            if account.provider == .microsoft {
-                lines.append("  tenant:        \(account.tenant)")
-            }
-            if account.provider == .google, account.eventTypes != AccountConfiguration.defaultEventTypes {
-                lines.append("  event types:   \(account.eventTypes.joined(separator: ", "))")
-            }
+            lines += account.settings.reportLines
             if let zone = account.timeZone { lines.append("  time zone:     \(zone)") }
             if account.endpoints != account.defaultEndpoints {
                 lines.append("  endpoints:     \(account.endpoints.api) (token: \(account.endpoints.token))")

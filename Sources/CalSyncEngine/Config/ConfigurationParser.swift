@@ -12,15 +12,14 @@ package struct ConfigurationParser {
     let path: String
     let locator: ConfigurationLocator
     let kinds: [any ProviderKind]
-    private let lines: SourceLines
-    private var problems: [String] = []
+    private let problems: ConfigurationProblems
 
     package init(text: String, path: String, locator: ConfigurationLocator, kinds: [any ProviderKind]) {
         self.text = text
         self.path = path
         self.locator = locator
         self.kinds = kinds
-        self.lines = SourceLines(text)
+        self.problems = ConfigurationProblems(path: path, text: text)
     }
 
     static let topLevelKeys = ["store", "sync", "account"]
@@ -95,8 +94,8 @@ package struct ConfigurationParser {
                 seen[account.name] = index
             }
         }
-        guard problems.isEmpty else {
-            throw CalSyncError(.config, problems.joined(separator: "\n"))
+        guard problems.all.isEmpty else {
+            throw CalSyncError(.config, problems.all.joined(separator: "\n"))
         }
         return CalSyncConfiguration(path: path, store: store, sync: sync, accounts: accounts)
     }
@@ -147,169 +146,60 @@ package struct ConfigurationParser {
     }
 
     private mutating func parseAccount(
-        _ table: TOMLTable, index: Int, sync: CalSyncConfiguration.Sync
+        _ toml: TOMLTable, index: Int, sync: CalSyncConfiguration.Sync
     ) -> AccountConfiguration? {
-        let rawName = table["name"]?.string
+        let rawName = toml["name"]?.string
         let context = rawName.map { "account \"\($0)\"" } ?? "account #\(index + 1)"
-        func key(_ name: String) -> (String, Int) { (name, index) }
-        let problemsBefore = problems.count
+        let table = TOMLAccountTable(
+            toml, index: index, context: context, problems: problems,
+            directory: (path as NSString).deletingLastPathComponent)
+        let problemsBefore = problems.all.count
 
-        guard let name = accountString(table, "name", index: index, context: context, required: true) else {
+        guard let name = table.string("name") else {
+            if !table.has("name") { table.tableProblem("name is missing") }
             return nil
         }
         if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
         {
-            report(
-                key: "name", section: "account", index: index, context: context,
-                "name \"\(name)\" is not valid (use lower-case letters, digits, _ and -)")
+            table.problem("name", "name \"\(name)\" is not valid (use lower-case letters, digits, _ and -)")
         }
-        let providerText = accountString(table, "provider", index: index, context: context, required: true)
-        guard let providerText else { return nil }
-        guard let kind = kinds.first(where: { $0.name == providerText }),
-            let provider = AccountConfiguration.Provider(rawValue: providerText)
-        else {
-            report(
-                key: "provider", section: "account", index: index, context: context,
-                "provider \"\(providerText)\" is not known (use \(Self.alternatives(kinds.map(\.name))))")
+        guard let providerText = table.string("provider") else {
+            if !table.has("provider") { table.tableProblem("provider is missing") }
+            return nil
+        }
+        guard let kind = kinds.first(where: { $0.name == providerText }) else {
+            table.problem(
+                "provider", "provider \"\(providerText)\" is not known (use \(Self.alternatives(kinds.map(\.name))))")
             return nil
         }
         let ownKeys = kind.accountKeys
         let otherKeys = kinds.filter { $0.name != kind.name }.flatMap(\.accountKeys).filter { !ownKeys.contains($0) }
-        for keyName in table.keys where otherKeys.contains(keyName) {
-            report(
-                key: keyName, section: "account", index: index, context: context,
-                "\(keyName) does not apply to \(kind.name) accounts")
+        for keyName in toml.keys where otherKeys.contains(keyName) {
+            table.problem(keyName, "\(keyName) does not apply to \(kind.name) accounts")
         }
         checkKeys(
-            of: table, allowed: Self.commonAccountKeys + ownKeys + otherKeys, section: "account", index: index,
+            of: toml, allowed: Self.commonAccountKeys + ownKeys + otherKeys, section: "account", index: index,
             context: context)
 
-        let clientID = accountString(table, "client_id", index: index, context: context, required: false)
-        let clientSecret = secretSource(table, prefix: "client_secret", index: index, context: context)
-        let apiKey = provider == .google ? secretSource(table, prefix: "api_key", index: index, context: context) : nil
-        let interval =
-            duration(table, "interval", section: "account", index: index, context: context, range: Self.intervalRange)
-            ?? sync.interval
+        let clientID = table.string("client_id")
+        // Any kind may take a client secret; whether it needs one, or refuses it, is its rule.
+        let clientSecret = table.secret("client_secret")
+        let interval = table.duration("interval", range: Self.intervalRange) ?? sync.interval
         var calendars: [String]?
-        if table["calendars"] != nil {
-            calendars = stringArray(table, "calendars", index: index, context: context)
-        }
-        let eventTypes =
-            table["event_types"] != nil
-            ? stringArray(table, "event_types", index: index, context: context) ?? []
-            : AccountConfiguration.defaultEventTypes
-        if table["event_types"] != nil, eventTypes.isEmpty {
-            report(
-                key: "event_types", section: "account", index: index, context: context,
-                "event_types is empty (omit it for the default types)")
-        }
-        let timeZone = accountString(table, "time_zone", index: index, context: context, required: false)
+        if table.has("calendars") { calendars = table.stringArray("calendars") }
+        let timeZone = table.string("time_zone")
         if let timeZone, TimeZone(identifier: timeZone) == nil {
-            report(
-                key: "time_zone", section: "account", index: index, context: context,
-                "time_zone \"\(timeZone)\" is not a time zone (use an IANA name such as Europe/Berlin)")
+            table.problem(
+                "time_zone", "time_zone \"\(timeZone)\" is not a time zone (use an IANA name such as Europe/Berlin)")
         }
-        let enabled = boolean(table, "enabled", index: index, context: context) ?? true
+        let enabled = table.bool("enabled") ?? true
+        table.common = AccountBasics(clientID: clientID, clientSecret: clientSecret, calendars: calendars)
 
-        var auth = AccountConfiguration.Auth.oauth
-        let tenant = accountString(table, "tenant", index: index, context: context, required: false) ?? "common"
-        var maxConcurrentRequests = 4
-        var overrides: [String: String] = [:]
-        for key in kind.endpointKeys {
-            if let value = url(table, key, index: index, context: context) { overrides[key] = value }
-        }
-        let endpoints = kind.endpoints(overrides: overrides, tenant: tenant)
-        switch provider {
-        case .google:
-            let authText = accountString(table, "auth", index: index, context: context, required: false)
-            let authURL = url(table, "auth_url", index: index, context: context)
-            let refreshURL = url(table, "refresh_url", index: index, context: context)
-            switch authText {
-            case nil where apiKey != nil, "api_key":
-                guard let apiKey else {
-                    report(
-                        key: "auth", section: "account", index: index, context: context,
-                        "auth = \"api_key\" needs one of api_key_file, api_key_env or api_key_credential")
-                    return nil
-                }
-                auth = .apiKey(apiKey)
-                if calendars?.isEmpty != false {
-                    report(
-                        key: "calendars", section: "account", index: index, context: context,
-                        "calendars is missing: an API-key account needs its public calendar ids there (it cannot list them)"
-                    )
-                }
-                if clientSecret != nil {
-                    let key = Self.presentKey(table, prefix: "client_secret")
-                    report(
-                        key: key, section: "account", index: index, context: context,
-                        "\(key) does not apply: an API-key account uses no client secret")
-                }
-            case nil, "oauth":
-                if clientID == nil {
-                    report(
-                        key: "client_id", section: "account", index: index, context: context,
-                        "client_id is missing (the OAuth client id from the Google Cloud console)")
-                }
-                if clientSecret == nil {
-                    report(
-                        key: "client_secret_file", section: "account", index: index, context: context,
-                        "client_secret_file is missing (or client_secret_env or client_secret_credential: the OAuth client secret)"
-                    )
-                }
-            case "server":
-                guard let refreshURL else {
-                    report(
-                        key: "auth", section: "account", index: index, context: context,
-                        "auth = \"server\" needs refresh_url (your endpoint that refreshes access tokens)")
-                    return nil
-                }
-                auth = .server(authURL: authURL, refreshURL: refreshURL)
-                if clientID == nil {
-                    report(
-                        key: "client_id", section: "account", index: index, context: context,
-                        "client_id is missing (needed to start the sign-in)")
-                }
-                if clientSecret != nil {
-                    let key = Self.presentKey(table, prefix: "client_secret")
-                    report(
-                        key: key, section: "account", index: index, context: context,
-                        "\(key) does not apply: auth = \"server\" keeps the client secret on your server")
-                }
-            case let other?:
-                report(
-                    key: "auth", section: "account", index: index, context: context,
-                    "auth \"\(other)\" is not an auth mode (use oauth, server or api_key)")
-            }
-            if apiKey != nil, case .oauth = auth, authText == "oauth" {
-                let key = Self.presentKey(table, prefix: "api_key")
-                report(
-                    key: key, section: "account", index: index, context: context,
-                    "\(key) does not apply: an OAuth account uses no API key")
-            }
-        case .microsoft:
-            if clientID == nil {
-                report(
-                    key: "client_id", section: "account", index: index, context: context,
-                    "client_id is missing (the application id of your Entra app registration)")
-            }
-            if clientSecret != nil {
-                let key = Self.presentKey(table, prefix: "client_secret")
-                report(
-                    key: key, section: "account", index: index, context: context,
-                    "\(key) does not apply: Microsoft accounts sign in as a public client")
-            }
-            maxConcurrentRequests =
-                integer(
-                    table, "max_concurrent_requests", section: "account", index: index, context: context, range: 1...4)
-                ?? 4
-        }
-        guard problems.count == problemsBefore else { return nil }
+        guard let settings = kind.settings(from: table), problems.all.count == problemsBefore else { return nil }
         return AccountConfiguration(
-            name: name, provider: provider, auth: auth, clientID: clientID, clientSecret: clientSecret,
-            calendars: calendars, interval: interval, eventTypes: eventTypes, tenant: tenant, timeZone: timeZone,
-            endpoints: endpoints, defaultEndpoints: kind.defaultEndpoints(tenant: tenant),
-            maxConcurrentRequests: maxConcurrentRequests, enabled: enabled, scopes: kind.scopes, oauth: kind.oauth)
+            name: name, provider: kind.name, settings: settings, clientID: clientID, clientSecret: clientSecret,
+            calendars: calendars, interval: interval, timeZone: timeZone, enabled: enabled, scopes: kind.scopes,
+            oauth: kind.oauth)
     }
 
     // MARK: Values
@@ -334,113 +224,45 @@ package struct ConfigurationParser {
         return text
     }
 
-    private mutating func accountString(
-        _ table: TOMLTable, _ key: String, index: Int, context: String, required: Bool
-    ) -> String? {
-        guard let value = table[key] else {
-            if required { report("account", index: index, "\(context): \(key) is missing") }
-            return nil
-        }
-        guard let text = value.string else {
-            report(
-                key: key, section: "account", index: index, context: context,
-                "\(key) \(Self.show(value)) is not a string (write it in quotes)")
-            return nil
-        }
-        return text
-    }
-
     private mutating func duration(
-        _ table: TOMLTable, _ key: String, section: String, index: Int? = nil, context: String,
-        range: ClosedRange<Duration>
+        _ table: TOMLTable, _ key: String, section: String, context: String, range: ClosedRange<Duration>
     ) -> Duration? {
         guard let value = table[key] else { return nil }
+        let (duration, message) = Self.duration(value, key, range: range)
+        if let message { report(key: key, section: section, context: context, message) }
+        return duration
+    }
+
+    /// A duration in `range`, or the problem with it.
+    static func duration(
+        _ value: any TOMLValueConvertible, _ key: String, range: ClosedRange<Duration>
+    ) -> (Duration?, String?) {
         guard let text = value.string, let parsed = ConfigDuration.parse(text) else {
-            report(
-                key: key, section: section, index: index, context: context,
-                "\(key) \(Self.show(value)) is not a duration (use a number and a unit, like 90s, 5m, 2h or 30d)")
-            return nil
+            return (
+                nil, "\(key) \(show(value)) is not a duration (use a number and a unit, like 90s, 5m, 2h or 30d)"
+            )
         }
         guard parsed >= range.lowerBound else {
-            report(
-                key: key, section: section, index: index, context: context,
-                "\(key) \"\(text)\" is too short (at least \(ConfigDuration.format(range.lowerBound)))")
-            return nil
+            return (nil, "\(key) \"\(text)\" is too short (at least \(ConfigDuration.format(range.lowerBound)))")
         }
         guard parsed <= range.upperBound else {
-            report(
-                key: key, section: section, index: index, context: context,
-                "\(key) \"\(text)\" is too long (at most \(ConfigDuration.format(range.upperBound)))")
-            return nil
+            return (nil, "\(key) \"\(text)\" is too long (at most \(ConfigDuration.format(range.upperBound)))")
         }
-        return parsed
+        return (parsed, nil)
     }
 
     private mutating func integer(
-        _ table: TOMLTable, _ key: String, section: String, index: Int? = nil, context: String, range: ClosedRange<Int>
+        _ table: TOMLTable, _ key: String, section: String, context: String, range: ClosedRange<Int>
     ) -> Int? {
         guard let value = table[key] else { return nil }
         guard let number = value.int, range.contains(number) else {
             report(
-                key: key, section: section, index: index, context: context,
+                key: key, section: section, context: context,
                 "\(key) \(Self.show(value)) is not allowed (use a whole number from \(range.lowerBound) to \(range.upperBound))"
             )
             return nil
         }
         return number
-    }
-
-    private mutating func boolean(_ table: TOMLTable, _ key: String, index: Int, context: String) -> Bool? {
-        guard let value = table[key] else { return nil }
-        guard let flag = value.bool else {
-            report(
-                key: key, section: "account", index: index, context: context,
-                "\(key) \(Self.show(value)) is not true or false")
-            return nil
-        }
-        return flag
-    }
-
-    private mutating func stringArray(_ table: TOMLTable, _ key: String, index: Int, context: String) -> [String]? {
-        guard let array = table[key]?.array else {
-            report(
-                key: key, section: "account", index: index, context: context,
-                "\(key) must be a list of strings ([\"a\", \"b\"])")
-            return nil
-        }
-        var strings: [String] = []
-        for element in array {
-            guard let text = element.string, !text.isEmpty else {
-                report(
-                    key: key, section: "account", index: index, context: context,
-                    "\(key) must be a list of non-empty strings")
-                return nil
-            }
-            strings.append(text)
-        }
-        return strings
-    }
-
-    /// An endpoint URL: https, or http to a loopback address only (the emulator, a local
-    /// test server). Tokens, refresh tokens and client secrets travel to these endpoints;
-    /// over http to any other host they would cross the network in clear text.
-    private mutating func url(_ table: TOMLTable, _ key: String, index: Int, context: String) -> String? {
-        guard let text = accountString(table, key, index: index, context: context, required: false) else { return nil }
-        guard let parsed = URL(string: text), let scheme = parsed.scheme?.lowercased(),
-            ["http", "https"].contains(scheme), let host = parsed.host, !host.isEmpty
-        else {
-            report(
-                key: key, section: "account", index: index, context: context, "\(key) \"\(text)\" is not an http(s) URL"
-            )
-            return nil
-        }
-        guard scheme == "https" || Self.isLoopback(host: host) else {
-            report(
-                key: key, section: "account", index: index, context: context,
-                "\(key) \"\(text)\" must use https (http only to loopback addresses: 127.0.0.0/8, ::1, localhost)")
-            return nil
-        }
-        return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
     /// `localhost`, an IPv4 address in 127.0.0.0/8 or `::1` (bracketed or not): hosts that
@@ -458,31 +280,6 @@ package struct ConfigurationParser {
         return octets[0] == "127"
     }
 
-    /// The key of a secret that is set (`client_secret_env` …), for messages about it.
-    static func presentKey(_ table: TOMLTable, prefix: String) -> String {
-        ["_file", "_env", "_credential"].map { prefix + $0 }.first { table[$0] != nil } ?? prefix + "_file"
-    }
-
-    private mutating func secretSource(_ table: TOMLTable, prefix: String, index: Int, context: String) -> SecretSource?
-    {
-        var sources: [SecretSource] = []
-        if let path = accountString(table, prefix + "_file", index: index, context: context, required: false) {
-            sources.append(.file(Self.absolute(path, relativeTo: (self.path as NSString).deletingLastPathComponent)))
-        }
-        if let name = accountString(table, prefix + "_env", index: index, context: context, required: false) {
-            sources.append(.environment(name))
-        }
-        if let name = accountString(table, prefix + "_credential", index: index, context: context, required: false) {
-            sources.append(.credential(name))
-        }
-        if sources.count > 1 {
-            report(
-                key: prefix + "_file", section: "account", index: index, context: context,
-                "give only one of \(prefix)_file, \(prefix)_env and \(prefix)_credential")
-        }
-        return sources.first
-    }
-
     // MARK: Problems
 
     private mutating func checkKeys(
@@ -495,16 +292,12 @@ package struct ConfigurationParser {
         }
     }
 
-    private mutating func report(key: String, section: String?, index: Int? = nil, context: String?, _ message: String)
-    {
-        let line = lines.line(ofKey: key, section: section, index: index)
-        let location = line.map { "\(path):\($0)" } ?? path
-        problems.append([location, context, message].compactMap { $0 }.joined(separator: ": "))
+    private func report(key: String, section: String?, index: Int? = nil, context: String?, _ message: String) {
+        problems.report(key: key, section: section, index: index, context: context, message)
     }
 
-    private mutating func report(_ section: String, index: Int, _ message: String) {
-        let line = lines.line(ofHeader: section, index: index)
-        problems.append((line.map { "\(path):\($0)" } ?? path) + ": " + message)
+    private func report(_ section: String, index: Int, _ message: String) {
+        problems.report(section, index: index, message)
     }
 
     static func show(_ value: any TOMLValueConvertible) -> String {

@@ -132,7 +132,7 @@ public struct AccountSync: Sendable {
     public func recordAccounts() async {
         for account in configuration.accounts {
             try? await store.upsertAccount(
-                id: account.name, provider: account.provider.rawValue, auth: account.auth.storeName, email: nil,
+                id: account.name, provider: account.provider, auth: account.auth.storeName, email: nil,
                 state: account.enabled ? .ok : .disabled,
                 stateDetail: account.enabled ? nil : "disabled in the configuration (enabled = false)", now: now())
         }
@@ -154,7 +154,7 @@ public struct AccountSync: Sendable {
         _ account: AccountConfiguration, retry: RetryPolicy, options: PollOptions = .scheduled
     ) async -> [CalendarResult] {
         let metadata: Logger.Metadata = [
-            "calsync.account": "\(account.name)", "calsync.provider": "\(account.provider.rawValue)",
+            "calsync.account": "\(account.name)", "calsync.provider": "\(account.provider)",
         ]
         let provider: any CalendarProvider
         let calendars: [RemoteCalendar]

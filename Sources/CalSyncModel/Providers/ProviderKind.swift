@@ -23,6 +23,11 @@ public protocol ProviderKind: Sendable {
     /// set, validated, without a trailing slash) applied. `tenant` is the account's
     /// `tenant` where the kind has one.
     func endpoints(overrides: [String: String], tenant: String) -> ProviderEndpoints
+    /// Reads and validates the account's own keys (those of ``accountKeys``): its auth
+    /// mode, its endpoints and whatever only this provider has. Problems go to the table,
+    /// located; nil when the account cannot be used at all (the configuration is refused
+    /// anyway when any problem was recorded).
+    func settings(from table: any AccountTable) -> (any ProviderSettings)?
     /// Makes the kind's provider clients. Called once per process (or per test); the
     /// clients it makes share what it holds (a mailbox's request limit, a calendar list
     /// kept between polls).

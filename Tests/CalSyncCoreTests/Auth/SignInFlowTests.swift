@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import CalSyncAuth
+@testable import CalSyncGoogle
 @testable import CalSyncGraph
 @testable import CalSyncModel
 
@@ -14,10 +15,11 @@ struct SignInFlowTests {
     let pkce = PKCE(verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
 
     @Test func googleAuthorizationURLAsksForOfflineAccessWithPKCE() throws {
-        let request = AuthorizationRequest.google(
-            authorizeURL: "https://accounts.google.com/o/oauth2/v2/auth", clientID: "cid.apps.googleusercontent.com",
-            redirectURI: "http://127.0.0.1:8765", scopes: ["https://www.googleapis.com/auth/calendar.readonly"],
-            state: "st", pkce: pkce)
+        let endpoints = GoogleKind().defaultEndpoints(tenant: "")
+        let settings = GoogleSettings(auth: .oauth, endpoints: endpoints, defaultEndpoints: endpoints, eventTypes: [])
+        let request = AuthorizationRequest(
+            settings: settings, clientID: "cid.apps.googleusercontent.com", redirectURI: "http://127.0.0.1:8765",
+            scopes: ["https://www.googleapis.com/auth/calendar.readonly"], state: "st", pkce: pkce)
         let query = FormEncoding.decode(String(request.url.split(separator: "?")[1]))
         #expect(request.url.hasPrefix("https://accounts.google.com/o/oauth2/v2/auth?"))
         #expect(query["redirect_uri"] == "http://127.0.0.1:8765")
@@ -30,9 +32,12 @@ struct SignInFlowTests {
     }
 
     @Test func microsoftAuthorizationURLUsesTheTenant() {
-        let request = AuthorizationRequest.microsoft(
-            loginURL: "https://login.microsoftonline.com", tenant: "organizations", clientID: "app",
-            redirectURI: "http://127.0.0.1:1", scopes: ["offline_access", "Calendars.Read"], state: "s", pkce: pkce)
+        let endpoints = GraphKind().defaultEndpoints(tenant: "organizations")
+        let settings = GraphSettings(
+            tenant: "organizations", endpoints: endpoints, defaultEndpoints: endpoints, maxConcurrentRequests: 4)
+        let request = AuthorizationRequest(
+            settings: settings, clientID: "app", redirectURI: "http://127.0.0.1:1",
+            scopes: ["offline_access", "Calendars.Read"], state: "s", pkce: pkce)
         #expect(request.url.hasPrefix("https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?"))
         #expect(request.url.contains("scope=offline_access%20Calendars.Read"))
     }

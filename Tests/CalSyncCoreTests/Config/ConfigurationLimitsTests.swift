@@ -92,8 +92,9 @@ struct ConfigurationLimitsTests {
             ":7: account \"w\": api_key_file does not apply: an OAuth account uses no API key"
         ),
         (
-            "[[account]]\nname = \"w\"\nprovider = \"microsoft\"\nclient_id = \"c\"\nevent_types = []\n",
-            ":5: account \"w\": event_types is empty"
+            // Google's key, so a Google account: a Microsoft account is told only that it does not apply.
+            "[[account]]\nname = \"w\"\nprovider = \"google\"\nevent_types = []\nclient_id = \"c\"\nclient_secret_env = \"S\"\n",
+            ":4: account \"w\": event_types is empty"
         ),
     ])
     func everyProblemNamesItsKeySectionAndLine(text: String, expected: String) {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import CalSyncEngine
+@testable import CalSyncGoogle
+@testable import CalSyncGraph
 @testable import CalSyncModel
 @testable import CalSyncProviders
 
@@ -50,15 +52,15 @@ struct ConfigurationTests {
         #expect(work.interval == .seconds(120))
         #expect(work.calendars == ["primary", "team@group.calendar.google.com"])
         #expect(work.clientSecret == .file("/etc/calsync/google-client-secret"))
-        #expect(work.eventTypes == AccountConfiguration.defaultEventTypes)
+        #expect(try #require(work.settings as? GoogleSettings).eventTypes == GoogleKind.defaultEventTypes)
         let holidays = try #require(configuration.account(named: "holidays"))
         #expect(holidays.auth == .apiKey(.file("/etc/calsync/google-api-key")))
         #expect(holidays.interval == .seconds(86_400))
         let office = try #require(configuration.account(named: "office"))
-        #expect(office.provider == .microsoft)
-        #expect(office.tenant == "organizations")
+        #expect(office.provider == "microsoft")
+        #expect(try #require(office.settings as? GraphSettings).tenant == "organizations")
         #expect(office.endpoints.token == "https://login.microsoftonline.com/organizations/oauth2/v2.0/token")
-        #expect(office.maxConcurrentRequests == 4)
+        #expect(try #require(office.settings as? GraphSettings).maxConcurrentRequests == 4)
     }
 
     @Test func anEmptyFileIsAValidConfigurationWithDefaults() throws {

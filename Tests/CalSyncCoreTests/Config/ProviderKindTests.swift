@@ -84,6 +84,9 @@ struct ProviderKindTests {
         func endpoints(overrides: [String: String], tenant: String) -> ProviderEndpoints {
             GoogleKind().endpoints(overrides: overrides, tenant: tenant)
         }
+        func settings(from table: any AccountTable) -> (any ProviderSettings)? {
+            GoogleKind().settings(from: table)
+        }
         func providerMaker(transport: any HTTPTransport) -> ProviderMaker {
             { account, _ in Client(account: account) }
         }
@@ -98,7 +101,7 @@ struct ProviderKindTests {
         let client = try #require(try factory.make(account, nil) as? RecordingKind.Client)
         #expect(client.account.name == "work")
         #expect(client.account.endpoints == GoogleKind().defaultEndpoints(tenant: "common"))
-        #expect(client.account.eventTypes == AccountConfiguration.defaultEventTypes)
+        #expect(client.account.eventTypes == GoogleKind.defaultEventTypes)
         #expect(client.account.windowSlide == .seconds(86_400))
     }
 }

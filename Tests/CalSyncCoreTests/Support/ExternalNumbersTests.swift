@@ -170,7 +170,7 @@ struct ExternalNumbersTests {
                 """
             do {
                 let account = try #require(try ConfigurationTests.parse(toml).accounts.first)
-                #expect((1...4).contains(account.maxConcurrentRequests))
+                #expect((1...4).contains(try #require(account.settings as? GraphSettings).maxConcurrentRequests))
             } catch let error as CalSyncError {
                 #expect(error.code == .config)
                 #expect(error.message.contains("account \"work\": "), "\(error.message)")

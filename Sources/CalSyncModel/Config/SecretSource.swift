@@ -1,6 +1,3 @@
-import CalSyncAuth
-import CalSyncModel
-import CalSyncStore
 import Foundation
 
 /// Where a secret (client secret, API key) comes from. The configuration never holds the

@@ -27,6 +27,8 @@ public struct PageOutcome: Sendable, Equatable {
     public var quarantined = 0
     /// Series whose expansion hit the per-series cap.
     public var truncatedSeries: [String] = []
+    /// The calendar reached its occurrence cap: some occurrences were not written.
+    public var occurrencesCapped = false
     /// The sweep at the end of a full re-sync.
     public var sweep: SweepResult?
 }
@@ -127,12 +129,16 @@ extension CalendarStore {
 
     /// Re-expands every series of the calendar for a new window (the daily slide): new
     /// instances appear at the far end, old ones drop off, nothing is fetched.
-    public func rebuildOccurrences(accountID: String, calendarID: String, window: SyncWindow, now: Date) async throws {
+    /// Returns whether the calendar's occurrence cap left some out.
+    @discardableResult
+    public func rebuildOccurrences(
+        accountID: String, calendarID: String, window: SyncWindow, now: Date
+    ) async throws -> Bool {
         try await write { db in
             var writer = PageWriter(
                 db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
                 now: Timestamp.string(from: now))
-            try writer.rebuildAll()
+            return try writer.rebuildAll()
         }
     }
 }
@@ -313,9 +319,10 @@ struct PageWriter {
 
     /// Re-expands every series and single of the calendar for the writer's window (the
     /// daily slide): the same bulk load as a first listing's end.
-    mutating func rebuildAll() throws {
+    mutating func rebuildAll() throws -> Bool {
         try loadAllOccurrences()
         try updateCounts()
+        return outcome.occurrencesCapped
     }
 
     /// Every occurrence of the calendar written in one go: at the end of a calendar's first
@@ -369,7 +376,8 @@ struct PageWriter {
     /// calendar, and the primary-key index is written in order. Nothing is deleted first
     /// (there is nothing to delete, and without the series index a delete would scan).
     private mutating func rebuildEverything() throws {
-        var sink = try OccurrenceSink(writer: self)
+        var sink = try OccurrenceSink(writer: self, startingCount: 0)
+        defer { outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped }
         let batchSize = 1000
         let next = try db.cachedStatement(
             sql: """
@@ -553,6 +561,7 @@ struct PageWriter {
     /// instead of at random (the sets iterate in hash order).
     private mutating func rebuildTouched() throws {
         var sink = try OccurrenceSink(writer: self)
+        defer { outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped }
         let work = (touchedSingles.map { (id: $0, isSeries: false) } + touchedSeries.map { (id: $0, isSeries: true) })
             .sorted { $0.id < $1.id }
         for item in work {
@@ -573,6 +582,7 @@ struct PageWriter {
                 sql:
                     "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND instance_id = ? AND series_id IS NULL"
             ).execute(arguments: [accountID, calendarID, id])
+            sink.removed(db.changesCount)
         }
         guard let event = try loadEvent(id), event.kind == .single else { return }
         try sink.add(
@@ -585,6 +595,7 @@ struct PageWriter {
             try db.cachedStatement(
                 sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND series_id = ?"
             ).execute(arguments: [accountID, calendarID, seriesID])
+            sink.removed(db.changesCount)
         }
         let exceptions = try Row.fetchAll(
             db.cachedStatement(

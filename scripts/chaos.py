@@ -281,9 +281,13 @@ login_url = "{url}"
         return self.ctl(["sync", "--wait"], timeout=timeout, check_status=False)
 
     def last_successes(self):
-        with Store(self.store) as store:
-            return dict(((a, c), s) for a, c, s in store.rows(
-                "SELECT account_id, calendar_id, last_success FROM sync_state"))
+        # A daemon just started may have created the file but not yet its tables.
+        try:
+            with Store(self.store) as store:
+                return dict(((a, c), s) for a, c, s in store.rows(
+                    "SELECT account_id, calendar_id, last_success FROM sync_state"))
+        except sqlite3.OperationalError:
+            return {}
 
 
 # MARK: the store against the truth

@@ -6,6 +6,9 @@ Parts (docs/resilience.md says what each checks and what it found):
   kill  kill -9 of the daemon at random moments of long syncs against a slowed emulator
   soak  random faults on every path while the daemon polls often; same pid, no
         corruption, convergence once the faults stop, RSS flat
+  hostile  a hostile server: huge and odd headers, links to another origin (a listener
+        that must see no connection), control characters and NULs, oversize fields and
+        bodies, non-JSON 200s; same pid, convergence once the faults stop
   disk  the store on a tiny tmpfs (root only): one-line "disk full" error, no
         corruption, recovery once space returns
   fuzz  the Swift fuzz tests of malformed provider pages (FuzzedPageTests)
@@ -278,9 +281,13 @@ login_url = "{url}"
         return self.ctl(["sync", "--wait"], timeout=timeout, check_status=False)
 
     def last_successes(self):
-        with Store(self.store) as store:
-            return dict(((a, c), s) for a, c, s in store.rows(
-                "SELECT account_id, calendar_id, last_success FROM sync_state"))
+        # A daemon just started may have created the file but not yet its tables.
+        try:
+            with Store(self.store) as store:
+                return dict(((a, c), s) for a, c, s in store.rows(
+                    "SELECT account_id, calendar_id, last_success FROM sync_state"))
+        except sqlite3.OperationalError:
+            return {}
 
 
 # MARK: the store against the truth
@@ -676,14 +683,226 @@ def part_fuzz(arguments, workdir, rng):
     return f"10,000 mutated pages and the scanner's malformed cases passed in {seconds:.1f} s (swift test)"
 
 
-PARTS = {"kill": part_kill, "soak": part_soak, "disk": part_disk, "fuzz": part_fuzz}
+# MARK: hostile
+
+
+class ForeignOrigin:
+    """A listener on another port of 127.0.0.1 standing for a foreign origin: it counts
+    every connection (and keeps the first bytes of each), so that a bearer token sent
+    there, or any request at all, shows."""
+
+    def __init__(self):
+        import threading
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.server.settimeout(0.5)
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        self.received = []
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while self.running:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            with client:
+                client.settimeout(2)
+                try:
+                    self.received.append(client.recv(4096))
+                except OSError:
+                    pass
+
+    def stop(self):
+        self.running = False
+        self.thread.join(timeout=5)
+        self.server.close()
+
+
+def control_bytes(data):
+    """The C0 (but newline and tab), DEL and C1 characters in a program's output."""
+    text = data.decode("utf-8", errors="replace")
+    return sorted({f"U+{ord(c):04X}" for c in text
+                   if (ord(c) < 0x20 and c not in "\n\t") or ord(c) == 0x7F or 0x80 <= ord(c) <= 0x9F})
+
+
+HOSTILE_TEXT = "\x1b[31mred\x1b[0m \x00nul \x07bell \x9b2J c1 \x08\x7f \x1b]0;owned\x07 end"
+
+
+def part_hostile(arguments, workdir, rng):
+    short = arguments.short
+    emulator = Emulator(os.path.join(arguments.bin, "calsync-emulator"), workdir, [
+        "--generate", "100" if short else "300", "--seed", str(arguments.seed), "--google-max-page-size", "50",
+        "--graph-max-page-size", "50"])
+    foreign = ForeignOrigin()
+    setup = None
+    injected = {}
+
+    def inject(kind, **fields):
+        emulator.fault(**fields)
+        injected[kind] = injected.get(kind, 0) + fields.get("count", 1)
+
+    def drain(limit=12):
+        """Polls until every injected fault has met its request (or `limit` polls)."""
+        for _ in range(limit):
+            check(setup.daemon.poll() is None, f"calsyncd exited with {setup.daemon.returncode}")
+            if not emulator.call("GET", "/_emulator/faults")["faults"]:
+                return
+            # A Graph 429 pauses the mailbox for up to the 300 s clamp (full form only).
+            setup.sync_wait(timeout=360)
+        emulator.clear_faults()
+
+    google_events = "/calendar/v3/calendars/"
+    graph_events = "/v1.0/me/calendars/"
+    try:
+        setup = Setup(arguments.bin, workdir, emulator, ["google", "graph"], interval="3s")
+        pid = setup.start_daemon()
+        setup.wait_for_socket()
+        first = converge(setup, emulator, timeout=180)
+        rss_before = setup.rss_kib()
+        log(f"hostile: first sync equal to the truth after {first:.1f} s; foreign origin on port {foreign.port}")
+
+        # 1. Huge and odd headers. A Graph 429 pauses the whole mailbox (up to the 300 s
+        # clamp): only the full form waits that out.
+        for value in ["1e300", "31536000", "-5", "NaN", "soon", "18446744073709551616",
+                      "Fri, 31 Dec 9999 23:59:59 GMT", "9" * 400]:
+            inject("Retry-After on a 429", path=google_events, status=429, retryAfter=value)
+        inject("Retry-After on a 503", path=graph_events, status=503, retryAfter="garbage")
+        for path in [google_events, graph_events]:
+            inject("Retry-After on a 200", path=path, headers={"Retry-After": "1e300"})
+            inject("64 KiB header", path=path, headers={"X-Long": "x" * 65536})
+            inject("1 MiB header", path=path, headers={"X-Huge": "y" * (1 << 20)})
+            inject("500 headers", path=path, headers={f"X-Many-{i}": "z" * 100 for i in range(500)})
+        if not short:
+            inject("Graph 429 Retry-After: 31536000", path=graph_events, status=429, retryAfter="31536000")
+        drain()
+
+        # 2. Graph links to other origins: port, host, scheme, userinfo, scheme-relative.
+        emulator.call("POST", "/_emulator/graph/expire", {})
+        own = emulator.url.split("//", 1)[1]
+        origins = [f"http://127.0.0.1:{foreign.port}", f"http://localhost:{foreign.port}",
+                   f"https://127.0.0.1:{foreign.port}", f"http://{own}@127.0.0.1:{foreign.port}",
+                   f"//127.0.0.1:{foreign.port}"]
+        if not short:
+            origins += [f"HTTP://LOCALHOST:{foreign.port}", f"http://[::ffff:127.0.0.1]:{foreign.port}",
+                        f"https://{own}"]
+        for origin in origins:
+            inject("links to another origin", path=graph_events, count=2, linkOrigin=origin)
+            drain()
+            emulator.call("POST", "/_emulator/graph/expire", {})
+        with open(setup.daemon_log, errors="replace") as file:
+            refused = sum("not followed" in line for line in file)
+        check(refused > 0, "no link to another origin was refused: did the faults reach a page with links?")
+
+        # 3. Control characters and NULs in names, summaries, locations and error messages.
+        tomorrow = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 86400))
+        google = urllib.request.quote(GOOGLE_CALENDAR)
+        graph = urllib.request.quote(GRAPH_CALENDAR, safe="")
+        emulator.call("POST", f"/_emulator/google/calendars/{google}/events", {
+            "id": "hostiletext1", "summary": HOSTILE_TEXT, "location": HOSTILE_TEXT, "description": HOSTILE_TEXT,
+            "start": {"dateTime": f"{tomorrow}T10:00:00Z"}, "end": {"dateTime": f"{tomorrow}T11:00:00Z"}})
+        emulator.call("POST", f"/_emulator/graph/calendars/{graph}/events", {
+            "subject": HOSTILE_TEXT, "location": {"displayName": HOSTILE_TEXT},
+            "start": {"dateTime": f"{tomorrow}T12:00:00", "timeZone": "UTC"},
+            "end": {"dateTime": f"{tomorrow}T13:00:00", "timeZone": "UTC"}})
+        emulator.call("POST", "/_emulator/google/calendars", {"id": "hostile@example.com", "summary": HOSTILE_TEXT})
+        setup.sync_wait()
+        inject("error message with control characters", path=google_events, count=10, status=400,
+               message="bad request " + HOSTILE_TEXT)
+        inject("error message with control characters", path=graph_events, count=10, status=400,
+               message="bad request " + HOSTILE_TEXT)
+        setup.sync_wait()
+        outputs = {}
+        for command in (["status"], ["agenda", "--from", tomorrow], ["calendars"], ["status", "--json"]):
+            result = subprocess.run(
+                [os.path.join(setup.bin_dir, "calsyncctl")] + command + ["--config", setup.config],
+                capture_output=True, env=setup.env, timeout=60)
+            outputs[" ".join(command)] = result.stdout + result.stderr
+        emulator.clear_faults()
+        for command, data in outputs.items():
+            check(control_bytes(data) == [], f"calsyncctl {command} printed {control_bytes(data)}")
+        check(b"bad request" in outputs["status"], "the provider's error message is not in calsyncctl status")
+        check(b"red" in outputs[f"agenda --from {tomorrow}"], "the hostile event is not in the agenda")
+
+        # 4. Oversize fields: quarantined, the rest of the page applied.
+        big = {"summary": "s" * (65 * 1024)}, {"description": "d" * (1024 * 1024 + 1024)}, \
+            {"extendedProperties": {"private": {"blob": "b" * (2 * 1024 * 1024 + 1024)}}}
+        for index, fields in enumerate(big):
+            emulator.call("POST", f"/_emulator/google/calendars/{google}/events", dict({
+                "id": f"oversize{index}", "summary": "oversize",
+                "start": {"dateTime": f"{tomorrow}T14:00:00Z"}, "end": {"dateTime": f"{tomorrow}T15:00:00Z"}},
+                **fields))
+        graph_big = {"subject": "s" * (65 * 1024)}, {"body": {"contentType": "text", "content": "d" * (1024 * 1024 + 1024)}}, \
+            {"hostilePadding": "b" * (2 * 1024 * 1024 + 1024)}
+        graph_ids = []
+        for fields in graph_big:
+            created = emulator.call("POST", f"/_emulator/graph/calendars/{graph}/events", dict({
+                "subject": "oversize", "start": {"dateTime": f"{tomorrow}T14:00:00", "timeZone": "UTC"},
+                "end": {"dateTime": f"{tomorrow}T15:00:00", "timeZone": "UTC"}}, **fields))
+            graph_ids.append(created["id"])
+        editor = Editor(emulator, rng)
+        editor.google(2)
+        editor.graph(2)
+        setup.sync_wait()
+        setup.sync_wait()
+        with Store(setup.store) as store:
+            quarantined = {row[0] for row in store.rows("SELECT event_id FROM internal_quarantine")}
+        wanted = {f"oversize{i}" for i in range(3)} | set(graph_ids)
+        check(wanted <= quarantined, f"oversize items not quarantined: {sorted(wanted - quarantined)[:3]}")
+        injected["oversize fields (quarantined)"] = len(wanted)
+        # The rest of the page was applied: the store differs from the truth by the
+        # quarantined items only.
+        google_ids = sorted(f"oversize{i}" for i in range(3))
+        found = differences(setup, emulator)
+        expected = [f"google: 3 events missing from the store, e.g. {google_ids}",
+                    f"graph: 3 events missing from the store, e.g. {sorted(graph_ids)}"]
+        check(found == expected, f"beside the quarantined items the store differs from the truth: {found}")
+        for event_id in google_ids:
+            emulator.call("DELETE", f"/_emulator/google/calendars/{google}/events/{event_id}")
+        for event_id in graph_ids:
+            emulator.call("DELETE", f"/_emulator/graph/calendars/{graph}/events/{urllib.request.quote(event_id, safe='')}")
+
+        # 5. Oversize and non-JSON bodies.
+        for path in [google_events, graph_events]:
+            inject("body over 32 MiB", path=path, count=1 if short else 2, padBytes=33 * 1024 * 1024)
+            inject("non-JSON 200 (cut)", path=path, count=2, cut=True)
+        drain()
+
+        check(setup.daemon.poll() is None and setup.daemon.pid == pid, "calsyncd did not survive")
+        emulator.clear_faults()
+        seconds = converge(setup, emulator, timeout=240 if short else 420)
+        rss_after = setup.rss_kib()
+        check(setup.daemon.pid == pid, "calsyncd was restarted")
+        check(foreign.connections == 0,
+              f"{foreign.connections} connections reached the foreign origin: {foreign.received[:2]!r}")
+        check(rss_after < 512 * 1024, f"RSS {rss_after / 1024:.0f} MiB after the hostile part")
+        setup.stop_daemon()
+        total = sum(injected.values())
+        kinds = ", ".join(f"{k} ×{v}" for k, v in injected.items())
+        return (f"{total} faults injected ({kinds}); {refused} links refused, 0 connections to the foreign origin; "
+                f"no control character in status/agenda/calendars; same pid {pid}; converged {seconds:.1f} s "
+                f"after the faults stopped; RSS {rss_before / 1024:.1f} → {rss_after / 1024:.1f} MiB")
+    finally:
+        if setup and setup.daemon:
+            setup.daemon.kill()
+        foreign.stop()
+        emulator.stop()
+
+
+PARTS = {"kill": part_kill, "soak": part_soak, "hostile": part_hostile, "disk": part_disk, "fuzz": part_fuzz}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", required=True, help="the directory with calsyncd, calsyncctl, calsync-emulator")
     parser.add_argument("--short", action="store_true", help="CI's short form (8 kills, a 60 s soak)")
-    parser.add_argument("--only", default="kill,soak,disk,fuzz", help="comma-separated parts")
+    parser.add_argument("--only", default="kill,soak,hostile,disk,fuzz", help="comma-separated parts")
     parser.add_argument("--seed", type=int, default=int(os.environ.get("CALSYNC_CHAOS_SEED", "8")))
     parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, stores)")
     arguments = parser.parse_args()
@@ -691,7 +910,7 @@ def main():
     parts = [part.strip() for part in arguments.only.split(",") if part.strip()]
     unknown = [part for part in parts if part not in PARTS]
     if unknown:
-        parser.error(f"unknown part {unknown[0]} (kill, soak, disk, fuzz)")
+        parser.error(f"unknown part {unknown[0]} (kill, soak, hostile, disk, fuzz)")
 
     root = tempfile.mkdtemp(prefix="calsync-chaos-")
     results = {}
@@ -714,7 +933,7 @@ def main():
         log(f"{part}: {results[part]} ({time.monotonic() - start:.0f} s)")
     print("\n== scripts/chaos results (seed %d%s)" % (arguments.seed, ", short" if arguments.short else ""))
     for part, result in results.items():
-        print(f"  {part:5} {result}")
+        print(f"  {part:7} {result}")
     if failed or arguments.keep:
         print(f"  logs and stores: {root}")
     else:

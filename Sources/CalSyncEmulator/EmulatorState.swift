@@ -100,8 +100,18 @@ public actor EmulatorState {
     }
 
     /// The body of an injected status, in the words of the API the path belongs to.
-    func injectedErrorResponse(for request: EmulatorRequest, status: Int, retryAfter: String?) -> EmulatorResponse {
-        if request.segments(after: options.graphBasePath) != nil {
+    func injectedErrorResponse(
+        for request: EmulatorRequest, status: Int, retryAfter: String?, message: String? = nil
+    ) -> EmulatorResponse {
+        let isGraph = request.segments(after: options.graphBasePath) != nil
+        if let message {
+            // A message of the fault's own (control characters, NULs): the generic error body.
+            let headers = retryAfter.map { [(name: "Retry-After", value: $0)] } ?? []
+            return isGraph
+                ? GraphErrorBody.response(status, code: "InjectedFault", message: message, headers: headers)
+                : GoogleErrorBody.response(status, reason: "injected", message: message, headers: headers)
+        }
+        if isGraph {
             return GraphErrorBody.injected(status, retryAfter: retryAfter)
         }
         return GoogleErrorBody.injected(status, retryAfter: retryAfter)

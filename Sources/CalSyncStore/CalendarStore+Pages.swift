@@ -25,6 +25,8 @@ public struct PageOutcome: Sendable, Equatable {
     public var quarantined = 0
     /// Series whose expansion hit the per-series cap.
     public var truncatedSeries: [String] = []
+    /// The calendar reached its occurrence cap: some occurrences were not written.
+    public var occurrencesCapped = false
     /// The sweep at the end of a full re-sync.
     public var sweep: SweepResult?
 }
@@ -125,12 +127,16 @@ extension CalendarStore {
 
     /// Re-expands every series of the calendar for a new window (the daily slide): new
     /// instances appear at the far end, old ones drop off, nothing is fetched.
-    public func rebuildOccurrences(accountID: String, calendarID: String, window: SyncWindow, now: Date) async throws {
+    /// Returns whether the calendar's occurrence cap left some out.
+    @discardableResult
+    public func rebuildOccurrences(
+        accountID: String, calendarID: String, window: SyncWindow, now: Date
+    ) async throws -> Bool {
         try await write { db in
             var writer = PageWriter(
                 db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
                 now: Timestamp.string(from: now))
-            try writer.rebuildAll()
+            return try writer.rebuildAll()
         }
     }
 }

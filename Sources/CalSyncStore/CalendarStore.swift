@@ -26,10 +26,17 @@ public final class CalendarStore: Sendable {
     /// `PRAGMA journal_size_limit`, and the `-wal` size past which a poll ends with a
     /// TRUNCATE checkpoint (``truncateLargeWAL()``).
     let walSizeLimit: Int
+    /// The most occurrences one calendar may hold (``defaultMaximumOccurrencesPerCalendar``);
+    /// past it, no more are written for that calendar (docs/resilience.md "Limits").
+    public let maximumOccurrencesPerCalendar: Int
     private let lock: WriterLock
     /// 64 MiB: a 100,000-event first listing writes more than that to the WAL, an ordinary
     /// poll a few pages (docs/store.md "The WAL").
     public static let defaultWALSizeLimit = 64 << 20
+    /// 5,000,000: the benchmark calendar (100,000 events, 1.48 M occurrences) fits three
+    /// times over; a calendar of endless daily series from a broken or hostile server
+    /// stops there (about 1 GB of store) instead of filling the disk.
+    public static let defaultMaximumOccurrencesPerCalendar = 5_000_000
     /// The writer's busy timeout (GRDB's `busyMode`), in milliseconds.
     static let busyTimeoutMilliseconds: Int32 = 10_000
 
@@ -39,10 +46,12 @@ public final class CalendarStore: Sendable {
     ///   `.store` when the file cannot be opened or migrated.
     public init(
         path: String, writerName: String, expander: any OccurrenceExpanding, logger: Logger,
-        walSizeLimit: Int = CalendarStore.defaultWALSizeLimit
+        walSizeLimit: Int = CalendarStore.defaultWALSizeLimit,
+        maximumOccurrencesPerCalendar: Int = CalendarStore.defaultMaximumOccurrencesPerCalendar
     ) throws {
         self.path = path
         self.walSizeLimit = walSizeLimit
+        self.maximumOccurrencesPerCalendar = max(0, maximumOccurrencesPerCalendar)
         self.expander = expander
         self.logger = logger
         let directory = (path as NSString).deletingLastPathComponent

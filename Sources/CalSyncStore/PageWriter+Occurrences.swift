@@ -7,9 +7,11 @@ import GRDB
 extension PageWriter {
     /// Re-expands every series and single of the calendar for the writer's window (the
     /// daily slide): the same bulk load as a first listing's end.
-    mutating func rebuildAll() throws {
+    /// Returns whether the calendar's occurrence cap left some out.
+    mutating func rebuildAll() throws -> Bool {
         try loadAllOccurrences()
         try updateCounts()
+        return outcome.occurrencesCapped
     }
 
     /// Every occurrence of the calendar written in one go: at the end of a calendar's first
@@ -63,7 +65,8 @@ extension PageWriter {
     /// calendar, and the primary-key index is written in order. Nothing is deleted first
     /// (there is nothing to delete, and without the series index a delete would scan).
     mutating func rebuildEverything() throws {
-        var sink = try OccurrenceSink(writer: self)
+        var sink = try OccurrenceSink(writer: self, startingCount: 0)
+        defer { outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped }
         let batchSize = 1000
         let next = try db.cachedStatement(
             sql: """
@@ -103,6 +106,7 @@ extension PageWriter {
     /// instead of at random (the sets iterate in hash order).
     mutating func rebuildTouched() throws {
         var sink = try OccurrenceSink(writer: self)
+        defer { outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped }
         let work = (touchedSingles.map { (id: $0, isSeries: false) } + touchedSeries.map { (id: $0, isSeries: true) })
             .sorted { $0.id < $1.id }
         for item in work {
@@ -123,6 +127,7 @@ extension PageWriter {
                 sql:
                     "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND instance_id = ? AND series_id IS NULL"
             ).execute(arguments: [accountID, calendarID, id])
+            sink.removed(db.changesCount)
         }
         guard let event = try loadEvent(id), event.kind == .single else { return }
         try sink.add(
@@ -135,6 +140,7 @@ extension PageWriter {
             try db.cachedStatement(
                 sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND series_id = ?"
             ).execute(arguments: [accountID, calendarID, seriesID])
+            sink.removed(db.changesCount)
         }
         let exceptions = try Row.fetchAll(
             db.cachedStatement(

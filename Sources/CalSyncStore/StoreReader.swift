@@ -78,7 +78,9 @@ public final class StoreReader: Sendable {
                             eventsCount: row["events_count"] ?? 0,
                             occurrencesCount: row["occurrences_count"] ?? 0,
                             quarantinedCount: row["quarantined_count"] ?? 0,
-                            deletionHeld: row["held"] ?? false)
+                            deletionHeld: row["held"] ?? false,
+                            occurrencesCapped: (row["occurrences_count"] ?? 0)
+                                >= CalendarStore.defaultMaximumOccurrencesPerCalendar)
                     })
             }
         }

@@ -19,7 +19,9 @@ enum ControlAPI {
           POST   /_emulator/faults                      inject a fault into the next requests of a path:
                    {"path": "/calendar/v3/calendars", "count": 2, "method": "GET",
                     "status": 429, "retryAfter": "2.5",  (or an HTTP date)
-                    "delayMs": 1500, "truncate": true, "cut": true, "drop": true}
+                    "delayMs": 1500, "truncate": true, "cut": true, "drop": true,
+                    "headers": {"Retry-After": "1e300"}, "linkOrigin": "http://127.0.0.1:9",
+                    "padBytes": 34000000, "message": "text of a status's error body"}
           DELETE /_emulator/faults                      remove pending faults
           POST   /_emulator/tokens                      {"provider": "google"|"microsoft", "user"?, "client_id"?}
                                                         → {"access_token", "refresh_token"} without a browser
@@ -130,17 +132,34 @@ extension EmulatorState {
                 outcome = .none
             }
             let delay = Duration.milliseconds(body["delayMs"]?.intValue ?? 0)
-            guard outcome != .none || delay > .zero else {
-                throw EmulatorError("a fault needs one of status, truncate, cut, drop or delayMs")
+            let fault = Fault(
+                pathPrefix: path, method: body["method"]?.stringValue, count: body["count"]?.intValue ?? 1,
+                delay: delay, outcome: outcome, headers: try Self.faultHeaders(body["headers"]),
+                linkOrigin: body["linkOrigin"]?.stringValue, paddedBodyBytes: body["padBytes"]?.intValue,
+                message: body["message"]?.stringValue)
+            guard outcome != .none || delay > .zero || fault.rewritesResponse else {
+                throw EmulatorError(
+                    "a fault needs one of status, truncate, cut, drop, delayMs, headers, linkOrigin or padBytes")
             }
-            injectFault(
-                Fault(
-                    pathPrefix: path, method: body["method"]?.stringValue, count: body["count"]?.intValue ?? 1,
-                    delay: delay, outcome: outcome))
+            injectFault(fault)
             return .json(201, .object([("pending", .number(Double(pendingFaults.count)))]))
         default:
             throw EmulatorError("faults: GET, POST or DELETE")
         }
+    }
+
+    /// `{"Name": "value", …}`: header lines a fault adds, in the object's order.
+    private static func faultHeaders(_ value: JSONValue?) throws(EmulatorError) -> [Fault.Header] {
+        guard let value else { return [] }
+        guard case .object(let members) = value else { throw EmulatorError("headers: an object of strings") }
+        var headers: [Fault.Header] = []
+        for (name, value) in members {
+            guard let text = value.stringValue, !name.isEmpty, !name.contains(":") else {
+                throw EmulatorError("headers: \(name) needs a string value and a name without a colon")
+            }
+            headers.append(Fault.Header(name: name, value: text))
+        }
+        return headers
     }
 
     func controlTokens(segments: [String], body: JSONValue) throws(EmulatorError) -> EmulatorResponse {

@@ -64,9 +64,13 @@ struct EmulatorHTTPHandler: Sendable {
         var response: EmulatorResponse
         switch fault?.outcome {
         case .status(let status, let retryAfter):
-            response = await state.injectedErrorResponse(for: request, status: status, retryAfter: retryAfter)
+            response = await state.injectedErrorResponse(
+                for: request, status: status, retryAfter: retryAfter, message: fault?.message)
         default:
             response = await state.respond(to: request)
+        }
+        if let fault, fault.rewritesResponse {
+            response = fault.rewrite(response, ownOrigin: await state.baseURL)
         }
         await state.record(
             request, status: response.status, fault: fault?.outcome, receivedAt: arrival.receivedAt,

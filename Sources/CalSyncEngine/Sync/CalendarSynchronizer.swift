@@ -34,6 +34,8 @@ public struct CalendarSynchronizer: Sendable {
         public var deleted = 0
         public var quarantined = 0
         public var sweep: SweepResult?
+        /// The calendar reached its occurrence cap in this poll (docs/resilience.md "Limits").
+        public var occurrencesCapped = false
 
         /// `+3 ~1 -2` style summary for one line of output.
         public var summary: String {
@@ -54,6 +56,7 @@ public struct CalendarSynchronizer: Sendable {
             deleted += increment.deleted
             quarantined += increment.quarantined
             sweep = increment.sweep ?? sweep
+            occurrencesCapped = occurrencesCapped || increment.occurrencesCapped
         }
     }
 
@@ -86,6 +89,15 @@ public struct CalendarSynchronizer: Sendable {
                 maxDeleteRatio: maxDeleteRatio, full: false, forceDeletion: false, reweighHeld: false)
             outcome.add(increment)
         }
+        if outcome.occurrencesCapped {
+            // Once per poll, however many pages met the cap.
+            logger.warning(
+                "Calendar occurrences capped",
+                metadata: [
+                    "calsync.account": "\(accountID)", "calsync.calendar": "\(calendarID)",
+                    "calsync.limit": "\(store.maximumOccurrencesPerCalendar)",
+                ])
+        }
         await store.truncateLargeWAL()
         return outcome
     }
@@ -97,8 +109,10 @@ public struct CalendarSynchronizer: Sendable {
         maxDeleteRatio: Double, full: Bool, forceDeletion: Bool, reweighHeld: Bool
     ) async throws -> Outcome {
         var metadata: Logger.Metadata = ["calsync.account": "\(accountID)", "calsync.calendar": "\(calendarID)"]
+        var windowCapped = false
         if let stored = try await store.storedWindow(accountID: accountID, calendarID: calendarID), stored != window {
-            try await store.rebuildOccurrences(accountID: accountID, calendarID: calendarID, window: window, now: now())
+            windowCapped = try await store.rebuildOccurrences(
+                accountID: accountID, calendarID: calendarID, window: window, now: now())
             logger.debug("Occurrence window moved", metadata: metadata)
         }
         let fingerprint = provider.cursorFingerprint(calendarID: calendarID, window: window)
@@ -144,6 +158,7 @@ public struct CalendarSynchronizer: Sendable {
                 cursor = .delta(saved.token)
             }
             var outcome = Outcome(fullSync: fullSync)
+            outcome.occurrencesCapped = windowCapped
             do {
                 while true {
                     let page = try await provider.changes(
@@ -166,6 +181,7 @@ public struct CalendarSynchronizer: Sendable {
                     outcome.deleted += applied.deleted
                     outcome.quarantined += applied.quarantined
                     outcome.sweep = applied.sweep ?? outcome.sweep
+                    outcome.occurrencesCapped = outcome.occurrencesCapped || applied.occurrencesCapped
                     for series in applied.truncatedSeries {
                         logger.notice(
                             "Recurring series capped", metadata: metadata.merging(["calsync.event": "\(series)"]) { $1 }

@@ -46,7 +46,8 @@ extension StatusReport {
             }
             lines += Self.table(header: ["  CALENDAR", "LAST SUCCESS", "NEXT RUN", "EVENTS", "PROBLEM"], rows: rows)
                 .map { "  " + $0 }
-            for calendar in account.calendars where !calendar.healthy || calendar.quarantinedCount > 0 {
+            for calendar in account.calendars
+            where !calendar.healthy || calendar.quarantinedCount > 0 || calendar.occurrencesCapped {
                 if let error = calendar.lastError, calendar.problem != nil {
                     lines.append("    \(calendar.name): last error: \(error)")
                 }
@@ -54,6 +55,11 @@ extension StatusReport {
                     lines.append(
                         "    \(calendar.name): \(calendar.quarantinedCount) event(s) could not be read and were set aside"
                     )
+                }
+                if calendar.occurrencesCapped {
+                    lines.append(
+                        "    \(calendar.name): \(calendar.occurrencesCount) occurrences, the most kept for one calendar;"
+                            + " later ones are not in the store")
                 }
             }
         }

@@ -45,11 +45,14 @@ public struct StatusReport: Sendable, Equatable, Encodable {
         public var quarantinedCount: Int
         /// A full re-sync deletion held back by the safety valve.
         public var deletionHeld: Bool
+        /// The calendar holds as many occurrences as calsync keeps for one calendar
+        /// (``CalendarStore/defaultMaximumOccurrencesPerCalendar``): later ones are missing.
+        public var occurrencesCapped: Bool
 
         public init(
             id: String, name: String, lastSuccess: Date?, lastAttempt: Date?, lastFullSync: Date?, nextRun: Date?,
             lastError: String?, consecutiveFailures: Int, eventsCount: Int, occurrencesCount: Int,
-            quarantinedCount: Int, deletionHeld: Bool
+            quarantinedCount: Int, deletionHeld: Bool, occurrencesCapped: Bool = false
         ) {
             self.id = id
             self.name = name
@@ -65,6 +68,7 @@ public struct StatusReport: Sendable, Equatable, Encodable {
             self.occurrencesCount = occurrencesCount
             self.quarantinedCount = quarantinedCount
             self.deletionHeld = deletionHeld
+            self.occurrencesCapped = occurrencesCapped
         }
 
         enum CodingKeys: String, CodingKey {
@@ -79,6 +83,7 @@ public struct StatusReport: Sendable, Equatable, Encodable {
             case occurrencesCount = "occurrences_count"
             case quarantinedCount = "quarantined_count"
             case deletionHeld = "deletion_held"
+            case occurrencesCapped = "occurrences_capped"
         }
 
         // Written by hand so that unknown values are `null`, not missing: monitoring
@@ -99,6 +104,7 @@ public struct StatusReport: Sendable, Equatable, Encodable {
             try container.encode(occurrencesCount, forKey: .occurrencesCount)
             try container.encode(quarantinedCount, forKey: .quarantinedCount)
             try container.encode(deletionHeld, forKey: .deletionHeld)
+            try container.encode(occurrencesCapped, forKey: .occurrencesCapped)
         }
     }
 

@@ -16,7 +16,8 @@ let package = Package(
                 "CalSyncModel", "CalSyncRecurrence", "CalSyncStore", "CalSyncAuth", "CalSyncGoogle", "CalSyncGraph",
                 "CalSyncEngine", "CalSyncProviders",
             ]),
-        .library(name: "CalSyncEmulator", targets: ["CalSyncEmulator", "CalSyncEmulatorServer"]),
+        .library(
+            name: "CalSyncEmulator", targets: ["CalSyncEmulator", "CalSyncEmulatorServer", "CalSyncEmulatorCalendars"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -118,10 +119,13 @@ let package = Package(
             name: "CalSyncEmulatorServer",
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
+        // Generated calendars and the providers' time and recurrence shapes the emulator
+        // answers in (pure values: no state, no server).
+        .target(name: "CalSyncEmulatorCalendars", dependencies: ["CalSyncEmulatorServer"]),
         .target(
             name: "CalSyncEmulator",
             dependencies: [
-                "CalSyncEmulatorServer",
+                "CalSyncEmulatorServer", "CalSyncEmulatorCalendars",
                 // Only for SHA256 (PKCE verification); the emulator never uses the engine.
                 "CalSyncModel",
                 .product(name: "Logging", package: "swift-log"),

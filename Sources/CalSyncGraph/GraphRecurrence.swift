@@ -18,7 +18,7 @@ import Foundation
 ///   end date is a day in the recurrence zone). `numbered` → `COUNT`; `noEnd` → nothing.
 /// - The server fills unused fields with defaults (`month: 0`, `index: "first"`, …): a
 ///   field is read only when the pattern type uses it.
-enum GraphRecurrence {
+package enum GraphRecurrence {
     struct Unreadable: Error, Equatable {
         var reason: String
     }

@@ -1,3 +1,4 @@
+import CalSyncEmulatorCalendars
 public import CalSyncEmulatorServer
 import Foundation
 

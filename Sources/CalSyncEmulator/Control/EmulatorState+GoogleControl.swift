@@ -1,3 +1,4 @@
+import CalSyncEmulatorCalendars
 public import CalSyncEmulatorServer
 public import Foundation
 
@@ -125,8 +126,8 @@ extension EmulatorState {
         successor.set("id", .string(newID))
         successor.set("iCalUID", .string(newID + "@google.com"))
         successor.set("recurrence", .array(rules.map { .string(Self.rule($0, until: nil)) }))
-        successor.set("start", Self.googleTime(split, allDay: allDay, zone: zone))
-        successor.set("end", Self.googleTime(split.addingTimeInterval(length), allDay: allDay, zone: zone))
+        successor.set("start", GoogleTime.value(split, allDay: allDay, zone: zone))
+        successor.set("end", GoogleTime.value(split.addingTimeInterval(length), allDay: allDay, zone: zone))
         return storeGoogleEvent(successor, in: calendarID, previous: nil)
     }
 
@@ -168,12 +169,4 @@ extension EmulatorState {
         return "RRULE:" + parts.joined(separator: ";")
     }
 
-    static func googleTime(_ date: Date, allDay: Bool, zone: TimeZone) -> JSONValue {
-        allDay
-            ? .object([("date", .string(EmulatorClock.dateString(date, in: zone)))])
-            : .object([
-                ("dateTime", .string(EmulatorClock.googleDateTime(date, in: zone))),
-                ("timeZone", .string(zone.name)),
-            ])
-    }
 }

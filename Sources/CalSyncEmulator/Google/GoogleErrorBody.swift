@@ -1,3 +1,4 @@
+import CalSyncEmulatorCalendars
 import CalSyncEmulatorServer
 
 /// Google's error responses, in the shapes of the recorded fixtures

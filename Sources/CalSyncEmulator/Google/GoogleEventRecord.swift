@@ -1,3 +1,4 @@
+import CalSyncEmulatorCalendars
 import CalSyncEmulatorServer
 import Foundation
 
@@ -91,25 +92,5 @@ struct GoogleEventRecord {
             }
         }
         return (start, max(start, end))
-    }
-}
-
-/// Google's `{date}` / `{dateTime, timeZone}` values.
-enum GoogleTime {
-    static func instant(_ value: JSONValue, calendarZone: TimeZone) -> Date? {
-        if let dateTime = value["dateTime"]?.stringValue {
-            if let instant = EmulatorClock.parseInstant(dateTime) { return instant }
-            // A dateTime without an offset is read in its own timeZone (Google accepts it).
-            let zone = value["timeZone"]?.stringValue.flatMap(TimeZone.init(identifier:)) ?? calendarZone
-            return EmulatorClock.parseLocal(dateTime, in: zone)
-        }
-        if let date = value["date"]?.stringValue {
-            return EmulatorClock.parseDate(date, in: calendarZone)
-        }
-        return nil
-    }
-
-    static func isAllDay(_ value: JSONValue?) -> Bool {
-        value?["date"] != nil
     }
 }

@@ -1,3 +1,4 @@
+import CalSyncEmulatorCalendars
 import CalSyncEmulatorServer
 import Foundation
 

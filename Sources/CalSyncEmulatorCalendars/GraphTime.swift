@@ -1,9 +1,9 @@
-import CalSyncEmulatorServer
-import Foundation
+package import CalSyncEmulatorServer
+package import Foundation
 
 /// Graph's `dateTimeTimeZone` values (`{"dateTime":"2026-03-29T07:30:00.0000000","timeZone":"UTC"}`)
 /// and the zone names clients send: Windows names (`W. Europe Standard Time`) or IANA ones.
-enum GraphTime {
+package enum GraphTime {
     /// The Windows zones the emulator understands (CLDR `windowsZones.xml`, territory 001),
     /// enough for the generator, the fixtures and common client requests.
     static let windowsZones: [String: String] = [
@@ -24,7 +24,7 @@ enum GraphTime {
     ]
 
     /// A Windows or IANA zone name as a `TimeZone`; nil when unknown.
-    static func zone(named name: String) -> TimeZone? {
+    package static func zone(named name: String) -> TimeZone? {
         if let iana = windowsZones[name] { return TimeZone(identifier: iana) }
         guard !name.isEmpty, !name.hasPrefix("tzone://") else { return nil }
         return TimeZone(identifier: name)
@@ -32,7 +32,7 @@ enum GraphTime {
 
     /// The instant of a `dateTimeTimeZone` (the dateTime is wall-clock time in its zone;
     /// an offset or `Z` in the text wins; an unknown zone is read as UTC).
-    static func instant(_ value: JSONValue?) -> Date? {
+    package static func instant(_ value: JSONValue?) -> Date? {
         guard let text = value?["dateTime"]?.stringValue else { return nil }
         if text.hasSuffix("Z") || text.dropFirst(19).contains("+") || text.dropFirst(19).contains("-") {
             if let instant = EmulatorClock.parseInstant(text) { return instant }
@@ -42,12 +42,12 @@ enum GraphTime {
     }
 
     /// The zone a `dateTimeTimeZone` is written in (UTC when unknown).
-    static func zone(of value: JSONValue?) -> TimeZone {
+    package static func zone(of value: JSONValue?) -> TimeZone {
         value?["timeZone"]?.stringValue.flatMap(zone(named:)) ?? TimeZone(identifier: "UTC")!
     }
 
     /// `{"dateTime", "timeZone"}` of `instant` in `zone`, labelled `zoneName`.
-    static func value(_ instant: Date, in zone: TimeZone, named zoneName: String) -> JSONValue {
+    package static func value(_ instant: Date, in zone: TimeZone, named zoneName: String) -> JSONValue {
         .object([
             ("dateTime", .string(EmulatorClock.graphDateTime(instant, in: zone))), ("timeZone", .string(zoneName)),
         ])
@@ -55,7 +55,7 @@ enum GraphTime {
 
     /// An all-day value: the wall-clock midnight of `dateTime` kept as it is, whatever the
     /// zone asked for (Graph's all-day events float), labelled with the asked zone.
-    static func floating(_ value: JSONValue?, named zoneName: String) -> JSONValue {
+    package static func floating(_ value: JSONValue?, named zoneName: String) -> JSONValue {
         let text = value?["dateTime"]?.stringValue ?? "0001-01-01T00:00:00"
         return .object([
             ("dateTime", .string(String(text.prefix(10)) + "T00:00:00.0000000")), ("timeZone", .string(zoneName)),
@@ -63,13 +63,13 @@ enum GraphTime {
     }
 
     /// A query's `startDateTime`/`endDateTime`: ISO 8601, an offset wins, none means UTC.
-    static func queryInstant(_ text: String) -> Date? {
+    package static func queryInstant(_ text: String) -> Date? {
         if let instant = EmulatorClock.parseInstant(text) { return instant }
         return EmulatorClock.parseLocal(text, in: TimeZone(identifier: "UTC")!)
     }
 
     /// `2026-03-29T07:30:00.1234567Z` (createdDateTime, lastModifiedDateTime).
-    static func timestamp(_ date: Date) -> String {
+    package static func timestamp(_ date: Date) -> String {
         EmulatorClock.graphDateTime(date, in: TimeZone(identifier: "UTC")!) + "Z"
     }
 }

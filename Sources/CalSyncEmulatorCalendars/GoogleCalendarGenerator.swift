@@ -1,11 +1,11 @@
-public import CalSyncEmulatorServer
-import Foundation
+package import CalSyncEmulatorServer
+package import Foundation
 
 /// Generates a realistic Google calendar: mostly timed meetings in working hours, some
 /// all-day and multi-day events, recurring series (daily, weekly, monthly, yearly) with
 /// edited and cancelled instances, in several time zones including ones with DST
 /// changes inside the range. The same seed gives the same calendar.
-struct GoogleCalendarGenerator {
+package struct GoogleCalendarGenerator {
     var random: SeededRandom
     let calendarZone: TimeZone
     /// Events are spread from 180 days before to 365 days after this instant.
@@ -14,14 +14,14 @@ struct GoogleCalendarGenerator {
     let titles = GeneratedNames.meetings
     private var counter = 0
 
-    init(seed: UInt64, calendarZone: TimeZone, around: Date) {
+    package init(seed: UInt64, calendarZone: TimeZone, around: Date) {
         self.random = SeededRandom(seed: seed)
         self.calendarZone = calendarZone
         self.around = around
     }
 
     /// `count` items (series masters and their exceptions count one each).
-    mutating func events(count: Int) -> [JSONValue] {
+    package mutating func events(count: Int) -> [JSONValue] {
         var items: [JSONValue] = []
         items.reserveCapacity(count)
         while items.count < count {
@@ -74,9 +74,9 @@ struct GoogleCalendarGenerator {
         let zone = zone()
         let begin = start(in: zone)
         var members = base(nextID(), summary: titles.randomElement(using: &random)!)
-        members.append(("start", EmulatorState.googleTime(begin, allDay: false, zone: zone)))
+        members.append(("start", GoogleTime.value(begin, allDay: false, zone: zone)))
         members.append(
-            ("end", EmulatorState.googleTime(begin.addingTimeInterval(hours * 3600), allDay: false, zone: zone)))
+            ("end", GoogleTime.value(begin.addingTimeInterval(hours * 3600), allDay: false, zone: zone)))
         if Int.random(in: 0..<3, using: &random) == 0 {
             members.append(
                 (
@@ -95,8 +95,8 @@ struct GoogleCalendarGenerator {
         let end = Calendar.gregorian(in: calendarZone).date(byAdding: .day, value: days, to: begin)!
         var members = base(
             nextID(), summary: ["Holiday", "Conference", "Trip", "Birthday"].randomElement(using: &random)!)
-        members.append(("start", EmulatorState.googleTime(begin, allDay: true, zone: calendarZone)))
-        members.append(("end", EmulatorState.googleTime(end, allDay: true, zone: calendarZone)))
+        members.append(("start", GoogleTime.value(begin, allDay: true, zone: calendarZone)))
+        members.append(("end", GoogleTime.value(end, allDay: true, zone: calendarZone)))
         members.append(("transparency", "transparent"))
         return .object(members)
     }
@@ -121,8 +121,8 @@ struct GoogleCalendarGenerator {
         let masterID = nextID()
         let length: TimeInterval = allDay ? 86_400 : 3600
         var master = base(masterID, summary: cadence + " " + titles.randomElement(using: &random)!.lowercased())
-        master.append(("start", EmulatorState.googleTime(begin, allDay: allDay, zone: zone)))
-        master.append(("end", EmulatorState.googleTime(begin.addingTimeInterval(length), allDay: allDay, zone: zone)))
+        master.append(("start", GoogleTime.value(begin, allDay: allDay, zone: zone)))
+        master.append(("end", GoogleTime.value(begin.addingTimeInterval(length), allDay: allDay, zone: zone)))
         master.append(("recurrence", .array([.string(rule)])))
         var items: [JSONValue] = [.object(master)]
 
@@ -141,11 +141,11 @@ struct GoogleCalendarGenerator {
             var edited: [(String, JSONValue)] = [
                 ("id", .string(masterID + "_" + EmulatorClock.instanceStamp(original, allDay: allDay, zone: zone))),
                 ("summary", "Moved this once"),
-                ("start", EmulatorState.googleTime(moved, allDay: allDay, zone: zone)),
-                ("end", EmulatorState.googleTime(moved.addingTimeInterval(length), allDay: allDay, zone: zone)),
+                ("start", GoogleTime.value(moved, allDay: allDay, zone: zone)),
+                ("end", GoogleTime.value(moved.addingTimeInterval(length), allDay: allDay, zone: zone)),
             ]
             edited.append(("recurringEventId", .string(masterID)))
-            edited.append(("originalStartTime", EmulatorState.googleTime(original, allDay: allDay, zone: zone)))
+            edited.append(("originalStartTime", GoogleTime.value(original, allDay: allDay, zone: zone)))
             items.append(.object(edited))
         }
         if room > items.count, Int.random(in: 0..<10, using: &random) == 0 {
@@ -154,34 +154,11 @@ struct GoogleCalendarGenerator {
                 .object([
                     ("id", .string(masterID + "_" + EmulatorClock.instanceStamp(original, allDay: allDay, zone: zone))),
                     ("status", "cancelled"), ("recurringEventId", .string(masterID)),
-                    ("originalStartTime", EmulatorState.googleTime(original, allDay: allDay, zone: zone)),
-                    ("start", EmulatorState.googleTime(original, allDay: allDay, zone: zone)),
-                    ("end", EmulatorState.googleTime(original.addingTimeInterval(length), allDay: allDay, zone: zone)),
+                    ("originalStartTime", GoogleTime.value(original, allDay: allDay, zone: zone)),
+                    ("start", GoogleTime.value(original, allDay: allDay, zone: zone)),
+                    ("end", GoogleTime.value(original.addingTimeInterval(length), allDay: allDay, zone: zone)),
                 ]))
         }
         return items
-    }
-}
-
-extension EmulatorState {
-    /// Adds `count` generated events to a Google calendar; returns how many were added.
-    @discardableResult
-    public func generateGoogleEvents(calendarID: String, count: Int, seed: UInt64? = nil) throws(EmulatorError) -> Int {
-        try checkedCalendar(calendarID)
-        guard (1...5_000_000).contains(count) else { throw EmulatorError("count must be between 1 and 5,000,000") }
-        let now = clock()
-        var generator = GoogleCalendarGenerator(
-            seed: seed ?? (options.seed &+ UInt64(google.calendars[calendarID]!.sortedIDs.count)),
-            calendarZone: google.calendars[calendarID]!.timeZone, around: now)
-        let inputs = generator.events(count: count)
-        let first = google.reserveChangeNumbers(inputs.count)
-        let nowText = EmulatorClock.rfc3339(now)
-        let resources = inputs.enumerated().map { index, input in
-            Self.googleResource(
-                from: input, calendarID: calendarID, previous: nil, changeNumber: first + index, now: now,
-                nowText: nowText)
-        }
-        google.calendars[calendarID]!.storeBulk(resources, firstChangeNumber: first)
-        return resources.count
     }
 }

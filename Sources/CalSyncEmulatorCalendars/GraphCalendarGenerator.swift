@@ -1,13 +1,13 @@
-import CalSyncEmulatorServer
-import Foundation
+package import CalSyncEmulatorServer
+package import Foundation
 
 /// Generates a realistic Outlook calendar: mostly timed meetings in working hours, some
 /// all-day and multi-day events, recurring series (daily, weekly, monthly, yearly) with
 /// edited and cancelled occurrences, created in several zones named the Windows way
 /// (`originalStartTimeZone: "W. Europe Standard Time"`), some with DST changes inside
 /// the range. The same seed gives the same calendar.
-struct GraphCalendarGenerator {
-    enum Item {
+package struct GraphCalendarGenerator {
+    package enum Item {
         case event(JSONValue)
         case editOccurrence(seriesID: String, dayKey: String, changes: JSONValue)
         case cancelOccurrence(seriesID: String, dayKey: String)
@@ -24,14 +24,14 @@ struct GraphCalendarGenerator {
     let subjects = GeneratedNames.meetings
     private var counter = 0
 
-    init(seed: UInt64, floatingZone: TimeZone, around: Date) {
+    package init(seed: UInt64, floatingZone: TimeZone, around: Date) {
         self.random = SeededRandom(seed: seed)
         self.floatingZone = floatingZone
         self.around = around
     }
 
     /// `count` items (a series master, an edited and a cancelled occurrence count one each).
-    mutating func events(count: Int) -> [Item] {
+    package mutating func events(count: Int) -> [Item] {
         var items: [Item] = []
         items.reserveCapacity(count)
         while items.count < count {

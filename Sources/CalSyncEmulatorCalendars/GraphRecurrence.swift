@@ -1,5 +1,5 @@
-import CalSyncEmulatorServer
-import Foundation
+package import CalSyncEmulatorServer
+package import Foundation
 
 /// Expands a series master's `recurrence` (patternedRecurrence) into its occurrences.
 ///
@@ -10,11 +10,11 @@ import Foundation
 /// `absoluteMonthly`, `relativeMonthly` (`index` first…last), `absoluteYearly`,
 /// `relativeYearly`; ranges `endDate`, `noEnd`, `numbered`. A `dayOfMonth` beyond the
 /// month's end falls on its last day, as Outlook does.
-struct GraphRecurrence {
+package struct GraphRecurrence {
     /// One occurrence: its date in the series' zone (`yyyyMMdd`, part of its id) and start.
-    struct Occurrence {
-        var dayKey: String
-        var start: Date
+    package struct Occurrence {
+        package var dayKey: String
+        package var start: Date
     }
 
     /// At most this many occurrences are produced per series and request, and the walk
@@ -40,7 +40,7 @@ struct GraphRecurrence {
     static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
     /// Nil when the master has no usable `recurrence`.
-    init?(master: JSONValue, allDayZone: TimeZone) {
+    package init?(master: JSONValue, allDayZone: TimeZone) {
         guard let recurrence = master["recurrence"], let pattern = recurrence["pattern"],
             let range = recurrence["range"], let type = pattern["type"]?.stringValue,
             let startValue = master["start"], let startText = startValue["dateTime"]?.stringValue
@@ -80,7 +80,7 @@ struct GraphRecurrence {
     }
 
     /// The occurrences overlapping `[from, to)`, each lasting `duration`.
-    func occurrences(from: Date, to: Date, duration: TimeInterval) -> [Occurrence] {
+    package func occurrences(from: Date, to: Date, duration: TimeInterval) -> [Occurrence] {
         var calendar = Calendar.gregorian(in: zone)
         calendar.firstWeekday = firstDayOfWeek
         guard let startDay = calendar.date(from: rangeStart) else { return [] }

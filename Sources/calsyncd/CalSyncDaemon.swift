@@ -33,6 +33,7 @@ struct CalSyncDaemon: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning or error.") var logLevel: String = "info"
 
     static func main() async {
+        MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
         do {
             var command = try parseAsRoot()
             if let daemon = command as? CalSyncDaemon {

@@ -66,7 +66,7 @@ struct CalSyncDaemon: AsyncParsableCommand {
                 } else if systemd.stderrIsJournal {
                     JournalLogHandler(label: label, identifier: "calsyncd")
                 } else {
-                    StreamLogHandler.standardError(label: label)
+                    TerminalLogHandler(wrapping: StreamLogHandler.standardError(label: label))
                 }
             handler.logLevel = level
             return handler

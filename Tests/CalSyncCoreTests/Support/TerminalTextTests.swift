@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 
 @testable import CalSyncAuth
@@ -75,5 +76,46 @@ struct TerminalTextTests {
         let json = Agenda.json([item])
         #expect(!json.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
         #expect(json.contains(#"a\u001bb\u0000"#))
+    }
+}
+
+/// calsyncd's stderr outside the journal: a provider's error text with escape sequences
+/// reaches the terminal escaped, in the message and in every metadata value.
+struct TerminalLogHandlerTests {
+    final class Captured: @unchecked Sendable {
+        let lock = NSLock()
+        var events: [LogEvent] = []
+    }
+
+    struct Capturing: LogHandler {
+        let captured: Captured
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            captured.lock.withLock { captured.events.append(event) }
+        }
+    }
+
+    @Test func messagesAndMetadataReachTheWrappedHandlerEscaped() throws {
+        let captured = Captured()
+        var logger = Logger(label: "t") { _ in TerminalLogHandler(wrapping: Capturing(captured: captured)) }
+        logger[metadataKey: "calsync.account"] = "work\u{1B}[2J"
+        logger.warning(
+            "Poll failed \u{07}",
+            metadata: [
+                "calsync.error": "boom\u{1B}]0;owned\u{07}",
+                "calsync.list": .array(["a\u{9B}b"]),
+                "calsync.count": .stringConvertible(3),
+            ])
+        let event = try #require(captured.events.first)
+        #expect(event.message.description == "Poll failed \\x07")
+        #expect(event.metadata?["calsync.error"] == .string("boom\\x1b]0;owned\\x07"))
+        #expect(event.metadata?["calsync.list"] == .array([.string("a\\xc2\\x9bb")]))
+        #expect(event.metadata?["calsync.count"] == .string("3"))
+        #expect(logger[metadataKey: "calsync.account"] == .string("work\\x1b[2J"))
     }
 }

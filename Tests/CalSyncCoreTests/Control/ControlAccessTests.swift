@@ -6,8 +6,6 @@ import Testing
 @testable import CalSyncGoogle
 @testable import CalSyncGraph
 @testable import CalSyncModel
-@testable import CalSyncProviders
-@testable import CalSyncRecurrence
 @testable import CalSyncStore
 
 /// Who may ask for what on the control socket: destructive requests only from root or

@@ -7,7 +7,6 @@ import Testing
 @testable import CalSyncGoogle
 @testable import CalSyncGraph
 @testable import CalSyncModel
-@testable import CalSyncProviders
 @testable import CalSyncRecurrence
 @testable import CalSyncStore
 

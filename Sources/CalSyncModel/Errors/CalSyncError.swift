@@ -42,6 +42,12 @@ public struct CalSyncError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let notFound = Code("notFound")
         /// A write lost a race (`If-Match` failed, 412).
         public static let conflict = Code("conflict")
+        /// The account's token lacks the scope a request needs (a write to an account signed
+        /// in read-only): sign in again with `write = true`.
+        public static let missingScope = Code("missingScope")
+        /// The provider refused the request for good (400, 403 other than throttling or a
+        /// missing scope): retrying the same request cannot succeed.
+        public static let refused = Code("refused")
         /// A value given by a user or a caller is invalid.
         public static let invalidInput = Code("invalidInput")
         /// The server failed (5xx other than 503/504 throttling).

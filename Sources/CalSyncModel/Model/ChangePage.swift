@@ -12,6 +12,13 @@ public struct ChangePage: Sendable {
     public var calendarTimeZone: String?
     /// What the provider wants remembered about the calendar, saved with the page.
     public var notes = ProviderNotes()
+    /// For providers whose listings carry every occurrence (``OccurrenceSource/listed``,
+    /// Graph's `calendarView/delta`): the occurrences on this page, stored as they are,
+    /// keyed by instance id (inserted or replaced).
+    public var listedOccurrences: [Occurrence] = []
+    /// For the same providers: instance ids the provider removed (`@removed` of an
+    /// occurrence); exactly those `occurrences` rows are deleted. Unknown ids are ignored.
+    public var removedOccurrences: [String] = []
 
     public init(
         upserts: [CalendarEvent] = [], deletions: [String] = [], quarantined: [QuarantinedItem] = [],
@@ -66,4 +73,15 @@ public struct ProviderNotes: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { !clearFirst && set.isEmpty && removed.isEmpty }
+}
+
+/// Where a calendar's occurrences come from.
+public enum OccurrenceSource: Sendable, Equatable {
+    /// The store expands each series from its recurrence rule within the window (Google,
+    /// whose incremental listing sends masters and exceptions, not every instance).
+    case expanded
+    /// The provider lists every occurrence itself (Graph's `calendarView/delta`):
+    /// ``ChangePage/listedOccurrences`` and ``ChangePage/removedOccurrences`` are the only
+    /// source of `occurrences` rows; nothing is expanded locally.
+    case listed
 }

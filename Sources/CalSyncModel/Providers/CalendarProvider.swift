@@ -36,12 +36,18 @@ public protocol CalendarProvider: Sendable {
     /// event types, Graph's window). The engine stores it beside the cursor; when it no
     /// longer matches, the cursor is unusable and a full re-sync starts.
     func cursorFingerprint(calendarID: String, window: SyncWindow) -> String
+
+    /// Whether the store expands this provider's series or takes the occurrences its pages
+    /// list (``OccurrenceSource``). `.expanded` unless the provider says otherwise.
+    var occurrenceSource: OccurrenceSource { get }
 }
 
 /// Reads the provider's note `key` about the calendar being polled; nil when none.
 public typealias ProviderNoteReader = @Sendable (_ key: String) async throws -> String?
 
 extension CalendarProvider {
+    public var occurrenceSource: OccurrenceSource { .expanded }
+
     public func changes(
         calendarID: String, cursor: SyncCursor, window: SyncWindow, notes: ProviderNoteReader, logger: Logger
     ) async throws -> ProviderPage {

@@ -17,6 +17,13 @@ public struct GoogleKind: ProviderKind {
     public var endpointKeys: [String] { ["api_url", "token_url", "authorize_url", "revoke_url"] }
 
     public var scopes: [String] { ["https://www.googleapis.com/auth/calendar.readonly", "openid", "email"] }
+    /// `calendar.events` writes events; `calendar.readonly` stays for the calendar list.
+    public var writeScopes: [String] {
+        [
+            "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.readonly",
+            "openid", "email",
+        ]
+    }
 
     public var oauth: OAuthFlavour { .google }
 

@@ -18,6 +18,10 @@ public struct GraphKind: ProviderKind {
     public var endpointKeys: [String] { ["graph_url", "login_url"] }
 
     public var scopes: [String] { ["offline_access", "Calendars.Read", "MailboxSettings.Read", "openid", "profile"] }
+    /// `Calendars.ReadWrite` includes reading.
+    public var writeScopes: [String] {
+        ["offline_access", "Calendars.ReadWrite", "MailboxSettings.Read", "openid", "profile"]
+    }
 
     public var oauth: OAuthFlavour { .microsoft }
 

@@ -17,6 +17,9 @@ public protocol ProviderKind: Sendable {
     var endpointKeys: [String] { get }
     /// The OAuth scopes asked at sign-in (and on every grant where ``oauth`` says so).
     var scopes: [String] { get }
+    /// The scopes asked instead for an account with `write = true` (write-back): they must
+    /// allow reading too.
+    var writeScopes: [String] { get }
     /// How its identity platform speaks OAuth.
     var oauth: OAuthFlavour { get }
     /// Its endpoints: the defaults with the configured overrides (``endpointKeys`` that are

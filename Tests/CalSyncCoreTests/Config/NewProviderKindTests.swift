@@ -30,6 +30,7 @@ struct NewProviderKindTests {
         var accountKeys: [String] { ["server_url", "user"] }
         var endpointKeys: [String] { ["server_url"] }
         var scopes: [String] { [] }
+        var writeScopes: [String] { [] }
         var oauth: OAuthFlavour { .unnamed }
         func endpoints(overrides: [String: String], tenant: String) -> ProviderEndpoints {
             let server = overrides["server_url"] ?? "https://dav.example.org"

@@ -80,6 +80,7 @@ struct ProviderKindTests {
         var accountKeys: [String] { GoogleKind().accountKeys }
         var endpointKeys: [String] { GoogleKind().endpointKeys }
         var scopes: [String] { [] }
+        var writeScopes: [String] { [] }
         var oauth: OAuthFlavour { .unnamed }
         func endpoints(overrides: [String: String], tenant: String) -> ProviderEndpoints {
             GoogleKind().endpoints(overrides: overrides, tenant: tenant)

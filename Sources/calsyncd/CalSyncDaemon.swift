@@ -111,14 +111,18 @@ struct CalSyncDaemon: AsyncParsableCommand {
         if once {
             let results = await sync.syncAll()
             for result in results { print(TerminalText.line(result.line)) }
+            // Then the outbox: rows queued while no daemon ran (docs/write-back.md).
+            let pushed = await OutboxPusher(store: store, watcher: nil, sync: { sync }, logger: logger).pushAll()
+            for report in pushed { print(TerminalText.line(report.line)) }
             if configuration.accounts.isEmpty {
                 print("No accounts configured: the store at \(configuration.store.path) is ready.")
             }
-            if !results.allSatisfy(\.succeeded) { throw ExitCode(1) }
+            if !results.allSatisfy(\.succeeded) || !pushed.allSatisfy(\.settled) { throw ExitCode(1) }
             return
         }
         try await DaemonService.run(
-            sync: sync, configurationPath: configurationPath, locator: locator, notifier: notifier, systemd: systemd,
+            sync: sync, store: store, configurationPath: configurationPath, locator: locator, notifier: notifier,
+            systemd: systemd,
             debugCommands: environment["CALSYNC_DEBUG_COMMANDS"] == "1", logger: logger)
     }
 }

@@ -18,7 +18,9 @@ public enum OutboxPayload {
     /// Reads and checks a payload for `op`. A create needs `summary`, `start` and `end`; an
     /// update at least one member; a delete none (empty, `null` or `{}`).
     /// - Throws: ``CalSyncError`` `.invalidInput` naming the bad member.
-    public static func parse(_ text: String?, op: OutboxRow.Op) throws -> EventDraft {
+    /// `requireMembers` false skips the members an op needs (a part of a payload that
+    /// options complete).
+    public static func parse(_ text: String?, op: OutboxRow.Op, requireMembers: Bool = true) throws -> EventDraft {
         let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let object: [String: JSONMember]
         if trimmed.isEmpty || trimmed == "null" {
@@ -71,6 +73,8 @@ public enum OutboxPayload {
             }
         }
         switch op {
+        case _ where !requireMembers:
+            break
         case .create:
             for (name, present) in [
                 ("summary", draft.summary != nil), ("start", draft.start != nil), ("end", draft.end != nil),

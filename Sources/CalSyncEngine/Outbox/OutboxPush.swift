@@ -58,8 +58,11 @@ public struct OutboxPush: Sendable {
         if let refusal = Self.refusal(accountID: row.accountID, account) {
             return await end(row, .failed(refusal))
         }
+        // Where the calendar's occurrences come from, once the provider is known.
+        var source = OccurrenceSource.expanded
         do {
             let provider = try makeProvider()
+            source = provider.occurrenceSource
             guard let writer = provider as? any CalendarWriting else {
                 return await end(row, .failed("\(row.accountID)'s provider cannot write events in this calsync"))
             }
@@ -107,7 +110,7 @@ public struct OutboxPush: Sendable {
             case .conflict:
                 return await end(row, .conflict(failure.message))
             case .notFound where row.op == .delete:
-                return (try? await done(row, nil, .expanded, window)) ?? .retry(failure)
+                return (try? await done(row, nil, source, window)) ?? .retry(failure)
             case .notFound:
                 return await end(row, .failed("the event is no longer at the provider: \(failure.message)"))
             default:

@@ -49,12 +49,13 @@ public final class OutboxClient: Sendable {
         try write { db in try OutboxTable.enqueue(db, request, now: Timestamp.string(from: now)) }
     }
 
+    /// One row by id (what `--wait` reads until the row ends).
     public func row(id: Int64) throws -> OutboxRow? {
-        try write { db in try OutboxTable.row(db, id: id) }
-    }
-
-    public func openRows(accountID: String? = nil) throws -> [OutboxRow] {
-        try write { db in try OutboxTable.openRows(db, accountID: accountID) }
+        do {
+            return try queue.read { db in try OutboxTable.row(db, id: id) }
+        } catch {
+            throw CalSyncError(.store, StoreErrorMessage.line("the store \(path) could not be read", error))
+        }
     }
 
     public func retry(id: Int64, force: Bool, now: Date = Date()) throws -> OutboxRow {

@@ -180,3 +180,27 @@ struct EventCommandTests {
         #expect(rows.first?["if_etag"] as String? == "*")
     }
 }
+
+/// `calsyncd --once` sends the outbox after syncing: a row it cannot send yet (the account
+/// is not signed in) stays pending with the reason, and the run exits 1 at once, without
+/// waiting out the retries.
+struct OnceOutboxCommandTests {
+    @Test func onceSendsTheOutboxAndLeavesARowItCannotSendPending() async throws {
+        let (scratch, configuration, store) = try await EventCommandTests.prepared()
+        let env = EventCommandTests.environment(scratch)
+        let queued = try await CommandRunner.run(
+            "calsyncctl",
+            [
+                "event", "add", "work/primary", "--summary", "Lunch", "--start", "2026-03-06T12:00:00Z", "--end",
+                "2026-03-06T13:00:00Z", "--config", configuration,
+            ], environment: env)
+        #expect(queued.status == 0, "\(queued.all)")
+        let once = try await CommandRunner.run("calsyncd", ["--once", "--config", configuration], environment: env)
+        #expect(once.status == 1, "\(once.all)")
+        #expect(once.stdout.contains("outbox #1 create work/primary: still pending"), "\(once.all)")
+        let rows = try EventCommandTests.outbox(store)
+        #expect(rows.first?["state"] as String? == "pending")
+        #expect(rows.first?["attempts"] as Int? == 1)
+        #expect((rows.first?["error"] as String?)?.contains("not signed in") == true)
+    }
+}

@@ -36,6 +36,12 @@ public final class OutboxPusher: Service, Sendable {
             }
         }
 
+        /// The account and calendar of a write that is done.
+        public var writtenCalendar: (String, String)? {
+            if case .done = ending { return (row.accountID, row.calendarID) }
+            return nil
+        }
+
         /// Whether the row ended as asked or for a reason of its own (a conflict): not
         /// left pending nor failed.
         public var settled: Bool {
@@ -177,7 +183,8 @@ public final class OutboxPusher: Service, Sendable {
             case .interrupted:
                 return reports
             case .retry(let error):
-                if let backoff, retried < retries {
+                // No sign-in yet: nothing a wait within this run can fix.
+                if let backoff, retried < retries, error.code != .needsLogin {
                     let delay = backoff.delay(attempt: retried, retryAfter: error.retryAfter, unitRandom: random())
                     retried += 1
                     do { try await sync.sleep(delay) } catch { return reports }

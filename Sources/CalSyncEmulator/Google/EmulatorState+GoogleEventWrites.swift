@@ -7,8 +7,14 @@ import Foundation
 extension EmulatorState {
     func getGoogleEvent(calendarID: String, eventID: String) -> EmulatorResponse {
         guard let calendar = google.calendars[calendarID] else { return GoogleErrorBody.notFound() }
-        guard let event = calendar.event(eventID) else { return GoogleErrorBody.notFound() }
-        return .json(200, bytes: event.resourceBytes, headers: [(name: "ETag", value: event.etag)])
+        if let event = calendar.event(eventID) {
+            return .json(200, bytes: event.resourceBytes, headers: [(name: "ETag", value: event.etag)])
+        }
+        // An instance of a series that has no exception yet, as Google answers for it.
+        guard let instance = currentOrVirtualInstance(calendarID: calendarID, eventID: eventID) else {
+            return GoogleErrorBody.notFound()
+        }
+        return .json(200, instance, headers: [(name: "ETag", value: instance["etag"]?.stringValue ?? "")])
     }
 
     func insertGoogleEvent(calendarID: String, body: Data) -> EmulatorResponse {

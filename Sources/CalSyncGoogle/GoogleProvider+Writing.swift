@@ -33,32 +33,74 @@ extension GoogleProvider: CalendarWriting {
         calendarID: String, eventID: String, changes: EventDraft, ifEtag: String?, notify: Bool, logger: Logger
     ) async throws -> WriteOutcome {
         let body = GoogleWriteWire.body(GoogleWriteWire.event(changes))
-        do {
-            let response = try await sendWrite(
-                .PATCH, endpoints.event(calendarID, eventID, notify: notify), body: body, ifMatch: ifEtag)
-            var written = try written(response.body, calendarID: calendarID, logger: logger)
-            if let returned = written?.event.id, returned != eventID { written?.occurrenceID = eventID }
-            return .done(written)
-        } catch let error as CalSyncError where error.httpStatus == 412 {
-            return try await conflict(
-                calendarID: calendarID, eventID: eventID, ifEtag: ifEtag, changes: changes, logger: logger)
+        var ifMatch = ifEtag
+        while true {
+            do {
+                let response = try await sendWrite(
+                    .PATCH, endpoints.event(calendarID, eventID, notify: notify), body: body, ifMatch: ifMatch)
+                var written = try written(response.body, calendarID: calendarID, logger: logger)
+                if let returned = written?.event.id, returned != eventID { written?.occurrenceID = eventID }
+                return .done(written)
+            } catch let error as CalSyncError where error.httpStatus == 412 {
+                if ifMatch == ifEtag, let ifEtag,
+                    let instanceEtag = try await untouchedInstanceEtag(
+                        calendarID: calendarID, eventID: eventID, basedOn: ifEtag, logger: logger)
+                {
+                    ifMatch = instanceEtag
+                    continue
+                }
+                return try await conflict(
+                    calendarID: calendarID, eventID: eventID, ifEtag: ifEtag, changes: changes, logger: logger)
+            }
         }
     }
 
     public func delete(
         calendarID: String, eventID: String, ifEtag: String?, notify: Bool, logger: Logger
     ) async throws -> WriteOutcome {
-        do {
-            _ = try await sendWrite(
-                .DELETE, endpoints.event(calendarID, eventID, notify: notify), body: nil, ifMatch: ifEtag)
-        } catch let error as CalSyncError where error.code == .notFound {
-            // 404, or 410 `deleted`: already gone, which is what was asked.
-            logger.debug("The event was already deleted", metadata: ["calsync.event": "\(eventID)"])
-        } catch let error as CalSyncError where error.httpStatus == 412 {
-            return try await conflict(
-                calendarID: calendarID, eventID: eventID, ifEtag: ifEtag, changes: nil, logger: logger)
+        var ifMatch = ifEtag
+        while true {
+            do {
+                _ = try await sendWrite(
+                    .DELETE, endpoints.event(calendarID, eventID, notify: notify), body: nil, ifMatch: ifMatch)
+            } catch let error as CalSyncError where error.code == .notFound {
+                // 404, or 410 `deleted`: already gone, which is what was asked.
+                logger.debug("The event was already deleted", metadata: ["calsync.event": "\(eventID)"])
+            } catch let error as CalSyncError where error.httpStatus == 412 {
+                if ifMatch == ifEtag, let ifEtag,
+                    let instanceEtag = try await untouchedInstanceEtag(
+                        calendarID: calendarID, eventID: eventID, basedOn: ifEtag, logger: logger)
+                {
+                    ifMatch = instanceEtag
+                    continue
+                }
+                return try await conflict(
+                    calendarID: calendarID, eventID: eventID, ifEtag: ifEtag, changes: nil, logger: logger)
+            }
+            return .done(nil)
         }
-        return .done(nil)
+    }
+
+    /// Google gives every instance of a series an etag of its own, but the store keeps
+    /// etags per event row: a request for an instance without an exception is based on
+    /// its series' etag, which Google's `If-Match` on the instance never matches. When the
+    /// series still has that etag and the instance was not changed on its own since (its
+    /// `updated` is not after the series'), nothing changed: the instance's own etag is
+    /// returned, for one more attempt. nil otherwise (a real conflict).
+    func untouchedInstanceEtag(
+        calendarID: String, eventID: String, basedOn etag: String, logger: Logger
+    ) async throws -> String? {
+        guard let instance = try await currentEvent(calendarID: calendarID, eventID: eventID, logger: logger)?.event,
+            instance.kind == .exception, instance.status != .cancelled, let seriesID = instance.seriesID,
+            let instanceEtag = instance.etag, instanceEtag != etag,
+            let series = try await currentEvent(calendarID: calendarID, eventID: seriesID, logger: logger)?.event,
+            series.etag == etag
+        else { return nil }
+        if let changed = instance.updated, let seriesChanged = series.updated, changed > seriesChanged { return nil }
+        logger.debug(
+            "The instance's series is unchanged: writing with the instance's own etag",
+            metadata: ["calsync.event": "\(eventID)"])
+        return instanceEtag
     }
 
     /// `If-Match` failed: nothing was written. The event is read to say what differs.

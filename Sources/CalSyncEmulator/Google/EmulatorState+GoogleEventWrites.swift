@@ -114,6 +114,11 @@ extension EmulatorState {
         instance.set("originalStartTime", originalStart.start)
         instance.set("start", originalStart.start)
         instance.set("end", originalStart.end)
+        // Google gives every instance an etag of its own; derived from the series' here,
+        // so it moves when the series changes.
+        if let etag = master.resource["etag"]?.stringValue, etag.hasSuffix("\"") {
+            instance.set("etag", .string(etag.dropLast() + "1\""))
+        }
         return instance
     }
 

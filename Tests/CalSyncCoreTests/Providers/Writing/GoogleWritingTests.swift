@@ -154,6 +154,17 @@ import Testing
         #expect(edited.event.seriesID == key)
         #expect(edited.event.originalStart == .instant(WritingHarness.instant(days: 2, hour: 8)))
         #expect(edited.event.start == .instant(WritingHarness.instant(days: 2, hour: 11)))
+        // The instance has an etag of its own: the series' etag the request was based on
+        // met 412, and the series being unchanged, the instance's own etag was sent.
+        let patches = await harness.state.requests().filter { $0.method == "PATCH" }.map(\.status)
+        #expect(patches == [412, 200])
+
+        // Now the instance has changed on its own (it is an exception): a request based on
+        // the series' etag is a conflict.
+        let stale = try await google.update(
+            calendarID: Self.calendar, eventID: instanceID(2), changes: EventDraft(summary: "Daily (again)"),
+            ifEtag: series.event.etag, notify: false, logger: harness.logger)
+        #expect(stale.conflictReason?.contains("summary \"Daily (moved)\"") == true)
 
         let deleted = try await google.delete(
             calendarID: Self.calendar, eventID: instanceID(3), ifEtag: series.event.etag, notify: false,

@@ -249,6 +249,20 @@ import Testing
         #expect(refused?.message.contains("Missing end time.") == true)
     }
 
+    @Test func aCalendarTheAccountMayOnlyReadIsRefusedNotMissingScope() async throws {
+        let harness = try await WritingHarness.start()
+        defer { Task { await harness.stop() } }
+        let google = await harness.google()
+        try await harness.state.addGoogleCalendar(id: "team@example.com", isPublic: true, owner: "boss@example.com")
+        let error = await #expect(throws: CalSyncError.self) {
+            _ = try await google.create(
+                calendarID: "team@example.com", draft: WritingHarness.timed("Mine", days: 1),
+                clientKey: ClientKey.make(), notify: false, logger: harness.logger)
+        }
+        #expect(error?.code == .refused, "403 forbidden is the calendar's rule, not the token's scope")
+        #expect(error?.message.contains("writer access") == true)
+    }
+
     @Test func theNextIncrementalPollBringsTheWrittenEventWithTheEtagTheWriteReturned() async throws {
         let harness = try await WritingHarness.start()
         defer { Task { await harness.stop() } }

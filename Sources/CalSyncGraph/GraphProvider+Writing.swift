@@ -19,16 +19,21 @@ extension GraphProvider: CalendarWriting {
     public func update(
         calendarID: String, eventID: String, changes: EventDraft, ifEtag: String?, notify: Bool, logger: Logger
     ) async throws -> WriteOutcome {
-        let current = try await currentEvent(calendarID: calendarID, eventID: eventID, logger: logger)
-        guard let current else {
-            throw CalSyncError(.notFound, "the event \(eventID) does not exist in \(calendarID)", httpStatus: 404)
-        }
-        if let ifEtag, try await moved(current, since: ifEtag, calendarID: calendarID, logger: logger) {
-            return conflict(current, ifEtag: ifEtag, changes: changes)
+        var zone = fallbackZone
+        if let ifEtag {
+            guard let current = try await currentEvent(calendarID: calendarID, eventID: eventID, logger: logger)
+            else {
+                throw CalSyncError(.notFound, "the event \(eventID) does not exist in \(calendarID)", httpStatus: 404)
+            }
+            if try await moved(current, since: ifEtag, calendarID: calendarID, logger: logger) {
+                return conflict(current, ifEtag: ifEtag, changes: changes)
+            }
+            zone = current.event.timeZone ?? zone
         }
         // The race window: a change at Graph between the read above and this PATCH is
-        // overwritten (docs/providers-graph.md "Writes").
-        let event = try GraphWriteWire.event(changes, zone: current.event.timeZone ?? fallbackZone)
+        // overwritten (docs/providers-graph.md "Writes"). Times without a zone of their
+        // own are meant in the event's (when read) or the mailbox's.
+        let event = try GraphWriteWire.event(changes, zone: zone)
         let response = try await sendWrite(
             .PATCH, endpoints.event(eventID, calendarID: calendarID), body: GraphWriteWire.body(event))
         return .done(try read(response.body, requestedID: eventID, logger: logger)?.written)

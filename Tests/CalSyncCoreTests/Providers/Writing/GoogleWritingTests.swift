@@ -198,6 +198,12 @@ import Testing
                 calendarID: Self.calendar, eventID: key, ifEtag: nil, notify: false, logger: harness.logger)
                 == .done(nil))
         #expect(await harness.state.requests().last?.status == 410)
+        let missing = await #expect(throws: CalSyncError.self) {
+            _ = try await google.update(
+                calendarID: Self.calendar, eventID: "nosuchevent0", changes: EventDraft(summary: "Back"), ifEtag: nil,
+                notify: false, logger: harness.logger)
+        }
+        #expect(missing?.code == .notFound, "an update of a missing event is not done")
     }
 
     @Test func aReadOnlyTokenIsRefusedWithMissingScopeAndNothingIsWritten() async throws {

@@ -122,10 +122,12 @@ import Testing
         #expect(await harness.state.requests().allSatisfy { $0.method == "GET" }, "a conflict writes nothing")
         #expect(try await Self.truth(harness, calendar, id)?["subject"]?.stringValue == "Plan (by Ann)")
 
+        await harness.state.clearRequests()
         let forced = try await graph.update(
             calendarID: calendar, eventID: id, changes: EventDraft(summary: "Plan v3"), ifEtag: nil, notify: false,
             logger: harness.logger)
         #expect(forced.writtenEvent?.event.summary == "Plan v3")
+        #expect(await harness.state.requests().map(\.method) == ["PATCH"], "a forced write reads nothing first")
     }
 
     @Test func oneOccurrenceOfASeriesIsEditedAndAnotherDeleted() async throws {
@@ -186,6 +188,14 @@ import Testing
                     logger: harness.logger) == .done(nil))
         }
         #expect(try await Self.truth(harness, calendar, created.event.id) == nil)
+        for etag in [created.event.etag, nil] {
+            let missing = await #expect(throws: CalSyncError.self) {
+                _ = try await graph.update(
+                    calendarID: calendar, eventID: created.event.id, changes: EventDraft(summary: "Back"), ifEtag: etag,
+                    notify: false, logger: harness.logger)
+            }
+            #expect(missing?.code == .notFound, "an update of a missing event is not done")
+        }
     }
 
     @Test func aReadOnlyTokenIsRefusedWithMissingScopeAndNothingIsWritten() async throws {

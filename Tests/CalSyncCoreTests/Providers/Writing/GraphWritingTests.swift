@@ -245,6 +245,48 @@ import Testing
         #expect(refused?.httpStatus == 400)
     }
 
+    /// Hands out an expired token first, a fresh one from the emulator when asked to refresh.
+    final class RefreshingToken: AccessTokenProviding, @unchecked Sendable {
+        let state: EmulatorState
+        let lock = NSLock()
+        var current: String
+        var refreshes = 0
+
+        init(state: EmulatorState, expired: String) {
+            self.state = state
+            self.current = expired
+        }
+
+        func accessToken(forceRefresh: Bool) async throws -> String {
+            if forceRefresh {
+                let fresh = await state.issueTokens(provider: .microsoft).accessToken
+                lock.withLock {
+                    current = fresh
+                    refreshes += 1
+                }
+            }
+            return lock.withLock { current }
+        }
+    }
+
+    @Test func aWriteWithAnExpiredTokenRefreshesItOnceAndIsSentAgain() async throws {
+        let harness = try await WritingHarness.start()
+        defer { Task { await harness.stop() } }
+        let calendar = await harness.state.defaultGraphCalendarID
+        let expired = await harness.state.issueTokens(provider: .microsoft).accessToken
+        await harness.state.expireAccessTokens()
+        let tokens = RefreshingToken(state: harness.state, expired: expired)
+        let graph = GraphProvider(
+            configuration: .init(apiBaseURL: harness.emulator.baseURL + "/v1.0", timeZone: "UTC"), tokens: tokens,
+            transport: harness.transport)
+        let created = try await graph.create(
+            calendarID: calendar, draft: WritingHarness.timed("After refresh", days: 1), clientKey: ClientKey.make(),
+            notify: false, logger: harness.logger)
+        #expect(created.writtenEvent?.event.summary == "After refresh")
+        #expect(tokens.lock.withLock { tokens.refreshes } == 1)
+        #expect(await harness.state.requests(pathPrefix: "/v1.0/").map(\.status) == [401, 201])
+    }
+
     @Test func theNextDeltaRoundBringsTheWrittenEventWithTheChangeKeyTheWriteReturned() async throws {
         let harness = try await WritingHarness.start()
         defer { Task { await harness.stop() } }

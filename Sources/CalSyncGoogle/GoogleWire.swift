@@ -111,6 +111,8 @@ enum GoogleWire {
             var message: String?
             var errors: [Detail]?
             var status: String?
+            /// The newer shape's `google.rpc.ErrorInfo` entries (their `reason`).
+            var details: [Detail]?
         }
         var error: Inner
     }

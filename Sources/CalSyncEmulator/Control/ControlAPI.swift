@@ -24,7 +24,7 @@ enum ControlAPI {
                     "headers": {"Retry-After": "1e300"}, "linkOrigin": "http://127.0.0.1:9",
                     "padBytes": 34000000, "message": "text of a status's error body"}
           DELETE /_emulator/faults                      remove pending faults
-          POST   /_emulator/tokens                      {"provider": "google"|"microsoft", "user"?, "client_id"?}
+          POST   /_emulator/tokens                      {"provider": "google"|"microsoft", "user"?, "client_id"?, "scope"?}
                                                         → {"access_token", "refresh_token"} without a browser
           POST   /_emulator/tokens/revoke               {"provider"?, "user"?}: refreshes get invalid_grant
           POST   /_emulator/tokens/expire               every access token expires now (→ 401, refresh)
@@ -175,7 +175,8 @@ extension EmulatorState {
         case nil:
             guard let provider else { throw EmulatorError("tokens: say which \"provider\"") }
             let tokens = issueTokens(
-                provider: provider, user: user, clientID: body["client_id"]?.stringValue ?? "emulator-client")
+                provider: provider, user: user, clientID: body["client_id"]?.stringValue ?? "emulator-client",
+                scope: body["scope"]?.stringValue)
             return .json(
                 200,
                 .object([

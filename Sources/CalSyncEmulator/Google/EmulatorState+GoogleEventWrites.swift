@@ -7,8 +7,14 @@ import Foundation
 extension EmulatorState {
     func getGoogleEvent(calendarID: String, eventID: String) -> EmulatorResponse {
         guard let calendar = google.calendars[calendarID] else { return GoogleErrorBody.notFound() }
-        guard let event = calendar.event(eventID) else { return GoogleErrorBody.notFound() }
-        return .json(200, bytes: event.resourceBytes, headers: [(name: "ETag", value: event.etag)])
+        if let event = calendar.event(eventID) {
+            return .json(200, bytes: event.resourceBytes, headers: [(name: "ETag", value: event.etag)])
+        }
+        // An instance of a series that has no exception yet, as Google answers for it.
+        guard let instance = currentOrVirtualInstance(calendarID: calendarID, eventID: eventID) else {
+            return GoogleErrorBody.notFound()
+        }
+        return .json(200, instance, headers: [(name: "ETag", value: instance["etag"]?.stringValue ?? "")])
     }
 
     func insertGoogleEvent(calendarID: String, body: Data) -> EmulatorResponse {
@@ -108,6 +114,11 @@ extension EmulatorState {
         instance.set("originalStartTime", originalStart.start)
         instance.set("start", originalStart.start)
         instance.set("end", originalStart.end)
+        // Google gives every instance an etag of its own; derived from the series' here,
+        // so it moves when the series changes.
+        if let etag = master.resource["etag"]?.stringValue, etag.hasSuffix("\"") {
+            instance.set("etag", .string(etag.dropLast() + "1\""))
+        }
         return instance
     }
 

@@ -50,6 +50,7 @@ extension EmulatorState {
             guard calendar.isPublic else { return GoogleErrorBody.notFound() }
             guard request.method == "GET" else { return GoogleErrorBody.loginRequired() }
         case .user(let email):
+            if let refusal = googleWriteRefusal(request) { return refusal }
             guard calendar.owner == email || calendar.isPublic else { return GoogleErrorBody.notFound() }
             if request.method != "GET", calendar.owner != email {
                 return GoogleErrorBody.forbidden("You need to have writer access to this calendar.")

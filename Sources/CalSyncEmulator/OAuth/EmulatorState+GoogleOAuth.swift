@@ -87,7 +87,8 @@ extension EmulatorState {
 
     func googleTokenResponse(user: String, scope: String, refreshToken: String?) -> EmulatorResponse {
         let access = identity.issueAccessToken(
-            user: user, provider: .google, lifetime: options.accessTokenLifetime, now: clock(), random: &random)
+            user: user, provider: .google, scope: scope, lifetime: options.accessTokenLifetime, now: clock(),
+            random: &random)
         var body: JSONValue = .object([
             ("access_token", .string(access)),
             ("expires_in", .number(options.accessTokenLifetime.seconds.rounded())),

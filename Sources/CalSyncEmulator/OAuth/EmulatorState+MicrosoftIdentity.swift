@@ -138,7 +138,8 @@ extension EmulatorState {
     /// Every Microsoft grant returns a new refresh token (rotation).
     func microsoftTokenResponse(user: String, clientID: String, scope: String) -> EmulatorResponse {
         let access = identity.issueAccessToken(
-            user: user, provider: .microsoft, lifetime: options.accessTokenLifetime, now: clock(), random: &random)
+            user: user, provider: .microsoft, scope: scope, lifetime: options.accessTokenLifetime, now: clock(),
+            random: &random)
         let refresh = identity.issueRefreshToken(
             user: user, provider: .microsoft, clientID: clientID, scope: scope, random: &random)
         return .json(

@@ -15,6 +15,9 @@ struct IdentityRegistry {
         var user: String
         var provider: IdentityProvider
         var expires: Date
+        /// The scopes granted, space-separated as the token response says them: writes
+        /// check them (``EmulatorState/googleWriteRefusal(_:token:)``, ``EmulatorState/graphWriteRefusal(_:token:)``).
+        var scope: String
     }
 
     struct RefreshGrant {
@@ -59,6 +62,12 @@ struct IdentityRegistry {
         return grant.user
     }
 
+    /// The scopes a live token was granted (nil for an unknown or expired token).
+    func scope(ofAccessToken token: String, now: Date) -> String? {
+        guard let grant = accessTokens[token], grant.expires > now else { return nil }
+        return grant.scope
+    }
+
     /// Whom a token was issued to, expired or not.
     func owner(ofAccessToken token: String, provider: IdentityProvider) -> String? {
         guard let grant = accessTokens[token], grant.provider == provider else { return nil }
@@ -74,12 +83,12 @@ struct IdentityRegistry {
     }
 
     mutating func issueAccessToken(
-        user: String, provider: IdentityProvider, lifetime: Duration, now: Date,
+        user: String, provider: IdentityProvider, scope: String, lifetime: Duration, now: Date,
         random: inout some RandomNumberGenerator
     ) -> String {
         let token = newToken(provider == .google ? "ya29.emu" : "EwBemu", using: &random)
         accessTokens[token] = AccessGrant(
-            user: user, provider: provider, expires: now.addingTimeInterval(lifetime.seconds))
+            user: user, provider: provider, expires: now.addingTimeInterval(lifetime.seconds), scope: scope)
         return token
     }
 

@@ -72,3 +72,56 @@ struct GoogleWriteBackTests {
         #expect(try accounts.scalar("SELECT count(*) FROM events WHERE summary = 'Mine'") == 1)
     }
 }
+
+/// One occurrence of a series deleted through the outbox, at Google and at Microsoft: the
+/// provider keeps the rest of the series, the agenda loses that one occurrence at once, and
+/// the next poll agrees.
+@Suite(.enabled(if: ProviderWriting.google, "the providers do not write yet"))
+struct OccurrenceWriteBackTests {
+    static func seriesThenDeleteOne(_ accounts: EmulatedAccounts, account: String) async throws {
+        #expect(await accounts.syncOnce().allSatisfy(\.succeeded))
+        let calendar = try #require(
+            try accounts.rows("SELECT id FROM calendars WHERE account_id = '\(account)' AND sync_enabled = 1").first)
+        let day = (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 + 86_400 + 9 * 3600
+        _ = try await accounts.store.enqueueWrite(
+            OutboxRequest(
+                accountID: account, calendarID: calendar, op: .create,
+                draft: EventDraft(
+                    summary: "Daily", start: .instant(Date(timeIntervalSince1970: day)),
+                    end: .instant(Date(timeIntervalSince1970: day + 1800)), timeZone: "UTC",
+                    recurrence: ["RRULE:FREQ=DAILY;COUNT=4"])), now: Date())
+        let pusher = GoogleWriteBackTests.pusher(accounts)
+        let created = await pusher.pushAll()
+        #expect(created.allSatisfy { $0.settled }, "\(created.map(\.line))")
+        // The poll brings the provider's own occurrences (Microsoft lists them).
+        #expect(await accounts.syncOnce().allSatisfy(\.succeeded))
+        let occurrences = try accounts.rows(
+            "SELECT instance_id FROM agenda WHERE account_id = '\(account)' AND summary = 'Daily' ORDER BY start_ts")
+        #expect(occurrences.count == 4, "\(occurrences)")
+        let second = try #require(occurrences.dropFirst().first)
+        _ = try await accounts.store.enqueueWrite(
+            OutboxRequest(accountID: account, calendarID: calendar, op: .delete, eventID: second), now: Date())
+        let deleted = await pusher.pushAll()
+        #expect(deleted.allSatisfy { $0.settled }, "\(deleted.map(\.line))")
+        let after = try accounts.rows(
+            "SELECT instance_id FROM agenda WHERE account_id = '\(account)' AND summary = 'Daily' ORDER BY start_ts")
+        #expect(after.count == 3 && !after.contains(second), "\(after)")
+        #expect(await accounts.syncOnce().allSatisfy(\.succeeded))
+        #expect(
+            try accounts.scalar(
+                "SELECT count(*) FROM agenda WHERE account_id = '\(account)' AND summary = 'Daily'") == 3)
+    }
+
+    @Test func atGoogle() async throws {
+        let accounts = try await EmulatedAccounts(extraAccountKeys: "write = true")
+        defer { Task { await accounts.stop() } }
+        try await Self.seriesThenDeleteOne(accounts, account: "work")
+    }
+
+    @Test func atMicrosoft() async throws {
+        let accounts = try await EmulatedAccounts(
+            accounts: [], microsoftAccounts: ["office"], extraAccountKeys: "write = true")
+        defer { Task { await accounts.stop() } }
+        try await Self.seriesThenDeleteOne(accounts, account: "office")
+    }
+}

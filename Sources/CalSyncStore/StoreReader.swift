@@ -129,7 +129,7 @@ public final class StoreReader: Sendable {
         text.flatMap { Timestamp.parse($0) }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.read(body)
         } catch {

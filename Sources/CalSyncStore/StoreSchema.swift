@@ -7,7 +7,7 @@ import GRDB
 /// (docs/store.md: raise the schema version and document the migration under "Schema versions").
 enum StoreSchema {
     /// The schema version readers see in `PRAGMA user_version` and `meta.schema_version`.
-    static let version = 5
+    static let version = 6
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -33,6 +33,7 @@ enum StoreSchema {
             try db.execute(sql: v5)
             try db.execute(sql: "PRAGMA user_version = 5")
         }
+        migrator.registerMigration("v6") { db in try migrateOutbox(db, version: 6) }
         return migrator
     }
 

@@ -22,10 +22,12 @@ extension CalSyncCtl {
             let configuration = try options.loadConfiguration()
             let reader = try openStore(configuration)
             let tokens = TokenStore(path: configuration.store.tokensPath)
-            let accounts = try reader.statusAccounts(
+            var accounts = try reader.statusAccounts(
                 interval: { configuration.account(named: $0)?.interval ?? configuration.sync.interval },
                 // The token file is owner-only: readers in the calsync group simply see no expiry.
                 tokenExpiry: { (try? tokens.tokens(for: $0))??.accessTokenExpiresAt })
+            let writes = (try? reader.writeCounts()) ?? [:]
+            for index in accounts.indices { accounts[index].writes = writes[accounts[index].id] ?? OutboxCounts() }
             let report = StatusReport(
                 generatedAt: Date(), store: configuration.store.path, daemon: options.daemonState(configuration),
                 accounts: accounts)

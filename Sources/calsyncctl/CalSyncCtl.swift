@@ -26,7 +26,7 @@ struct CalSyncCtl: AsyncParsableCommand {
         version: CalSyncVersion.current,
         subcommands: [
             Status.self, Login.self, Logout.self, Sync.self, Forget.self, Calendars.self, Agenda.self, CheckConfig.self,
-            Debug.self,
+            Event.self, Outbox.self, Debug.self,
         ]
     )
 

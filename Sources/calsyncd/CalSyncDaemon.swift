@@ -111,14 +111,32 @@ struct CalSyncDaemon: AsyncParsableCommand {
         if once {
             let results = await sync.syncAll()
             for result in results { print(TerminalText.line(result.line)) }
+            // Then the outbox: rows queued while no daemon ran (docs/write-back.md).
+            let pushed = await OutboxPusher(store: store, watcher: nil, sync: { sync }, logger: logger).pushAll()
+            for report in pushed { print(TerminalText.line(report.line)) }
+            // A calendar written to is polled once more: the provider's own view of the write
+            // (Microsoft lists a new series' occurrences itself), as the service does.
+            var written: [String: Set<String>] = [:]
+            for case let (account, calendar)? in pushed.map(\.writtenCalendar) {
+                written[account, default: []].insert(calendar)
+            }
+            var repolled: [AccountSync.CalendarResult] = []
+            for (accountID, calendars) in written.sorted(by: { $0.key < $1.key }) {
+                guard let account = configuration.account(named: accountID) else { continue }
+                for calendarID in calendars.sorted() {
+                    repolled += await sync.syncAccount(account, retry: .oneShot, options: .init(calendar: calendarID))
+                }
+            }
+            for result in repolled { print(TerminalText.line(result.line)) }
             if configuration.accounts.isEmpty {
                 print("No accounts configured: the store at \(configuration.store.path) is ready.")
             }
-            if !results.allSatisfy(\.succeeded) { throw ExitCode(1) }
+            if !(results + repolled).allSatisfy(\.succeeded) || !pushed.allSatisfy(\.settled) { throw ExitCode(1) }
             return
         }
         try await DaemonService.run(
-            sync: sync, configurationPath: configurationPath, locator: locator, notifier: notifier, systemd: systemd,
+            sync: sync, store: store, configurationPath: configurationPath, locator: locator, notifier: notifier,
+            systemd: systemd,
             debugCommands: environment["CALSYNC_DEBUG_COMMANDS"] == "1", logger: logger)
     }
 }

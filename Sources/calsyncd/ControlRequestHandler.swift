@@ -13,6 +13,8 @@ import Glibc
 /// Who may ask for what is ``ControlAccess``'s rule (docs/daemon.md).
 struct ControlRequestHandler: Sendable {
     let scheduler: SyncScheduler
+    /// Sends the outbox's rows; woken by `push`.
+    var pusher: OutboxPusher?
     let storePath: String
     /// `CALSYNC_DEBUG_COMMANDS=1`: accept `debug-wedge-scheduler` (the watchdog test).
     let debugCommands: Bool
@@ -52,6 +54,11 @@ struct ControlRequestHandler: Sendable {
             } catch {
                 return .refused(error.message)
             }
+        case .push:
+            // Waking the pusher only makes it look sooner than its next check: harmless
+            // for any peer (writing rows needs write access to the store itself).
+            pusher?.wake()
+            return ControlResponse(ok: true, pid: getpid(), store: storePath)
         case .debugWedgeScheduler:
             guard debugCommands else {
                 return .refused(

@@ -13,7 +13,8 @@ import UnixSignals
 /// logic of its own.
 enum DaemonService {
     static func run(
-        sync: AccountSync, configurationPath: String, locator: ConfigurationLocator, notifier: SystemdNotifier,
+        sync: AccountSync, store: CalendarStore, configurationPath: String, locator: ConfigurationLocator,
+        notifier: SystemdNotifier,
         systemd: SystemdEnvironment, debugCommands: Bool, logger: Logger
     ) async throws {
         let watchdogPeriod = systemd.watchdogMicroseconds.map { Duration.microseconds(Int64($0)) }
@@ -34,9 +35,22 @@ enum DaemonService {
             heartbeatPeriod: watchdogPeriod.map { $0 / 4 }, clock: clock, random: { Double.random(in: 0..<1) },
             calendar: .autoupdatingCurrent, logger: logger)
 
+        // The outbox's pusher sends written events with the configuration in force, and asks
+        // for a poll of a calendar it wrote to (read your writes, then the provider's view).
+        let pusher = OutboxPusher(
+            store: store, watcher: try? StoreChangeWatcher(path: sync.configuration.store.path),
+            sync: { sync.reconfigured(scheduler.configuration) },
+            onWritten: { account, calendar in
+                Task {
+                    _ = try? await scheduler.pollNow(
+                        account: account, options: .init(calendar: calendar), wait: false)
+                }
+            }, logger: logger)
+
         // Before READY: once systemd says the service is up, `calsyncctl sync` works.
         let handler = ControlRequestHandler(
-            scheduler: scheduler, storePath: sync.configuration.store.path, debugCommands: debugCommands)
+            scheduler: scheduler, pusher: pusher, storePath: sync.configuration.store.path,
+            debugCommands: debugCommands)
         let controlPath = locator.controlSocketPath(configurationPath: configurationPath)
         var control: ControlServer?
         do {
@@ -51,7 +65,7 @@ enum DaemonService {
         }
         defer { control?.stop() }
 
-        var services: [any Service] = [scheduler]
+        var services: [any Service] = [scheduler, pusher]
         if let watchdogPeriod {
             // Both loops must be alive: a dead control loop leaves `calsyncctl sync --wait` hanging.
             let server = control

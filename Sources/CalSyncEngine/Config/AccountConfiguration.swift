@@ -28,6 +28,9 @@ public struct AccountConfiguration: Sendable, Equatable {
     public var scopes: [String]
     /// How the provider's identity platform speaks OAuth: the provider kind's.
     public var oauth: OAuthFlavour
+    /// `write = true`: events may be added, changed and deleted (docs/write-back.md); sign-in
+    /// asks the kind's ``ProviderKind/writeScopes``.
+    public var write = false
 
     public var auth: Auth { settings.auth }
     public var endpoints: Endpoints { settings.endpoints }
@@ -39,6 +42,6 @@ public struct AccountConfiguration: Sendable, Equatable {
         lhs.name == rhs.name && lhs.provider == rhs.provider && lhs.settings.isEqual(to: rhs.settings)
             && lhs.clientID == rhs.clientID && lhs.clientSecret == rhs.clientSecret && lhs.calendars == rhs.calendars
             && lhs.interval == rhs.interval && lhs.timeZone == rhs.timeZone && lhs.enabled == rhs.enabled
-            && lhs.scopes == rhs.scopes && lhs.oauth == rhs.oauth
+            && lhs.scopes == rhs.scopes && lhs.oauth == rhs.oauth && lhs.write == rhs.write
     }
 }

@@ -30,6 +30,9 @@ extension CalSyncConfiguration {
                 "  calendars:     "
                     + (account.calendars.map { $0.joined(separator: ", ") } ?? "every calendar the account lists"))
             lines.append("  interval:      \(ConfigDuration.format(account.interval))")
+            lines.append(
+                "  write:         "
+                    + (account.write ? "yes (event add/update/delete; login asks to write)" : "no (read-only)"))
             if let clientID = account.clientID { lines.append("  client id:     \(clientID)") }
             if let source = account.clientSecret {
                 lines.append("  client secret: from \(source)\(Self.availability(of: source, environment))")

@@ -28,7 +28,9 @@ package struct ConfigurationParser {
         "interval", "window_past", "window_future", "window_slide", "max_delete_ratio", "changes_retention",
         "max_instances_per_series", "max_concurrent_syncs",
     ]
-    static let commonAccountKeys = ["name", "provider", "client_id", "calendars", "interval", "time_zone", "enabled"]
+    static let commonAccountKeys = [
+        "name", "provider", "client_id", "calendars", "interval", "time_zone", "enabled", "write",
+    ]
 
     // The documented ranges of the durations (docs/configuration.md "Ranges"). Every
     // duration becomes a date, a sleep or a count of seconds somewhere; bounded here, none
@@ -193,13 +195,19 @@ package struct ConfigurationParser {
                 "time_zone", "time_zone \"\(timeZone)\" is not a time zone (use an IANA name such as Europe/Berlin)")
         }
         let enabled = table.bool("enabled") ?? true
+        let write = table.bool("write") ?? false
         table.common = AccountBasics(clientID: clientID, clientSecret: clientSecret, calendars: calendars)
 
         guard let settings = kind.settings(from: table), problems.all.count == problemsBefore else { return nil }
+        if write, case .apiKey = settings.auth {
+            // An API key reads public calendars only: no provider lets it write.
+            table.problem("write", "write = true needs a signed-in account: an API-key account is read-only")
+            return nil
+        }
         return AccountConfiguration(
             name: name, provider: kind.name, settings: settings, clientID: clientID, clientSecret: clientSecret,
-            calendars: calendars, interval: interval, timeZone: timeZone, enabled: enabled, scopes: kind.scopes,
-            oauth: kind.oauth)
+            calendars: calendars, interval: interval, timeZone: timeZone, enabled: enabled,
+            scopes: write ? kind.writeScopes : kind.scopes, oauth: kind.oauth, write: write)
     }
 
     // MARK: Values

@@ -15,6 +15,8 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         case status
         /// Remove a no-longer-configured account's data from the store (`calsyncctl forget`).
         case forget
+        /// Look at the outbox now: `calsyncctl event …` queued a write (docs/write-back.md).
+        case push
         /// Stop the scheduler loop so that the watchdog fires: for testing the unit's
         /// watchdog restart. Honoured only when calsyncd runs with `CALSYNC_DEBUG_COMMANDS=1`.
         case debugWedgeScheduler = "debug-wedge-scheduler"

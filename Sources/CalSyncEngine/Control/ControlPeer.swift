@@ -60,7 +60,7 @@ public struct ControlAccess: Sendable {
         case .forget: what = "forget deletes an account's data"
         case .sync where request.force: what = "sync --force bypasses the deletion safety valve"
         case .debugWedgeScheduler: what = "debug-wedge-scheduler stops the daemon's loop"
-        case .sync, .status: return nil
+        case .sync, .status, .push: return nil
         }
         let who = peer.map { "you are uid \($0.uid)" } ?? "the kernel did not say who you are"
         return "\(what): only root or calsyncd's own user (uid \(daemonUID)) may ask for it, and \(who); "

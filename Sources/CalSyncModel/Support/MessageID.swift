@@ -18,6 +18,9 @@ public enum MessageID {
     public static let deletionHeld = "f438508db5a3442093ea6bf5002d08fb"
     /// The configuration was reloaded (SIGHUP).
     public static let configurationReloaded = "34c47dc9651e4d46bcc543bd502534f0"
+    /// A write of the outbox (event add, update or delete) ended: done, conflict, failed, or
+    /// pending again after a transient failure (docs/write-back.md).
+    public static let eventWritten = "9b0e5c8f2d7a4e61b3c4a1f06d2e8b57"
 
     /// The metadata entry that carries a message id (`MESSAGE_ID` in the journal).
     public static func metadata(_ id: String) -> Logger.Metadata {

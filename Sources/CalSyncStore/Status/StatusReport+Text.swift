@@ -31,6 +31,11 @@ extension StatusReport {
             if let expiry = account.tokenExpiresAt {
                 lines.append("  access token expires \(Self.describe(expiry, relativeTo: generatedAt, in: timeZone))")
             }
+            if !account.writes.isEmpty {
+                lines.append(
+                    "  writes: \(account.writes.pending) pending, \(account.writes.conflict) in conflict, "
+                        + "\(account.writes.failed) failed (calsyncctl outbox)")
+            }
             if account.calendars.isEmpty {
                 lines.append("  no calendars synced yet")
                 continue

@@ -121,6 +121,8 @@ public struct StatusReport: Sendable, Equatable, Encodable {
         public var intervalSeconds: Int
         public var healthy: Bool
         public var calendars: [Calendar]
+        /// The account's outbox rows that are not done (docs/write-back.md).
+        public var writes = OutboxCounts()
 
         public init(
             id: String, provider: String, auth: String, email: String?, state: String, stateDetail: String?,
@@ -139,7 +141,7 @@ public struct StatusReport: Sendable, Equatable, Encodable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, provider, auth, email, state, healthy, calendars
+            case id, provider, auth, email, state, healthy, calendars, writes
             case stateDetail = "state_detail"
             case tokenExpiresAt = "token_expires_at"
             case intervalSeconds = "interval_seconds"
@@ -157,6 +159,7 @@ public struct StatusReport: Sendable, Equatable, Encodable {
             try container.encode(intervalSeconds, forKey: .intervalSeconds)
             try container.encode(healthy, forKey: .healthy)
             try container.encode(calendars, forKey: .calendars)
+            try container.encode(writes, forKey: .writes)
         }
     }
 

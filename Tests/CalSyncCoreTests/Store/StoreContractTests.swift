@@ -42,8 +42,8 @@ struct StoreContractTests {
             "quarantined_count",
         ],
         "outbox": [
-            "id", "account_id", "calendar_id", "op", "event_id", "payload", "if_etag", "state", "result_event_id",
-            "error", "created_at", "updated_at",
+            "id", "account_id", "calendar_id", "op", "event_id", "payload", "if_etag", "client_key", "state",
+            "attempts", "result_event_id", "error", "created_at", "updated_at",
         ],
     ]
 
@@ -63,9 +63,11 @@ struct StoreContractTests {
                     #expect(present.contains(column), "\(table).\(column) is missing")
                 }
             }
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 5)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == StoreSchema.version)
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-            #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'") == "5")
+            #expect(
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'")
+                    == String(StoreSchema.version))
             #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'writer'") == "calsync-tests")
             #expect(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'changes_min_seq'") == "1")
             let indexes = try Row.fetchAll(db, sql: "PRAGMA index_list(occurrences)").map { $0["name"] as String }

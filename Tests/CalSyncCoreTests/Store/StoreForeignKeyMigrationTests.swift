@@ -78,7 +78,7 @@ struct StoreForeignKeyMigrationTests {
                 try Self.internalTables.map { try StoreCalendarRemovalTests.cascadesFromCalendars(db, $0) }
             )
         }
-        #expect(version == 5)
+        #expect(version == StoreSchema.version)
         #expect(events == 2)
         #expect(keys.allSatisfy { $0 }, "\(keys)")
         // Every row of `c` and `d`, column for column; the row of the calendar that is gone

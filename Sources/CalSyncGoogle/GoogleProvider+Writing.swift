@@ -108,10 +108,13 @@ extension GoogleProvider: CalendarWriting {
         calendarID: String, eventID: String, ifEtag: String?, changes: EventDraft?, logger: Logger
     ) async throws -> WriteOutcome {
         let current = try await currentEvent(calendarID: calendarID, eventID: eventID, logger: logger)?.event
+        // A deleted event (not an instance) is only its id and etag at Google: the reason
+        // says so, and there is no version to hand on.
+        let deleted = current?.status == .cancelled && current?.kind != .exception
         return .conflict(
             reason: WriteConflict.reason(
                 provider: "Google", basedOn: ifEtag ?? "?", current: current, changes: changes),
-            current: current)
+            current: deleted ? nil : current)
     }
 
     /// `events.get` of the event as a write returns it; nil when Google has no such id.

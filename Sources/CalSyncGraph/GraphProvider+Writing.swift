@@ -35,7 +35,7 @@ extension GraphProvider: CalendarWriting {
         // own are meant in the event's (when read) or the mailbox's.
         let event = try GraphWriteWire.event(changes, zone: zone)
         let response = try await sendWrite(
-            .PATCH, endpoints.event(eventID, calendarID: calendarID), body: GraphWriteWire.body(event))
+            .PATCH, endpoints.writableEvent(eventID, calendarID: calendarID), body: GraphWriteWire.body(event))
         return .done(try read(response.body, requestedID: eventID, logger: logger)?.written)
     }
 
@@ -51,7 +51,7 @@ extension GraphProvider: CalendarWriting {
             }
         }
         do {
-            _ = try await sendWrite(.DELETE, endpoints.event(eventID, calendarID: calendarID), body: nil)
+            _ = try await sendWrite(.DELETE, endpoints.writableEvent(eventID, calendarID: calendarID), body: nil)
         } catch let error as CalSyncError where error.code == .notFound {
             logger.debug("The event was already deleted", metadata: ["calsync.event": "\(eventID)"])
         }
@@ -87,7 +87,8 @@ extension GraphProvider: CalendarWriting {
     /// reads fetch masters); nil when it is gone.
     func currentEvent(calendarID: String, eventID: String, logger: Logger) async throws -> Current? {
         do {
-            let response = try await sendWrite(.GET, endpoints.event(eventID, calendarID: calendarID), body: nil)
+            let response = try await sendWrite(
+                .GET, endpoints.writableEvent(eventID, calendarID: calendarID), body: nil)
             guard let read = try read(response.body, requestedID: eventID, logger: logger) else { return nil }
             return Current(event: read.written.event, isPlainOccurrence: read.isPlainOccurrence)
         } catch let error as CalSyncError where error.code == .notFound {
@@ -171,5 +172,11 @@ extension GraphEndpoints {
     /// Where events of a calendar are created.
     func events(_ calendarID: String) -> String {
         "\(base)/me/calendars/\(Self.segment(calendarID))/events"
+    }
+
+    /// An event, series master or occurrence to read, change or delete, calendar-scoped
+    /// (`/me/events/{id}` fails for shared calendars).
+    func writableEvent(_ eventID: String, calendarID: String) -> String {
+        events(calendarID) + "/" + Self.segment(eventID)
     }
 }

@@ -9,7 +9,6 @@ extension EmulatorState {
             let user = identity.user(
                 forAccessToken: String(authorization.dropFirst(7)), provider: .microsoft, now: clock())
         else { return GraphErrorBody.invalidToken() }
-        if let refusal = graphWriteRefusal(request) { return refusal }
         guard segments.first == "me", segments.count >= 2 else { return GraphErrorBody.notFound() }
         let path = graphCanonicalPath(Array(segments.dropFirst()))
         let method = request.method
@@ -53,6 +52,7 @@ extension EmulatorState {
     func handleGraphEvents(
         _ request: EmulatorRequest, calendarID: String?, path: [String], user: String
     ) -> EmulatorResponse {
+        if let refusal = graphWriteRefusal(request) { return refusal }
         if path.isEmpty {
             guard request.method == "POST" else { return GraphErrorBody.notFound() }
             guard let target = calendarID ?? graph.defaultCalendarID else { return GraphErrorBody.notFound() }

@@ -123,6 +123,17 @@ import Testing
             notify: false,
             logger: harness.logger)
         #expect(forced.writtenEvent?.event.summary == "Plan v3")
+
+        // Deleted at Google since: a conflict that says so, with no version to hand on.
+        try await harness.state.deleteGoogleEvent(calendarID: Self.calendar, eventID: key)
+        let gone = try await google.update(
+            calendarID: Self.calendar, eventID: key, changes: EventDraft(summary: "Plan v4"),
+            ifEtag: forced.writtenEvent?.event.etag, notify: false, logger: harness.logger)
+        #expect(
+            gone
+                == .conflict(
+                    reason: "the event was deleted at Google since etag \(forced.writtenEvent?.event.etag ?? "")",
+                    current: nil))
     }
 
     @Test func oneInstanceOfASeriesIsEditedAndAnotherDeleted() async throws {

@@ -493,12 +493,20 @@ class Bench:
         directory = os.path.join(self.work, f"reader-{size}")
         os.makedirs(directory)
         emulator = Emulator(self.emulator_bin, directory, size)
-        daemon = None
         try:
             calsync = Calsync(self.bin, os.path.join(directory, "store"), emulator,
                               [{"name": "g", "provider": "google"}], interval="1h")
             first = calsync.once()
             log(f"   first sync for the reader: {first}")
+            self.read_store(emulator, calsync, size)
+        finally:
+            emulator.stop()
+            shutil.rmtree(directory, ignore_errors=True)
+
+    def read_store(self, emulator, calsync, size):
+        """The reader's queries on `calsync`'s synced store of the emulator's calendar."""
+        daemon = None
+        try:
             db = sqlite3.connect(f"file:{os.path.join(calsync.dir, 'calsync.db')}?mode=ro", uri=True)
             day = int(time.time()) // 86_400 * 86_400
             week = {"from": day, "to": day + 7 * 86_400}
@@ -550,8 +558,6 @@ class Bench:
                 except subprocess.TimeoutExpired:
                     daemon.kill()
                     daemon.wait()
-            emulator.stop()
-            shutil.rmtree(directory, ignore_errors=True)
 
     @staticmethod
     def timed(db, sql, parameters):

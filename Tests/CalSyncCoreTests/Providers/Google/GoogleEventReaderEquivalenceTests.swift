@@ -176,6 +176,46 @@ struct GoogleEventReaderEquivalenceTests {
         "{ \"id\" : \"w1\" ,\n \"summary\" : \" spaced \" , \"start\" : { \"date\" : \"2026-01-01\" } , \"end\" : {\"date\":\"2026-01-02\"} }",
     ]
 
+    /// The comparison itself notices a difference, and names the field.
+    @Test func aDifferentFieldIsNamed() {
+        let event = CalendarEvent(
+            id: "e", kind: .single, status: .confirmed, start: .date(CalendarDate("2026-01-01")!),
+            end: .date(CalendarDate("2026-01-02")!), raw: "{}")
+        var changed = event
+        changed.summary = "x"
+        #expect(Self.fields(ChangePage(upserts: [event]), ChangePage(upserts: [event]), "page").isEmpty)
+        let named = Self.fields(ChangePage(upserts: [event]), ChangePage(upserts: [changed]), "page")
+        #expect(named.count == 1 && named.first?.hasPrefix("page.upserts.[0].summary") == true)
+    }
+
+    /// What the reader settles itself, and what it leaves to the Codable path.
+    @Test func theReaderAnswersForWhatItCanBeSureOf() {
+        let date = #""start":{"date":"2026-01-01"},"end":{"date":"2026-01-02"}"#
+        func read(_ item: String) -> GoogleWire.Event? { GoogleEventReader.event(Array(item.utf8)[...]) }
+        let escaped = read(#"{"id":"a","summary":"q\"b\\\/\n\ud83d\ude00\u0000\u00e9",\#(date),"x":[1e5,{"y":null}]}"#)
+        #expect(escaped?.summary == "q\"b\\/\n😀\u{0}é" && escaped?.start?.date == "2026-01-01")
+        let full = read(
+            #"{"id":"b","organizer":{"email":"o@x","self":true},"attendees":[{"email":"a@x","optional":true}],"#
+                + #""recurrence":["RRULE:FREQ=DAILY"],"conferenceData":{"entryPoints":[{"entryPointType":"video","uri":"u"}]},\#(date)}"#
+        )
+        #expect(full?.organizer?.isSelf == true && full?.attendees?.first?.optional == true)
+        #expect(full?.recurrence == ["RRULE:FREQ=DAILY"] && full?.conferenceData?.entryPoints?.first?.uri == "u")
+        // Left to the Codable path: each would need the reader to guess JSONDecoder's choice.
+        for doubtful in [
+            #"{"id":"a","id":"b",\#(date)}"#, #"{"i\u0064":"a",\#(date)}"#, #"{"id":"\ud83d",\#(date)}"#,
+            #"{"id":5,\#(date)}"#, #"{"id":"a","attendees":[null],\#(date)}"#, #"{"id":"a",\#(date),}"#, "[]",
+            #"{"id":"a","organizer":{"self":1},\#(date)}"#, #"{"id":"a","x":01,\#(date)}"#,
+        ] {
+            #expect(read(doubtful) == nil, "\(doubtful)")
+        }
+        #expect(read(#"{"id":"a","summary":""#) == nil)
+        var invalid = Array(#"{"id":"a","summary":""#.utf8) + [0xC3] + Array(#""}"#.utf8)
+        #expect(GoogleEventReader.event(invalid[...]) == nil)
+        // Invalid UTF-8 in a field calsync does not read: JSONDecoder takes it, so does the reader.
+        invalid = Array(#"{"id":"a","other":""#.utf8) + [0xC3] + Array(#""}"#.utf8)
+        #expect(GoogleEventReader.event(invalid[...])?.id == "a")
+    }
+
     @Test func hostileItemsDecodeTheSame() {
         for (index, item) in Self.hostileItems.enumerated() {
             _ = Self.check(Self.page(items: [item]), "hostile item \(index)")

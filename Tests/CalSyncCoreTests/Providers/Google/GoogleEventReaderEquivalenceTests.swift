@@ -176,6 +176,16 @@ struct GoogleEventReaderEquivalenceTests {
         "{ \"id\" : \"w1\" ,\n \"summary\" : \" spaced \" , \"start\" : { \"date\" : \"2026-01-01\" } , \"end\" : {\"date\":\"2026-01-02\"} }",
     ]
 
+    /// A trip-wire: the reader fills the wire types field by field, so a field added to
+    /// them must be taught to ``GoogleEventReader`` too (or it would stay nil on the fast path).
+    @Test func theReaderKnowsEveryWireField() {
+        func fields(_ value: Any) -> Int { Mirror(reflecting: value).children.count }
+        #expect(fields(GoogleWire.Event()) == 22)
+        #expect(fields(GoogleWire.Time()) == 3 && fields(GoogleWire.Person()) == 3)
+        #expect(fields(GoogleWire.Attendee()) == 7 && fields(GoogleWire.EntryPoint()) == 2)
+        #expect(fields(GoogleWire.ConferenceData()) == 1)
+    }
+
     /// The comparison itself notices a difference, and names the field.
     @Test func aDifferentFieldIsNamed() {
         let event = CalendarEvent(

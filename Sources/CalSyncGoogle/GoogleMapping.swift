@@ -4,12 +4,31 @@ import Foundation
 /// Google's JSON → calsync's domain model (docs/store.md "events", docs/providers-google.md "Applying items").
 enum GoogleMapping {
     /// Decodes one events page item by item (``PageDecoder``); unreadable items are
-    /// quarantined, not fatal.
+    /// quarantined, not fatal. Each item is read in one pass by ``GoogleEventReader``; what
+    /// it leaves undecided (damaged or hostile items only) goes the Codable way.
     static func page(_ bytes: [UInt8]) throws -> (envelope: GoogleWire.EventsPage, changes: ChangePage) {
+        try page(bytes, singlePass: true)
+    }
+
+    /// The same page through `JSONDecoder` and the `Codable` wire types alone: what the
+    /// single pass must agree with (GoogleEventReaderEquivalenceTests).
+    static func codablePage(_ bytes: [UInt8]) throws -> (envelope: GoogleWire.EventsPage, changes: ChangePage) {
+        try page(bytes, singlePass: false)
+    }
+
+    private static func page(
+        _ bytes: [UInt8], singlePass: Bool
+    ) throws -> (envelope: GoogleWire.EventsPage, changes: ChangePage) {
         let decoder = JSONDecoder()
         return try PageDecoder.decode(
             bytes, arrayKey: "items", envelope: GoogleWire.EventsPage.self, naming: "an events page",
             changes: { ChangePage(calendarTimeZone: $0.timeZone) },
+            fastRead: !singlePass
+                ? nil
+                : { itemBytes, raw, envelope -> PageDecoder.Read<Never>? in
+                    guard let wire = GoogleEventReader.event(itemBytes) else { return nil }
+                    return (wire.id, item(wire, raw: raw, calendarZone: envelope.timeZone))
+                },
             read: { itemBytes, raw, envelope -> PageDecoder.Read<Never>? in
                 guard let wire = try? decoder.decode(GoogleWire.Event.self, from: Data(itemBytes)) else { return nil }
                 return (wire.id, item(wire, raw: raw, calendarZone: envelope.timeZone))

@@ -8,13 +8,13 @@ enum GoogleWire {
         var nextSyncToken: String?
     }
 
-    struct Time: Decodable {
+    struct Time: Decodable, Equatable {
         var date: String?
         var dateTime: String?
         var timeZone: String?
     }
 
-    struct Person: Decodable {
+    struct Person: Decodable, Equatable {
         var email: String?
         var displayName: String?
         var isSelf: Bool?
@@ -24,7 +24,7 @@ enum GoogleWire {
         }
     }
 
-    struct Attendee: Decodable {
+    struct Attendee: Decodable, Equatable {
         var email: String?
         var displayName: String?
         var responseStatus: String?
@@ -38,16 +38,16 @@ enum GoogleWire {
         }
     }
 
-    struct EntryPoint: Decodable {
+    struct EntryPoint: Decodable, Equatable {
         var entryPointType: String?
         var uri: String?
     }
 
-    struct ConferenceData: Decodable {
+    struct ConferenceData: Decodable, Equatable {
         var entryPoints: [EntryPoint]?
     }
 
-    struct Event: Decodable {
+    struct Event: Decodable, Equatable {
         var id: String?
         var etag: String?
         var status: String?

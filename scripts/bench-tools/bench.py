@@ -11,14 +11,18 @@ Benchmarks: google (full sync, 10k and 100k events; --quick: 2k), graph (the sam
 Graph), peer (gcal-sync on the same Google calendars), limit (curl of the same pages to
 /dev/null + sqlite3 inserting as many rows in one transaction), noop (no-change poll over
 50 calendars: requests and CPU), changes (100 changes in the 100k calendar), idle (the
-daemon with 10 accounts / 50 calendars: RSS after 60 s, CPU in 60 s).
+daemon with 10 accounts / 50 calendars: RSS after 60 s, CPU in 60 s), reader (the
+canonical agenda query for one week and "what changed since seq N", timed in a reader
+process on the largest calendar, idle and while calsyncd writes).
 """
 
 import argparse
 import json
+import math
 import os
 import shutil
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -26,10 +30,17 @@ import tempfile
 import time
 import urllib.request
 
-ALL = ["google", "graph", "peer", "limit", "noop", "changes", "idle"]
+ALL = ["google", "graph", "peer", "limit", "noop", "changes", "idle", "reader"]
 GOOGLE_USER = "user@example.com"
 CLIENT = "bench-client"
 MS_CLIENT = "bench-public-client"
+
+# A reader's queries, by the public names only (docs/store.md), so that the benchmark
+# measures any store version that keeps the contract.
+AGENDA_SQL = 'SELECT summary, start, "end" FROM agenda WHERE start_ts < :to AND end_ts > :from ORDER BY start_ts'
+CHANGES_SQL = ("SELECT c.seq, c.op, c.event_id, e.summary, e.start, e.etag FROM changes c "
+               "LEFT JOIN events e ON e.account_id = c.account_id AND e.calendar_id = c.calendar_id "
+               "AND e.id = c.event_id WHERE c.seq > ? ORDER BY c.seq")
 
 
 def log(message):
@@ -174,6 +185,7 @@ class Calsync:
         with open(self.config, "w") as file:
             file.write("\n".join(lines))
         self.env = dict(os.environ, CALSYNC_CONTROL_SOCKET=os.path.join(directory, "control.sock"))
+        self.accounts = accounts
         for account in accounts:
             client = CLIENT if account["provider"] == "google" else MS_CLIENT
             token = emulator.tokens(account["provider"], client, account.get("user"))["refresh_token"]
@@ -184,6 +196,22 @@ class Calsync:
 
     def once(self):
         return measure([os.path.join(self.bin, "calsyncd"), "--config", self.config, "--once"], env=self.env)
+
+    def daemon(self):
+        """calsyncd running on this store (the caller stops it); returns once its socket is up."""
+        process = subprocess.Popen([os.path.join(self.bin, "calsyncd"), "--config", self.config], env=self.env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        socket_path = self.env["CALSYNC_CONTROL_SOCKET"]
+        deadline = time.monotonic() + 60
+        while not os.path.exists(socket_path) and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        return process
+
+    def ask_sync(self, full=False):
+        """`calsyncctl sync --wait` (--full: a full re-sync) as a child that runs while the caller reads."""
+        command = [os.path.join(self.bin, "calsyncctl"), "sync", "--config", self.config, "--wait"]
+        return subprocess.Popen(command + (["--full"] if full else []), env=self.env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def query(self, sql):
         out = subprocess.run(["sqlite3", os.path.join(self.dir, "calsync.db"), sql], capture_output=True,
@@ -456,6 +484,124 @@ class Bench:
                 daemon.kill()
                 daemon.wait()
 
+    def reader(self, wanted):
+        """A reader's two queries on the largest calendar: idle, then while calsyncd writes
+        (a full re-sync of the calendar, then polls that each bring 100 changed events)."""
+        if "reader" not in wanted:
+            return
+        size = self.sizes[-1]
+        directory = os.path.join(self.work, f"reader-{size}")
+        os.makedirs(directory)
+        emulator = Emulator(self.emulator_bin, directory, size)
+        try:
+            calsync = Calsync(self.bin, os.path.join(directory, "store"), emulator,
+                              [{"name": "g", "provider": "google"}], interval="1h")
+            first = calsync.once()
+            log(f"   first sync for the reader: {first}")
+            self.read_store(emulator, calsync, size)
+        finally:
+            emulator.stop()
+            shutil.rmtree(directory, ignore_errors=True)
+
+    def read_store(self, emulator, calsync, size):
+        """The reader's queries on `calsync`'s synced store of the emulator's calendar."""
+        daemon = None
+        try:
+            db = sqlite3.connect(f"file:{os.path.join(calsync.dir, 'calsync.db')}?mode=ro", uri=True)
+            day = int(time.time()) // 86_400 * 86_400
+            week = {"from": day, "to": day + 7 * 86_400}
+            top = db.execute("SELECT MAX(seq) FROM changes").fetchone()[0] or 0
+            occurrences = db.execute("SELECT COUNT(*) FROM occurrences").fetchone()[0]
+            idle = {
+                "agenda_week": self.latency(db, AGENDA_SQL, week, count=500, seconds=60),
+                "changes_last_100": self.latency(db, CHANGES_SQL, (top - 100,), count=500, seconds=60),
+                "changes_last_1000": self.latency(db, CHANGES_SQL, (top - 1000,), count=200, seconds=60),
+                "changes_all": self.latency(db, CHANGES_SQL, (0,), count=10, seconds=120),
+            }
+            log(f"   idle: {json.dumps(idle)}")
+
+            daemon = calsync.daemon()
+            truth = http("GET", f"{emulator.url}/_emulator/google/calendars/{GOOGLE_USER}/events")
+            ids = [e["id"] for e in truth["items"] if "recurringEventId" not in e and e.get("status") != "cancelled"]
+            writing = {}
+            # Phase 1: a full re-sync of the calendar (every page listed, decoded and applied).
+            sync = calsync.ask_sync(full=True)
+            phase = self.latencies_while(db, sync, week, lambda: (top - 100,), seconds=600)
+            writing["full_resync"] = phase
+            log(f"   during a full re-sync: {json.dumps(phase)}")
+            # Phase 2: polls, each after 100 events changed at the provider.
+            rounds = []
+            for round_index in range(5):
+                for index in range(100):
+                    event_id = ids[(round_index * 100 + index) * 13 % len(ids)]
+                    http("PATCH", f"{emulator.url}/_emulator/google/calendars/{GOOGLE_USER}/events/{event_id}",
+                         {"summary": f"reader bench {round_index}-{index}"})
+                seq = db.execute("SELECT MAX(seq) FROM changes").fetchone()[0] or 0
+                sync = calsync.ask_sync()
+                rounds.append(self.latencies_while(db, sync, week, lambda: (seq,), seconds=300, raw=True))
+            writing["polls_with_100_changes"] = {
+                "rounds": len(rounds),
+                "sync_wall_s": [r["sync_wall_s"] for r in rounds],
+                "agenda_week": self.summarize([x for r in rounds for x in r["agenda"]], rounds[-1]["agenda_rows"]),
+                "changes_since_poll": self.summarize([x for r in rounds for x in r["changes"]],
+                                                     rounds[-1]["changes_rows"]),
+            }
+            log(f"   during polls: {json.dumps(writing['polls_with_100_changes'])}")
+            self.report(f"reader_{size}", {"week": week, "occurrences": occurrences, "changes_rows": top,
+                                           "idle": idle, "writing": writing})
+            db.close()
+        finally:
+            if daemon:
+                daemon.send_signal(signal.SIGTERM)
+                try:
+                    daemon.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    daemon.kill()
+                    daemon.wait()
+
+    @staticmethod
+    def timed(db, sql, parameters):
+        start = time.perf_counter()
+        rows = db.execute(sql, parameters).fetchall()
+        return (time.perf_counter() - start) * 1000, len(rows)
+
+    @staticmethod
+    def summarize(samples, rows):
+        """Median and p99 of query times in ms (execute + fetchall in Python's sqlite3)."""
+        if not samples:
+            return {"n": 0}
+        ordered = sorted(samples)
+        p99 = ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
+        return {"median_ms": statistics.median(ordered), "p99_ms": p99, "max_ms": ordered[-1],
+                "n": len(ordered), "rows": rows}
+
+    def latency(self, db, sql, parameters, count, seconds):
+        samples, rows = [], 0
+        deadline = time.monotonic() + seconds
+        while len(samples) < count and time.monotonic() < deadline:
+            elapsed, rows = self.timed(db, sql, parameters)
+            samples.append(elapsed)
+        return self.summarize(samples, rows)
+
+    def latencies_while(self, db, writer, week, since, seconds, raw=False):
+        """The agenda and changes queries in turn until `writer` (a calsyncctl child) exits."""
+        agenda, changes, agenda_rows, changes_rows = [], [], 0, 0
+        start = time.monotonic()
+        while writer.poll() is None and time.monotonic() - start < seconds:
+            elapsed, agenda_rows = self.timed(db, AGENDA_SQL, week)
+            agenda.append(elapsed)
+            elapsed, changes_rows = self.timed(db, CHANGES_SQL, since())
+            changes.append(elapsed)
+        if writer.poll() is None:
+            writer.kill()
+        writer.wait()
+        wall = time.monotonic() - start
+        if raw:
+            return {"agenda": agenda, "changes": changes, "agenda_rows": agenda_rows, "changes_rows": changes_rows,
+                    "sync_wall_s": wall}
+        return {"sync_wall_s": wall, "sync_rc": writer.returncode, "agenda_week": self.summarize(agenda, agenda_rows),
+                "changes_last_100": self.summarize(changes, changes_rows)}
+
     def run(self):
         wanted = set(self.options.only.split(",")) if self.options.only else set(ALL)
         unknown = wanted - set(ALL)
@@ -464,6 +610,7 @@ class Bench:
         try:
             self.noop_and_idle(wanted)
             self.full_syncs(wanted)
+            self.reader(wanted)
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
         self.results["load_after"] = os.getloadavg()

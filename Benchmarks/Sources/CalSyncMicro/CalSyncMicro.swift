@@ -7,7 +7,7 @@
 import Benchmark
 import CalSyncEmulator
 import CalSyncEmulatorServer
-import CalSyncGoogle
+@_spi(Benchmarks) import CalSyncGoogle
 import CalSyncGraph
 import CalSyncModel
 import CalSyncRecurrence
@@ -86,6 +86,19 @@ func googleProvider(events: Int) async throws -> GoogleProvider {
         transport: ReplayTransport(state: state, token: token))
 }
 
+/// The first events page of a generated Google calendar, as the emulator answers it.
+func googlePageBytes(events: Int) async throws -> [UInt8] {
+    let state = EmulatorState()
+    _ = try await state.generateGoogleEvents(calendarID: "user@example.com", count: events, seed: 7)
+    let token = await state.issueTokens(provider: .google).accessToken
+    let answer = await state.respond(
+        to: EmulatorRequest(
+            method: "GET", rawPath: "/calendar/v3/calendars/user%40example.com/events",
+            query: [(name: "maxResults", value: "2500"), (name: "showDeleted", value: "true")],
+            headers: [(name: "Authorization", value: "Bearer \(token)")], body: Data()))
+    return Array(answer.body)
+}
+
 func graphProvider(events: Int) async throws -> (GraphProvider, String) {
     let state = EmulatorState()
     let calendar = await state.defaultGraphCalendarID
@@ -122,6 +135,23 @@ func calsyncBenchmarks() {
                 let page = try await provider.changes(
                     calendarID: "primary", cursor: .initial, window: window, logger: logger)
                 blackHole(page.changes.upserts.count)
+            }
+        }
+    }
+
+    // Decoding alone, without the provider around it: the bytes of one page (2,500
+    // generated events, as the emulator answers them) into a ChangePage, by the single
+    // pass calsync uses (GoogleEventReader) and by the Codable path it replaced.
+    for singlePass in [true, false] {
+        Benchmark("Decode 2,500 Google events from bytes: \(singlePass ? "single pass" : "Codable path")") {
+            benchmark in
+            try await reporting(benchmark.name) {
+                let bytes = try await googlePageBytes(events: 2500)
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    let changes = try GoogleEventsPageDecoding.changes(bytes, singlePass: singlePass)
+                    blackHole(changes.upserts.count)
+                }
             }
         }
     }

@@ -26,6 +26,9 @@ package enum PageDecoder {
     /// Decodes a page item by item into `changes`: upserts and deletions in page order,
     /// unreadable items quarantined.
     /// - Parameters:
+    ///   - fastRead: a provider's single pass over an item that checks it is strict JSON
+    ///     and maps it (Google's ``GoogleEventReader``); nil hands the item to the steps
+    ///     below, which then decide alone, so it answers only when it agrees with them.
     ///   - read: the provider's mapping of one strictly valid item (bytes and its text,
     ///     kept as `events.raw`); nil when it is not a readable event object at all.
     ///   - seen: every item read, in page order (for what a provider keeps beside the
@@ -33,6 +36,7 @@ package enum PageDecoder {
     package static func decode<Envelope: Decodable, Extra>(
         _ bytes: [UInt8], arrayKey: String, envelope: Envelope.Type, naming page: String,
         changes: (Envelope) -> ChangePage = { _ in ChangePage() },
+        fastRead: ((_ item: ArraySlice<UInt8>, _ raw: String, _ envelope: Envelope) -> Read<Extra>?)? = nil,
         read: (_ item: ArraySlice<UInt8>, _ raw: String, _ envelope: Envelope) -> Read<Extra>?,
         seen: (PageItem<Extra>) -> Void = { _ in }
     ) throws -> (envelope: Envelope, changes: ChangePage) {
@@ -45,16 +49,23 @@ package enum PageDecoder {
                 continue
             }
             let raw = String(decoding: itemBytes, as: UTF8.self)
-            // What JSONDecoder forgives (a trailing comma, a raw control character) would
-            // be stored in events.raw, where readers' JSON parsers refuse it.
-            guard StrictJSON.isValid(itemBytes) else {
-                decoded.quarantined.append(QuarantinedItem(eventID: nil, reason: "not valid JSON", raw: raw))
-                continue
-            }
-            guard let (id, item) = read(itemBytes, raw, envelope) else {
-                decoded.quarantined.append(
-                    QuarantinedItem(eventID: nil, reason: "not a readable event object", raw: raw))
-                continue
+            let id: String?
+            let item: PageItem<Extra>
+            if let fast = fastRead?(itemBytes, raw, envelope) {
+                (id, item) = fast
+            } else {
+                // What JSONDecoder forgives (a trailing comma, a raw control character) would
+                // be stored in events.raw, where readers' JSON parsers refuse it.
+                guard StrictJSON.isValid(itemBytes) else {
+                    decoded.quarantined.append(QuarantinedItem(eventID: nil, reason: "not valid JSON", raw: raw))
+                    continue
+                }
+                guard let slow = read(itemBytes, raw, envelope) else {
+                    decoded.quarantined.append(
+                        QuarantinedItem(eventID: nil, reason: "not a readable event object", raw: raw))
+                    continue
+                }
+                (id, item) = slow
             }
             seen(item)
             switch item {

@@ -1130,7 +1130,15 @@ def part_write(arguments, workdir, rng):
                           AND x.calendar_id = o.calendar_id AND x.instance_id = o.event_id)
                   OR EXISTS (SELECT 1 FROM events e WHERE e.account_id = o.account_id
                              AND e.calendar_id = o.calendar_id AND e.id = o.event_id AND e.status != 'cancelled'))""")
+            # A conflict changes nothing at the provider: each update's description is its
+            # own, so no event may carry the description of an update that ended in conflict.
+            applied_conflicts = store.rows("""
+                SELECT o.id, o.event_id FROM outbox o WHERE o.op = 'update' AND o.state = 'conflict'
+                AND EXISTS (SELECT 1 FROM events e WHERE e.account_id = o.account_id
+                            AND e.description = json_extract(o.payload, '$.description'))""")
         check(not unfinished, f"{len(unfinished)} outbox rows neither done nor in conflict, e.g. {unfinished[:3]}")
+        check(not applied_conflicts, f"{len(applied_conflicts)} updates ended in conflict but were applied at the "
+              f"provider, e.g. {applied_conflicts[:3]}")
         check(not kept, f"{len(kept)} deletes done but still in the store, e.g. {kept[:3]}")
         check(sum(states.values()) == total, f"{sum(states.values())} outbox rows for {total} writes: {states}")
         # No duplicate: each add has its own summary (updates keep it), so it is one event

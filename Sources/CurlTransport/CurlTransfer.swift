@@ -63,7 +63,15 @@ final class CurlTransfer: @unchecked Sendable {
 
         switch request.method {
         case .GET: set(CURLOPT_HTTPGET, 1)
-        default: set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+        default:
+            set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+            // Anything but a GET goes out on a new connection: libcurl sends a request
+            // again by itself when a reused connection closes before any answer, and a
+            // write the server already applied would then be made twice (Google answers
+            // the second PATCH 412, and an applied update ends as a conflict). On a new
+            // connection the drop reaches the caller, which retries knowingly
+            // (docs/write-back.md "Exactly once").
+            set(CURLOPT_FRESH_CONNECT, 1)
         }
         if let body = request.body ?? (request.method == .GET || request.method == .DELETE ? nil : Data()) {
             ccurl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))

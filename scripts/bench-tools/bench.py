@@ -13,13 +13,17 @@ Graph), peer (gcal-sync on the same Google calendars), limit (curl of the same p
 50 calendars: requests and CPU), changes (100 changes in the 100k calendar), idle (the
 daemon with 10 accounts / 50 calendars: RSS after 60 s, CPU in 60 s), reader (the
 canonical agenda query for one week and "what changed since seq N", timed in a reader
-process on the largest calendar, idle and while calsyncd writes).
+process on the largest calendar, idle and while calsyncd writes), writes (write-back
+latency: 20 adds queued while calsyncd runs, half through calsyncctl event add, half by an
+SQL insert; the time from the request to its arrival at the emulator and to the row done).
 """
 
 import argparse
+import calendar
 import json
 import math
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -30,7 +34,7 @@ import tempfile
 import time
 import urllib.request
 
-ALL = ["google", "graph", "peer", "limit", "noop", "changes", "idle", "reader"]
+ALL = ["google", "graph", "peer", "limit", "noop", "changes", "idle", "reader", "writes"]
 GOOGLE_USER = "user@example.com"
 CLIENT = "bench-client"
 MS_CLIENT = "bench-public-client"
@@ -164,6 +168,8 @@ class Calsync:
         ]
         for account in accounts:
             lines += ["[[account]]", f'name = "{account["name"]}"']
+            if account.get("write"):
+                lines.append("write = true")
             if account["provider"] == "google":
                 lines += [
                     'provider = "google"',
@@ -217,6 +223,12 @@ class Calsync:
         out = subprocess.run(["sqlite3", os.path.join(self.dir, "calsync.db"), sql], capture_output=True,
                              check=True, timeout=120)
         return out.stdout.decode().strip()
+
+
+def iso_seconds(text):
+    """Seconds since the epoch of the emulator's `2026-12-06T23:30:30.858Z`."""
+    whole, _, fraction = text.rstrip("Z").partition(".")
+    return calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S")) + float("0." + (fraction or "0"))
 
 
 def provider_requests(emulator):
@@ -602,6 +614,100 @@ class Bench:
         return {"sync_wall_s": wall, "sync_rc": writer.returncode, "agenda_week": self.summarize(agenda, agenda_rows),
                 "changes_last_100": self.summarize(changes, changes_rows)}
 
+    def writes(self, wanted):
+        """Write-back latency (docs/write-back.md): adds queued one at a time, at random
+        moments, while calsyncd runs against the emulator; from the request (calsyncctl
+        started, or the SQL insert committed) to the POST's arrival at the emulator (its
+        request log, millisecond times) and to the row read back `done`."""
+        if "writes" not in wanted:
+            return
+        count = 10 if self.options.quick else 20
+        directory = os.path.join(self.work, "writes")
+        os.makedirs(directory)
+        emulator = Emulator(self.emulator_bin, directory, 200)
+        accounts = [{"name": "g", "provider": "google", "write": True},
+                    {"name": "m", "provider": "microsoft", "write": True}]
+        calsync = Calsync(self.bin, os.path.join(directory, "store"), emulator, accounts, interval="1h")
+        targets = {"g": ("g/" + GOOGLE_USER, GOOGLE_USER, "/calendar/v3/calendars/"),
+                   "m": ("m/Calendar", None, "/v1.0/me/calendars/")}
+        store = os.path.join(calsync.dir, "calsync.db")
+        daemon = subprocess.Popen([os.path.join(self.bin, "calsyncd"), "--config", calsync.config],
+                                  env=calsync.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rng = random.Random(20)
+        samples = []
+        try:
+            ctl = os.path.join(self.bin, "calsyncctl")
+            deadline = time.monotonic() + 300
+            while subprocess.run([ctl, "sync", "--wait", "--config", calsync.config], env=calsync.env,
+                                 capture_output=True, timeout=300).returncode != 0:
+                if time.monotonic() > deadline or daemon.poll() is not None:
+                    raise RuntimeError("calsyncd did not answer sync --wait")
+                time.sleep(0.2)
+            graph_calendar = calsync.query("SELECT id FROM calendars WHERE account_id = 'm' AND is_primary = 1")
+            targets["m"] = ("m/" + graph_calendar, graph_calendar, "/v1.0/me/calendars/")
+            for number in range(count):
+                account = "g" if number % 2 == 0 else "m"
+                way = "calsyncctl" if number % 4 < 2 else "sql"
+                target, calendar_id, path = targets[account]
+                day = time.gmtime(time.time() + 86400 * (1 + number))
+                payload = {"summary": f"bench write {number}", "start": time.strftime("%Y-%m-%dT09:00:00Z", day),
+                           "end": time.strftime("%Y-%m-%dT09:30:00Z", day)}
+                time.sleep(rng.uniform(0.3, 1.0))  # a random phase against calsyncd's 200 ms look
+                emulator.forget_requests()
+                if way == "calsyncctl":
+                    requested = time.time()
+                    subprocess.run([ctl, "event", "add", target, "--config", calsync.config, "--summary",
+                                    payload["summary"], "--start", payload["start"], "--end", payload["end"]],
+                                   env=calsync.env, check=True, capture_output=True, timeout=60)
+                    connection = sqlite3.connect(store, timeout=30)
+                    row = connection.execute("SELECT max(id) FROM outbox").fetchone()[0]
+                else:
+                    connection = sqlite3.connect(store, timeout=30)
+                    with connection:
+                        row = connection.execute(
+                            "INSERT INTO outbox(account_id, calendar_id, op, payload) VALUES (?, ?, 'create', ?)",
+                            (account, calendar_id, json.dumps(payload))).lastrowid
+                    requested = time.time()
+                state = None
+                give_up = time.monotonic() + 60
+                while time.monotonic() < give_up:
+                    state = connection.execute("SELECT state FROM outbox WHERE id = ?", (row,)).fetchone()[0]
+                    if state in ("done", "conflict", "failed"):
+                        break
+                    time.sleep(0.005)
+                done = time.time()
+                connection.close()
+                if state != "done":
+                    raise RuntimeError(f"bench: outbox row {row} ended {state}")
+                posts = [r for r in emulator.requests() if r["method"] == "POST" and r["path"].startswith(path)]
+                if not posts:
+                    raise RuntimeError(f"bench: the emulator saw no POST for outbox row {row}")
+                arrived = iso_seconds(posts[0]["receivedAt"])
+                sample = {"way": way, "account": account, "to_provider_s": arrived - requested,
+                          "to_done_s": done - requested}
+                log(f"   write {number + 1}: {sample}")
+                samples.append(sample)
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            try:
+                daemon.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+                daemon.wait()
+            emulator.stop()
+            shutil.rmtree(directory, ignore_errors=True)
+
+        def figures(chosen):
+            return {key: {"median": statistics.median(s[key] for s in chosen), "max": max(s[key] for s in chosen)}
+                    for key in ("to_provider_s", "to_done_s")}
+
+        result = {"writes": len(samples), "all": figures(samples)}
+        for way in ("calsyncctl", "sql"):
+            result[way] = figures([s for s in samples if s["way"] == way])
+        for account, name in (("g", "google"), ("m", "graph")):
+            result[name] = figures([s for s in samples if s["account"] == account])
+        self.report("write_latency", result)
+
     def run(self):
         wanted = set(self.options.only.split(",")) if self.options.only else set(ALL)
         unknown = wanted - set(ALL)
@@ -609,6 +715,7 @@ class Bench:
             raise SystemExit(f"bench: unknown benchmark {', '.join(sorted(unknown))} (known: {', '.join(ALL)})")
         try:
             self.noop_and_idle(wanted)
+            self.writes(wanted)
             self.full_syncs(wanted)
             self.reader(wanted)
         finally:

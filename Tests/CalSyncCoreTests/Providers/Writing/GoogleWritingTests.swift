@@ -81,6 +81,35 @@ import Testing
         #expect(statuses == [200, 409, 200], "the retry met 409 duplicate and read the event")
     }
 
+    @Test func anUpdateWhoseConnectionDropsAfterGoogleAppliedItIsSentOnceNotReportedAsAConflict() async throws {
+        let harness = try await WritingHarness.start()
+        defer { Task { await harness.stop() } }
+        let google = await harness.google()
+        let key = ClientKey.make()
+        // The insert leaves its connection in the transport's pool, where the PATCH could
+        // reuse it.
+        let created = try #require(
+            try await google.create(
+                calendarID: Self.calendar, draft: WritingHarness.timed("Retro", days: 4), clientKey: key, notify: false,
+                logger: harness.logger
+            ).writtenEvent)
+        await harness.state.injectFault(
+            Fault(pathPrefix: "/calendar/v3/calendars/", method: "PATCH", outcome: .droppedConnection))
+        // libcurl sends a request again by itself when a reused connection closes before
+        // any answer: a second PATCH would meet 412 for the etag the first one moved, and
+        // the applied update would end as a conflict "that changed nothing".
+        await #expect(throws: CalSyncError.self) {
+            _ = try await google.update(
+                calendarID: Self.calendar, eventID: key, changes: EventDraft(summary: "Retro v2"),
+                ifEtag: created.event.etag, notify: false, logger: harness.logger)
+        }
+        let patches = await harness.state.requests(pathPrefix: "/calendar/v3/calendars/").filter {
+            $0.method == "PATCH"
+        }
+        #expect(patches.count == 1, "the PATCH whose answer was lost was not sent again")
+        #expect(try await Self.truth(harness, key)?["summary"]?.stringValue == "Retro v2", "the update was applied")
+    }
+
     @Test func anUpdateWithTheCurrentEtagIsWrittenAndAStaleOneIsAConflictThatChangesNothing() async throws {
         let harness = try await WritingHarness.start()
         defer { Task { await harness.stop() } }

@@ -32,9 +32,16 @@ public final class GraphMailbox: Sendable {
 
     /// A round of a calendar: full (every master read once) or incremental (only masters
     /// unknown or changed), and the masters read in it.
+    ///
+    /// What a page taught is pending until the engine asks for the cursor that followed
+    /// that page, which it does only once the page was applied: a page that failed to be
+    /// stored (and is read again) reads its masters again, instead of leaving the store
+    /// without them.
     struct Round: Sendable {
         var full: Bool
         var read: Set<String> = []
+        var pending: [String: KnownMaster] = [:]
+        var handedOut: SyncCursor?
     }
 
     /// - Parameter maxConcurrentRequests: clamped to 1…4.
@@ -62,9 +69,36 @@ public final class GraphMailbox: Sendable {
         }
     }
 
-    /// A round of the calendar starts: no master is read in it yet.
-    func startRound(calendarID: String, full: Bool) {
-        state.withLock { $0.rounds[calendarID] = Round(full: full) }
+    /// A page of the calendar is asked for with `cursor`: the previous page's masters are
+    /// kept when `cursor` is the one that followed it (it was applied), else forgotten;
+    /// `.initial` starts a full round, `.delta` an incremental one, and a `.page` the
+    /// mailbox did not hand out (a full re-sync resumed) one it treats as full.
+    func beginPage(calendarID: String, cursor: SyncCursor) {
+        state.withLock { state in
+            var round = state.rounds[calendarID]
+            if let applied = round, applied.handedOut == cursor {
+                for (id, master) in applied.pending { state.masters[calendarID, default: [:]][id] = master }
+                round?.read.formUnion(applied.pending.keys)
+            } else if case .page = cursor {
+                round = nil
+            }
+            round?.pending = [:]
+            round?.handedOut = nil
+            switch cursor {
+            case .initial: round = Round(full: true)
+            case .delta: round = Round(full: false)
+            case .page: round = round ?? Round(full: true)
+            }
+            state.rounds[calendarID] = round
+        }
+    }
+
+    /// The masters a page read, and the cursor handed out after it (``beginPage(calendarID:cursor:)``).
+    func endPage(calendarID: String, read: [String: KnownMaster], next: SyncCursor) {
+        state.withLock { state in
+            state.rounds[calendarID, default: Round(full: true)].pending = read
+            state.rounds[calendarID, default: Round(full: true)].handedOut = next
+        }
     }
 
     /// The series of `seriesIDs` whose masters this page must read: in a full round those
@@ -86,20 +120,14 @@ public final class GraphMailbox: Sendable {
         }
     }
 
-    /// Remembers masters read in the calendar's round (a gone one too).
-    func remember(_ masters: [String: KnownMaster], calendarID: String) {
-        guard !masters.isEmpty else { return }
+    /// What the mailbox knows of these masters (those it never read are absent).
+    func masters(_ ids: [String], calendarID: String) -> [String: KnownMaster] {
         state.withLock { state in
-            for (id, master) in masters {
-                state.masters[calendarID, default: [:]][id] = master
-                state.rounds[calendarID, default: Round(full: true)].read.insert(id)
-            }
+            guard let known = state.masters[calendarID] else { return [:] }
+            var found: [String: KnownMaster] = [:]
+            for id in ids { found[id] = known[id] }
+            return found
         }
-    }
-
-    /// What the mailbox knows of a master; nil when it never read it.
-    func master(_ id: String, calendarID: String) -> KnownMaster? {
-        state.withLock { $0.masters[calendarID]?[id] }
     }
 }
 

@@ -123,16 +123,13 @@ public struct GraphProvider: CalendarProvider {
     ) async throws -> ProviderPage {
         let url: String
         var clearNotes = false
+        mailbox.beginPage(calendarID: calendarID, cursor: cursor)
         switch cursor {
         case .initial:
-            mailbox.startRound(calendarID: calendarID, full: true)
             // Notes of earlier versions (instance notes) are forgotten with a new round.
             clearNotes = true
             url = endpoints.calendarViewDelta(calendarID, window: deltaWindow(window))
-        case .delta(let link):
-            mailbox.startRound(calendarID: calendarID, full: false)
-            url = try storedLink(link)
-        case .page(let link):
+        case .delta(let link), .page(let link):
             url = try storedLink(link)
         }
         let response = try await send(url, storedLink: cursor != .initial)
@@ -162,6 +159,15 @@ public struct GraphProvider: CalendarProvider {
         }
         let wanted = mailbox.mastersToRead(seriesIDs, changeKeys: changeKeys, calendarID: calendarID)
         let read = try await masters(wanted, calendarID: calendarID, logger: logger)
+        var known = mailbox.masters(seriesIDs, calendarID: calendarID)
+        for (id, item) in read {
+            switch item {
+            case .upsert(let event): known[id] = .init(changeKey: event.etag, allDay: event.allDay)
+            case .delete, .quarantine, .extra: known[id] = .init(changeKey: nil, allDay: false, gone: true)
+            }
+        }
+        mailbox.endPage(
+            calendarID: calendarID, read: known.filter { read[$0.key] != nil }, next: next)
         var readMasters: [CalendarEvent] = []
         for id in wanted {
             switch read[id] {
@@ -177,7 +183,7 @@ public struct GraphProvider: CalendarProvider {
         occurrences.reserveCapacity(decoded.stubs.count + changes.upserts.count)
         for stub in decoded.stubs {
             // A stub of a series whose master is gone or unreadable adds nothing.
-            guard let master = mailbox.master(stub.seriesID, calendarID: calendarID), !master.gone,
+            guard let master = known[stub.seriesID], !master.gone,
                 let occurrence = stub.occurrence(allDay: master.allDay, fallbackZone: zone)
             else { continue }
             occurrences.append(occurrence)
@@ -186,7 +192,8 @@ public struct GraphProvider: CalendarProvider {
             switch event.kind {
             case .single:
                 occurrences.append(
-                    Occurrence(instanceID: event.id, eventID: event.id, seriesID: nil, start: event.start, end: event.end))
+                    Occurrence(
+                        instanceID: event.id, eventID: event.id, seriesID: nil, start: event.start, end: event.end))
             case .exception:
                 occurrences.append(
                     Occurrence(
@@ -220,8 +227,7 @@ public struct GraphProvider: CalendarProvider {
     /// batches side by side under the mailbox's permits (each batch is one request in
     /// flight). Per answer: 200 → the master (or quarantine when unreadable), 404 → gone
     /// (`.delete`), 429/503/504 → sent again in a later batch once the mailbox's pause
-    /// has passed; anything else fails the page with its mapped error. What was read is
-    /// remembered in the mailbox for the round.
+    /// has passed; anything else fails the page with its mapped error.
     func masters(_ ids: [String], calendarID: String, logger: Logger) async throws -> [String: GraphMapping.Item] {
         var results: [String: GraphMapping.Item] = [:]
         var pending = ids
@@ -257,14 +263,6 @@ public struct GraphProvider: CalendarProvider {
             }
             pending = throttled
         }
-        var known: [String: GraphMailbox.KnownMaster] = [:]
-        for (id, item) in results {
-            switch item {
-            case .upsert(let event): known[id] = .init(changeKey: event.etag, allDay: event.allDay)
-            case .delete, .quarantine, .extra: known[id] = .init(changeKey: nil, allDay: false, gone: true)
-            }
-        }
-        mailbox.remember(known, calendarID: calendarID)
         return results
     }
 
@@ -273,7 +271,8 @@ public struct GraphProvider: CalendarProvider {
         _ ids: [String], calendarID: String
     ) async throws -> [(String, Result<GraphMapping.Item, CalSyncError>)] {
         let requests = ids.enumerated().map {
-            GraphBatch.Request(id: String($0.offset + 1), url: GraphEndpoints.master($0.element, calendarID: calendarID))
+            GraphBatch.Request(
+                id: String($0.offset + 1), url: GraphEndpoints.master($0.element, calendarID: calendarID))
         }
         let body = GraphBatch.body(requests, prefer: preferences.joined(separator: ", "))
         let response = try await send(endpoints.batch, storedLink: false, method: .POST, body: body)
@@ -286,7 +285,8 @@ public struct GraphProvider: CalendarProvider {
                 throw CalSyncError(.decoding, "a $batch response has no answer for one of its requests")
             }
             if (200..<300).contains(answer.status) {
-                outcomes.append((id, .success(try GraphMapping.master(Array(answer.body)[...], fallbackZone: fallbackZone))))
+                outcomes.append(
+                    (id, .success(try GraphMapping.master(Array(answer.body)[...], fallbackZone: fallbackZone))))
                 continue
             }
             let error = mappedError(answer, storedLink: false)
@@ -355,7 +355,10 @@ public struct GraphProvider: CalendarProvider {
     var preferHeaders: [(name: String, value: String)] {
         [
             (name: "Accept", value: "application/json"),
-            (name: "Prefer", value: (["odata.maxpagesize=\(configuration.pageSize)"] + preferences).joined(separator: ", ")),
+            (
+                name: "Prefer",
+                value: (["odata.maxpagesize=\(configuration.pageSize)"] + preferences).joined(separator: ", ")
+            ),
         ]
     }
 

@@ -32,10 +32,9 @@ extension PageWriter {
                 emptiedSeries.append(seriesID)
             }
         }
-        let zone = try calendarZone()
-        for occurrence in page.listedOccurrences {
-            guard try writeOccurrence(occurrence, allDayZone: zone) else { continue }
-            if marking { try markListed(occurrence.instanceID) }
+        try writeOccurrences(page.listedOccurrences)
+        if marking {
+            for occurrence in page.listedOccurrences { try markListed(occurrence.instanceID) }
         }
         let gone = try emptiedSeries.filter { try !hasOccurrences(seriesID: $0) }
         if !gone.isEmpty {
@@ -84,29 +83,14 @@ extension PageWriter {
 
     // MARK: Rows (every statement on `occurrences` for listed calendars)
 
-    /// Inserts or replaces one listed occurrence when it overlaps the writer's window;
-    /// false when it lies outside. All-day times take the calendar's zone, else UTC.
-    private func writeOccurrence(_ occurrence: Occurrence, allDayZone: TimeZone?) throws -> Bool {
-        let zone = allDayZone ?? TimeZone(identifier: "UTC")
-        let start = occurrence.start.unixSeconds(allDayZone: zone)
-        let end = occurrence.end.unixSeconds(allDayZone: zone)
-        let windowStart = Int64(window.start.timeIntervalSince1970)
-        let windowEnd = Int64(window.end.timeIntervalSince1970)
-        // Zero-length events count when they start inside the window (as OccurrenceSink).
-        guard start < windowEnd && (end > windowStart || (end == start && start >= windowStart)) else {
-            return false
-        }
-        try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO occurrences(account_id, calendar_id, instance_id, event_id, series_id, start,
-                    "end", all_day, start_ts, end_ts)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            accountID, calendarID, occurrence.instanceID, occurrence.eventID, occurrence.seriesID,
-            occurrence.start.description, occurrence.end.description, occurrence.start.isAllDay, start, end,
-        ])
-        return true
+    /// Inserts or replaces the listed occurrences that overlap the writer's window, through
+    /// the store's ``OccurrenceSink`` (its statement bound with SQLite's own calls, the
+    /// calendar's occurrence cap, all-day times in the calendar's zone).
+    private mutating func writeOccurrences(_ occurrences: [Occurrence]) throws {
+        guard !occurrences.isEmpty else { return }
+        var sink = try OccurrenceSink(writer: self)
+        defer { outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped }
+        for occurrence in occurrences { try sink.add(occurrence, eventZone: nil) }
     }
 
     /// Deletes the occurrence `instanceID`; returns its series, if it had one.
@@ -125,7 +109,8 @@ extension PageWriter {
     /// Deletes the occurrences whose details or series are the event `id`.
     private func deleteOccurrences(namingEvent id: String) throws {
         try db.cachedStatement(
-            sql: "DELETE FROM occurrences WHERE account_id = ?1 AND calendar_id = ?2 AND (event_id = ?3 OR series_id = ?3)"
+            sql:
+                "DELETE FROM occurrences WHERE account_id = ?1 AND calendar_id = ?2 AND (event_id = ?3 OR series_id = ?3)"
         ).execute(arguments: [accountID, calendarID, id])
     }
 

@@ -39,7 +39,9 @@ extension EmulatorState {
                 writer.writeString(header.value)
             }
             writer.append("}")
-            if let first = answer.body.first(where: { $0 != 0x20 }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            if let first = answer.body.first(where: { $0 != 0x20 }),
+                first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+            {
                 writer.append(",\"body\":")
                 writer.writeRaw(answer.body)
             } else if !answer.body.isEmpty {
@@ -56,7 +58,8 @@ extension EmulatorState {
     func graphBatchAnswer(_ item: JSONValue, method: String, url: String, batch: EmulatorRequest) -> EmulatorResponse {
         let relative = url.hasPrefix("/") ? url : "/" + url
         let parts = relative.split(separator: "?", maxSplits: 1).map(String.init)
-        let root = options.graphBasePath.hasSuffix("/") ? String(options.graphBasePath.dropLast()) : options.graphBasePath
+        let root =
+            options.graphBasePath.hasSuffix("/") ? String(options.graphBasePath.dropLast()) : options.graphBasePath
         let query: [(name: String, value: String)] =
             parts.count > 1
             ? parts[1].split(separator: "&").map { pair in
@@ -71,7 +74,9 @@ extension EmulatorState {
         }
         let body = item["body"].map { Data($0.bytes) } ?? Data()
         let sub = EmulatorRequest(method: method, rawPath: root + parts[0], query: query, headers: headers, body: body)
-        if let fault = faults.pending.first(where: { $0.matches(sub) }), case .status(let status, let retryAfter) = fault.outcome {
+        if let fault = faults.pending.first(where: { $0.matches(sub) }),
+            case .status(let status, let retryAfter) = fault.outcome
+        {
             _ = takeFault(for: sub)
             return injectedErrorResponse(for: sub, status: status, retryAfter: retryAfter, message: fault.message)
         }

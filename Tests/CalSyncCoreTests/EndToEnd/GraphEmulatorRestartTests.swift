@@ -15,7 +15,8 @@ import Testing
     static func starts(_ account: EmulatedAccounts, series: String) throws -> Set<String> {
         Set(
             try account.rows(
-                "SELECT o.start FROM agenda o WHERE o.instance_id IN (SELECT instance_id FROM occurrences WHERE series_id = '\(series)')"))
+                "SELECT o.start FROM agenda o WHERE o.instance_id IN (SELECT instance_id FROM occurrences WHERE series_id = '\(series)')"
+            ))
     }
 
     /// The weekday of a `YYYY-MM-DD` date (whatever the hour: the series starts on that date).
@@ -99,7 +100,8 @@ import Testing
         #expect(afterException.count == 4)
         #expect(
             try account.scalar(
-                "SELECT count(*) FROM agenda WHERE summary = 'Weekly sync' AND instance_id IN (SELECT instance_id FROM occurrences WHERE series_id = '\(seriesID)')") == 4)
+                "SELECT count(*) FROM agenda WHERE summary = 'Weekly sync' AND instance_id IN (SELECT instance_id FROM occurrences WHERE series_id = '\(seriesID)')"
+            ) == 4)
     }
 
     @Test func aSeparateOncePassKeepsAMovedExceptionWhenItsSeriesChanges() async throws {

@@ -108,7 +108,8 @@ import Testing
         // The agenda shows the series' subject on every plain occurrence.
         #expect(
             try account.scalar(
-                "SELECT count(*) FROM agenda WHERE instance_id IN (SELECT instance_id FROM occurrences WHERE series_id = '\(seriesID)') AND summary = 'Weekly sync'") == 5)
+                "SELECT count(*) FROM agenda WHERE instance_id IN (SELECT instance_id FROM occurrences WHERE series_id = '\(seriesID)') AND summary = 'Weekly sync'"
+            ) == 5)
         #expect(
             try account.scalarText(
                 "SELECT start FROM occurrences WHERE event_id = '\(allDay["id"]?.stringValue ?? "")'")
@@ -128,7 +129,10 @@ import Testing
         #expect(second.first?.outcome?.fullSync == false)
         #expect(try account.scalarText("SELECT summary FROM events WHERE id = '\(singles[0])'") == "Renamed")
         #expect(try account.scalar("SELECT count(*) FROM events WHERE id = '\(singles[1])'") == 0)
-        #expect(try account.scalar("SELECT count(*) FROM agenda WHERE instance_id IN (SELECT instance_id FROM occurrences WHERE series_id = '\(seriesID)')") == 5)
+        #expect(
+            try account.scalar(
+                "SELECT count(*) FROM agenda WHERE instance_id IN (SELECT instance_id FROM occurrences WHERE series_id = '\(seriesID)')"
+            ) == 5)
         // The cancelled occurrence's row is gone, and no events row stands in for it.
         #expect(
             Set(try account.rows("SELECT instance_id FROM occurrences WHERE series_id = '\(seriesID)'"))

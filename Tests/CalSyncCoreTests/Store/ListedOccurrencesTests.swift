@@ -161,7 +161,9 @@ struct ListedOccurrencesTests {
         _ = try await Self.apply(
             store, upserts: [Self.master, StoreFixtures.timed("s", "2026-03-03T12:00:00Z")] + synthesised,
             cursor: .delta("old"), source: .expanded)
-        #expect(try await Self.rows(store, "SELECT count(*) FROM occurrences WHERE instance_id LIKE 'm\\_%' ESCAPE '\\'") != ["0"])
+        #expect(
+            try await Self.rows(store, "SELECT count(*) FROM occurrences WHERE instance_id LIKE 'm\\_%' ESCAPE '\\'")
+                != ["0"])
 
         let provider = GraphProvider(
             configuration: .init(apiBaseURL: "https://graph.test/v1.0"), tokens: GraphProviderTests.CountingTokens(),

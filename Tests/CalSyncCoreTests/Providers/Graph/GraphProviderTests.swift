@@ -220,7 +220,8 @@ struct GraphProviderTests {
     /// The 2023 stub with the master's change key as its `@odata.etag`.
     static func stubPage(_ link: String, etag: String) -> HTTPResponse {
         ok(
-            json: #"{"\#(link)":"https://graph.microsoft.com/\#(link)","value":[{"@odata.etag":"W/\"\#(etag)\"","id":"id","#
+            json:
+                #"{"\#(link)":"https://graph.microsoft.com/\#(link)","value":[{"@odata.etag":"W/\"\#(etag)\"","id":"id","#
                 + #""seriesMasterId":"seriesMasterId","type":"occurrence","start":{"dateTime":"2023-07-23T10:25:00.0000000","timeZone":"UTC"},"#
                 + #""end":{"dateTime":"2023-07-23T10:55:00.0000000","timeZone":"UTC"}}]}"#)
     }
@@ -250,7 +251,8 @@ struct GraphProviderTests {
         #expect(requests.first?["method"] as? String == "GET")
         #expect(
             requests.first?["url"] as? String
-                == "/me/calendars/cal/events/seriesMasterId?$select=" + GraphEndpoints.masterProperties.joined(separator: ","))
+                == "/me/calendars/cal/events/seriesMasterId?$select="
+                + GraphEndpoints.masterProperties.joined(separator: ","))
         #expect(
             (requests.first?["headers"] as? [String: String])?["Prefer"]?.contains(#"outlook.timezone="UTC""#) == true)
 
@@ -261,6 +263,24 @@ struct GraphProviderTests {
         #expect(second.changes.upserts.isEmpty)
         #expect(second.changes.listedOccurrences == [occurrence])
         #expect(transport.requests.count == 3)
+    }
+
+    /// A page the engine could not store is asked for again (a full re-sync resumed at a
+    /// page the mailbox did not hand out): its masters are read again, not taken as stored.
+    @Test func aPageAskedForAgainReadsItsMastersAgain() async throws {
+        let transport = ScriptedTransport([
+            try Self.stubPage("@odata.nextLink"), Self.masterBatch, try Self.stubPage("@odata.deltaLink"),
+            Self.masterBatch,
+        ])
+        let provider = Self.provider(transport)
+        let first = try await provider.changes(
+            calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
+        #expect(first.changes.upserts.map(\.id) == ["seriesMasterId"])
+        let resumed = try await provider.changes(
+            calendarID: "cal", cursor: .page("https://graph.microsoft.com/resumed"), window: Self.window,
+            logger: Self.logger)
+        #expect(resumed.changes.upserts.map(\.id) == ["seriesMasterId"])
+        #expect(transport.requests.count == 4)
     }
 
     @Test func anIncrementalPollReadsAMasterOnlyWhenItsChangeKeyMoved() async throws {
@@ -343,9 +363,12 @@ struct GraphProviderTests {
             masters.append((200, Self.master.replacingOccurrences(of: "seriesMasterId", with: "s\(index)"), ""))
         }
         let page = Self.ok(
-            json: #"{"@odata.deltaLink":"https://graph.microsoft.com/d","value":["# + stubs.joined(separator: ",") + "]}")
+            json: #"{"@odata.deltaLink":"https://graph.microsoft.com/d","value":["# + stubs.joined(separator: ",")
+                + "]}")
         // The batches run side by side: each answer names its requests by their ids in the batch.
-        let transport = BatchAnsweringTransport(page: page, masters: Dictionary(uniqueKeysWithValues: masters.enumerated().map { ("s\($0.offset)", $0.element.body) }))
+        let transport = BatchAnsweringTransport(
+            page: page,
+            masters: Dictionary(uniqueKeysWithValues: masters.enumerated().map { ("s\($0.offset)", $0.element.body) }))
         let result = try await Self.provider(transport).changes(
             calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
         #expect(result.changes.upserts.count == 45)

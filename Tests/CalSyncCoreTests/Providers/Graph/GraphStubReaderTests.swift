@@ -25,7 +25,9 @@ struct GraphStubReaderTests {
         // The etag's quotes are escaped: read as JSONDecoder reads them.
         #expect(stub.etag == #"W/"DwAAABYAAAC9YbapXssvT4RTG13UUr6AAAhT48i7""#)
         #expect(stub.end == .init(dateTime: "2023-07-23T10:55:00.0000000", timeZone: "UTC"))
-        #expect(Self.read(#"{"id":"a\/b\\c\"","type":"occurrence"}"#) == Self.decoded(Array(#"{"id":"a\/b\\c\"","type":"occurrence"}"#.utf8)[...]))
+        #expect(
+            Self.read(#"{"id":"a\/b\\c\"","type":"occurrence"}"#)
+                == Self.decoded(Array(#"{"id":"a\/b\\c\"","type":"occurrence"}"#.utf8)[...]))
     }
 
     @Test func membersItCannotBeSureOfAreLeftToJSONDecoder() {

@@ -106,13 +106,20 @@ enum GraphStubReader {
             value = nil
             return true
         }
+        // Most strings have no escape: their bytes are taken as they are.
+        let start = reader.index
+        if let plain = plainString(&reader) {
+            value = String(decoding: plain, as: UTF8.self)  // ASCII: see read(_:)
+            return true
+        }
+        reader.index = start
         guard reader.expect(UInt8(ascii: "\"")) else { return false }
         var bytes: [UInt8] = []
         while let byte = reader.peek {
             reader.index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                value = String(decoding: bytes, as: UTF8.self)  // ASCII: see read(_:)
+                value = String(decoding: bytes, as: UTF8.self)
                 return true
             case UInt8(ascii: "\\"):
                 guard let escaped = reader.peek,

@@ -15,12 +15,18 @@ struct PageWriter {
     let calendarID: String
     let window: SyncWindow
     let now: String
+    /// Whether this calendar's occurrences are expanded here or listed by its provider.
+    let source: OccurrenceSource
     var outcome = PageOutcome()
     var touchedSeries = Set<String>()
     var touchedSingles = Set<String>()
 
-    init(db: Database, store: CalendarStore, accountID: String, calendarID: String, window: SyncWindow, now: String) {
+    init(
+        db: Database, store: CalendarStore, accountID: String, calendarID: String, window: SyncWindow, now: String,
+        source: OccurrenceSource = .expanded
+    ) {
         self.db = db
+        self.source = source
         self.store = store
         self.accountID = accountID
         self.calendarID = calendarID
@@ -57,13 +63,22 @@ struct PageWriter {
         touchedSeries = plan.touchedSeries
         touchedSingles = plan.touchedSingles
         for entry in plan.logs { log(entry) }
+        if source == .listed {
+            let deleted = plan.steps.compactMap { step -> String? in
+                if case .delete(let id) = step { return id } else { return nil }
+            }
+            try applyListedOccurrences(page, deletedEvents: deleted, marking: marking)
+            if plan.sweep != nil, marking { outcome.deleted += try deleteSynthesisedCancellations() }
+        }
         if let sweep = plan.sweep {
             outcome.sweep = try self.sweep(maxDeleteRatio: sweep.maxDeleteRatio, force: sweep.force, marking: marking)
         }
-        switch plan.occurrences {
-        case .rebuildTouched: try rebuildTouched()
-        case .deferred: break
-        case .loadAll: try loadAllOccurrences()
+        if source == .expanded {
+            switch plan.occurrences {
+            case .rebuildTouched: try rebuildTouched()
+            case .deferred: break
+            case .loadAll: try loadAllOccurrences()
+            }
         }
         try writeNotes(page.notes)
         switch plan.cursor {
@@ -189,7 +204,7 @@ struct PageWriter {
 
     /// Deletes `ids` (a series master with its exceptions; ids no longer there are
     /// skipped) and counts them into the outcome; returns how many were deleted.
-    private mutating func runDeletions(_ ids: [String]) throws -> Int {
+    mutating func runDeletions(_ ids: [String]) throws -> Int {
         let plan = PagePlan(deleting: ids, known: try knownEvents(ids, exceptionsOf: ids))
         try run(plan.steps)
         touchedSeries.formUnion(plan.touchedSeries)
@@ -304,6 +319,7 @@ struct PageWriter {
                 ].merging(MessageID.metadata(MessageID.deletionHeld)) { $1 })
             return .held(wouldDelete: unseen.count, of: total)
         case .sweep:
+            if source == .listed { try sweepUnlistedOccurrences() }
             var deleted = try runDeletions(unseen)
             deleted += try sweepOrphanCancelledExceptions()
             try db.execute(

@@ -1127,6 +1127,10 @@ def part_write(arguments, workdir, rng):
                           AND x.calendar_id = o.calendar_id AND x.instance_id = o.event_id)
                   OR EXISTS (SELECT 1 FROM events e WHERE e.account_id = o.account_id
                              AND e.calendar_id = o.calendar_id AND e.id = o.event_id AND e.status != 'cancelled'))""")
+            # Nor any occurrence twice: one series, one start, one row.
+            doubled_occurrences = store.rows("""
+                SELECT account_id, series_id, start, count(*) FROM occurrences WHERE series_id IS NOT NULL
+                GROUP BY account_id, calendar_id, series_id, start HAVING count(*) > 1""")
             # A conflict changes nothing at the provider: each update's description is its
             # own, so no event may carry the description of an update that ended in conflict.
             applied_conflicts = store.rows("""
@@ -1136,6 +1140,8 @@ def part_write(arguments, workdir, rng):
         check(not unfinished, f"{len(unfinished)} outbox rows neither done nor in conflict, e.g. {unfinished[:3]}")
         check(not applied_conflicts, f"{len(applied_conflicts)} updates ended in conflict but were applied at the "
               f"provider, e.g. {applied_conflicts[:3]}")
+        check(not doubled_occurrences, f"{len(doubled_occurrences)} occurrences twice in the store, "
+              f"e.g. {doubled_occurrences[:3]}")
         check(not kept, f"{len(kept)} deletes done but still in the store, e.g. {kept[:3]}")
         check(sum(states.values()) == total, f"{sum(states.values())} outbox rows for {total} writes: {states}")
         # No duplicate: each add has its own summary (updates keep it), so it is one event

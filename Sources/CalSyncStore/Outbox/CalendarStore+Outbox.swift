@@ -64,9 +64,11 @@ extension CalendarStore {
             if calendarKnown {
                 let page = try Self.page(db, row: row, written: written, occurrenceSource: occurrenceSource)
                 let stored = try Self.storedWindow(db, row.accountID, row.calendarID)
+                // The calendar's own occurrence source: a series written where the provider
+                // lists occurrences (Graph) gets them from the next poll, not expanded here.
                 var writer = PageWriter(
                     db: db, store: self, accountID: row.accountID, calendarID: row.calendarID,
-                    window: stored ?? window, now: nowText)
+                    window: stored ?? window, now: nowText, source: occurrenceSource)
                 // A mid-chain cursor on an incremental page saves nothing: the calendar's
                 // own cursor stays as the last poll left it.
                 _ = try writer.apply(page, cursor: .page(""), fingerprint: "", mode: .incremental)

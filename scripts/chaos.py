@@ -920,7 +920,6 @@ class WriteLoad:
         self.gone = set()  # (account, id) of events, series and occurrences a delete was queued for
         self.counts = {"add": 0, "update": 0, "delete": 0, "occurrence": 0, "calsyncctl": 0, "sql": 0}
         self.number = 0
-        self.graph_occurrences_skipped = False
 
     def targets(self, account):
         """What may be written in `account`'s calendar now: single events and series
@@ -934,12 +933,6 @@ class WriteLoad:
         events = [(i, kind, summary or "") for i, kind, summary in sorted(events) if (account, i) not in self.gone]
         occurrences = [(i, series) for i, series in sorted(occurrences)
                        if (account, i) not in self.gone and (account, series) not in self.gone]
-        if account == "m" and any(i.startswith(series + "_") for i, series in occurrences):
-            # The store names Graph's occurrences with calsync's own `<series>_<time>`
-            # ids, which Graph does not know: a write to one answers 404. Graph's own
-            # occurrence ids in the store (issue 18) make them writable.
-            self.graph_occurrences_skipped = True
-            occurrences = []
         return events, occurrences
 
     def queue(self):
@@ -1168,9 +1161,7 @@ def part_write(arguments, workdir, rng):
                 f"{len(faulted)} met a write ({remaining} left unmet); rows sent more than once {attempts[1]} "
                 f"(max attempts {attempts[0]}); outbox {states}; drained {drained:.1f} s and equal to the provider "
                 f"{seconds:.1f} s after the faults stopped; {len(at_provider)} adds at the provider, none twice; "
-                f"{elapsed:.0f} s in all"
-                + ("; Graph occurrences not written (calsync's own instance ids in the store)"
-                   if load.graph_occurrences_skipped else ""))
+                f"{elapsed:.0f} s in all")
     finally:
         if setup and setup.daemon:
             setup.daemon.kill()

@@ -66,7 +66,7 @@ extension CalendarStore {
                 let stored = try Self.storedWindow(db, row.accountID, row.calendarID)
                 var writer = PageWriter(
                     db: db, store: self, accountID: row.accountID, calendarID: row.calendarID,
-                    window: stored ?? window, now: nowText)
+                    window: stored ?? window, now: nowText, source: occurrenceSource)
                 // A mid-chain cursor on an incremental page saves nothing: the calendar's
                 // own cursor stays as the last poll left it.
                 _ = try writer.apply(page, cursor: .page(""), fingerprint: "", mode: .incremental)

@@ -920,7 +920,6 @@ class WriteLoad:
         self.gone = set()  # (account, id) of events, series and occurrences a delete was queued for
         self.counts = {"add": 0, "update": 0, "delete": 0, "occurrence": 0, "calsyncctl": 0, "sql": 0}
         self.number = 0
-        self.graph_occurrences_skipped = False
 
     def targets(self, account):
         """What may be written in `account`'s calendar now: single events and series
@@ -934,12 +933,6 @@ class WriteLoad:
         events = [(i, kind, summary or "") for i, kind, summary in sorted(events) if (account, i) not in self.gone]
         occurrences = [(i, series) for i, series in sorted(occurrences)
                        if (account, i) not in self.gone and (account, series) not in self.gone]
-        if account == "m" and any(i.startswith(series + "_") for i, series in occurrences):
-            # The store names Graph's occurrences with calsync's own `<series>_<time>`
-            # ids, which Graph does not know: a write to one answers 404. Graph's own
-            # occurrence ids in the store (issue 18) make them writable.
-            self.graph_occurrences_skipped = True
-            occurrences = []
         return events, occurrences
 
     def queue(self):
@@ -1127,6 +1120,10 @@ def part_write(arguments, workdir, rng):
                           AND x.calendar_id = o.calendar_id AND x.instance_id = o.event_id)
                   OR EXISTS (SELECT 1 FROM events e WHERE e.account_id = o.account_id
                              AND e.calendar_id = o.calendar_id AND e.id = o.event_id AND e.status != 'cancelled'))""")
+            # Nor any occurrence twice: one series, one start, one row.
+            doubled_occurrences = store.rows("""
+                SELECT account_id, series_id, start, count(*) FROM occurrences WHERE series_id IS NOT NULL
+                GROUP BY account_id, calendar_id, series_id, start HAVING count(*) > 1""")
             # A conflict changes nothing at the provider: each update's description is its
             # own, so no event may carry the description of an update that ended in conflict.
             applied_conflicts = store.rows("""
@@ -1136,6 +1133,8 @@ def part_write(arguments, workdir, rng):
         check(not unfinished, f"{len(unfinished)} outbox rows neither done nor in conflict, e.g. {unfinished[:3]}")
         check(not applied_conflicts, f"{len(applied_conflicts)} updates ended in conflict but were applied at the "
               f"provider, e.g. {applied_conflicts[:3]}")
+        check(not doubled_occurrences, f"{len(doubled_occurrences)} occurrences twice in the store, "
+              f"e.g. {doubled_occurrences[:3]}")
         check(not kept, f"{len(kept)} deletes done but still in the store, e.g. {kept[:3]}")
         check(sum(states.values()) == total, f"{sum(states.values())} outbox rows for {total} writes: {states}")
         # No duplicate: each add has its own summary (updates keep it), so it is one event
@@ -1162,9 +1161,7 @@ def part_write(arguments, workdir, rng):
                 f"{len(faulted)} met a write ({remaining} left unmet); rows sent more than once {attempts[1]} "
                 f"(max attempts {attempts[0]}); outbox {states}; drained {drained:.1f} s and equal to the provider "
                 f"{seconds:.1f} s after the faults stopped; {len(at_provider)} adds at the provider, none twice; "
-                f"{elapsed:.0f} s in all"
-                + ("; Graph occurrences not written (calsync's own instance ids in the store)"
-                   if load.graph_occurrences_skipped else ""))
+                f"{elapsed:.0f} s in all")
     finally:
         if setup and setup.daemon:
             setup.daemon.kill()

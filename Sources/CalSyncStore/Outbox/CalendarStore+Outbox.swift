@@ -64,6 +64,8 @@ extension CalendarStore {
             if calendarKnown {
                 let page = try Self.page(db, row: row, written: written, occurrenceSource: occurrenceSource)
                 let stored = try Self.storedWindow(db, row.accountID, row.calendarID)
+                // The calendar's own occurrence source: a series written where the provider
+                // lists occurrences (Graph) gets them from the next poll, not expanded here.
                 var writer = PageWriter(
                     db: db, store: self, accountID: row.accountID, calendarID: row.calendarID,
                     window: stored ?? window, now: nowText, source: occurrenceSource)

@@ -189,6 +189,25 @@ struct OutboxStoreTests {
         #expect(try Self.count(store, "SELECT COUNT(*) FROM changes WHERE op = 'delete' AND event_id = 'x'") == 1)
     }
 
+    @Test func aSeriesWrittenWhereTheProviderListsOccurrencesIsNotExpandedByTheStore() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
+        _ = try await store.enqueueWrite(Self.create("Standup"), now: StoreFixtures.now)
+        let row = try #require(try await store.takeNextWrite(accountID: "a", now: StoreFixtures.now))
+        var series = StoreFixtures.timed(row.clientKey!, "2026-03-05T12:00:00Z", minutes: 30, etag: "p1")
+        series.summary = "Standup"
+        series.kind = .series
+        series.recurrence = ["RRULE:FREQ=DAILY;COUNT=4"]
+        // Graph's answer to a series carries no occurrences: the poll after the write lists
+        // them under Graph's ids. Expanded here too, each would be in the agenda twice.
+        try await store.finishWriteDone(
+            row, written: WrittenEvent(event: series), occurrenceSource: .listed, window: StoreFixtures.window,
+            now: StoreFixtures.now)
+        #expect(try Self.count(store, "SELECT COUNT(*) FROM events WHERE summary = 'Standup'") == 1)
+        #expect(try Self.count(store, "SELECT COUNT(*) FROM occurrences") == 0)
+        #expect(try Self.count(store, "SELECT COUNT(*) FROM outbox WHERE state = 'done'") == 1)
+    }
+
     @Test func rowsInsertedWithSQLGetTheirDefaultsAndABadPayloadFails() async throws {
         let directory = try TemporaryDirectory()
         let store = try await StoreFixtures.prepared(directory.path("calsync.db"))

@@ -62,7 +62,9 @@ import Testing
         #expect(next.path == delta)
         let gap = next.receivedAt.timeIntervalSince(requests[throttled].answeredAt)
         #expect(gap >= 1.5, "the request after Retry-After: 1.5 came \(gap) s after the 429")
-        #expect(gap < 5, "and not much later: \(gap) s")
+        // No upper bound here: on a loaded machine the next request may come late for reasons
+        // of its own. That the pause is exactly 1.5 s (not rounded up) is checked with an
+        // injected sleep in GraphProviderTests.
         print("GraphEmulatorLimitsTests: the next request came \(gap) s after a 429 with Retry-After: 1.5")
     }
 

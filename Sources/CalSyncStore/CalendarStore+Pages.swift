@@ -118,7 +118,7 @@ extension CalendarStore {
         mode: PageMode, window: SyncWindow, now: Date
     ) async throws -> PageOutcome {
         try await write { db in
-            var writer = PageWriter(
+            var writer = try PageWriter(
                 db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
                 now: Timestamp.string(from: now))
             return try writer.apply(page, cursor: cursor, fingerprint: fingerprint, mode: mode)
@@ -133,7 +133,7 @@ extension CalendarStore {
         accountID: String, calendarID: String, window: SyncWindow, now: Date
     ) async throws -> Bool {
         try await write { db in
-            var writer = PageWriter(
+            var writer = try PageWriter(
                 db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
                 now: Timestamp.string(from: now))
             return try writer.rebuildAll()

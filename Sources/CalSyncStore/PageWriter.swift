@@ -18,14 +18,32 @@ struct PageWriter {
     var outcome = PageOutcome()
     var touchedSeries = Set<String>()
     var touchedSingles = Set<String>()
+    /// The `calendars` rowid: the key of the calendar's staged occurrences.
+    let calendarKey: Int64
+    /// The events this page wrote, with their rowids: their occurrences are expanded from
+    /// these values, not read back.
+    var pageEvents: [String: KeyedEvent] = [:]
+    /// The calendar's live and staged occurrences, once read, as this writer changed them.
+    var liveOccurrences: Int?
+    var stagedOccurrences: Int?
 
-    init(db: Database, store: CalendarStore, accountID: String, calendarID: String, window: SyncWindow, now: String) {
+    init(
+        db: Database, store: CalendarStore, accountID: String, calendarID: String, window: SyncWindow, now: String
+    ) throws {
+        guard
+            let calendarKey = try Int64.fetchOne(
+                db, sql: "SELECT rowid FROM calendars WHERE account_id = ? AND id = ?",
+                arguments: [accountID, calendarID])
+        else {
+            throw CalSyncError(.store, "calendar \(calendarID) of account \(accountID) is not in the store")
+        }
         self.db = db
         self.store = store
         self.accountID = accountID
         self.calendarID = calendarID
         self.window = window
         self.now = now
+        self.calendarKey = calendarKey
     }
 
     var key: StatementArguments { [accountID, calendarID] }
@@ -33,12 +51,6 @@ struct PageWriter {
     mutating func apply(
         _ page: ChangePage, cursor: SyncCursor, fingerprint: String, mode: PageMode
     ) throws -> PageOutcome {
-        guard
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM calendars WHERE account_id = ? AND id = ?", arguments: key) == true
-        else {
-            throw CalSyncError(.store, "calendar \(calendarID) of account \(accountID) is not in the store")
-        }
         if let zone = page.calendarTimeZone {
             try db.execute(
                 sql:
@@ -47,6 +59,9 @@ struct PageWriter {
         }
         let fullSync = mode == .incremental ? nil : try fullSyncState()
         let marking = PagePlan.marks(mode, fullSync)
+        // Read now: the sweep of a last page forgets the re-sync's row before its
+        // occurrences are published.
+        if fullSync?.occurrencesDeferred == true { _ = try occurrenceCount(of: .staged(calendar: calendarKey)) }
         // A marking re-sync only unmarks its deletions: their series' exceptions are not needed.
         let known = try knownEvents(
             page.upserts.map(\.id) + page.deletions, exceptionsOf: marking ? [] : page.deletions,
@@ -61,9 +76,11 @@ struct PageWriter {
             outcome.sweep = try self.sweep(maxDeleteRatio: sweep.maxDeleteRatio, force: sweep.force, marking: marking)
         }
         switch plan.occurrences {
-        case .rebuildTouched: try rebuildTouched()
-        case .deferred: break
-        case .loadAll: try loadAllOccurrences()
+        case .rebuildTouched: try rebuildTouched(into: .live)
+        case .deferred: try rebuildTouched(into: .staged(calendar: calendarKey))
+        case .loadAll:
+            try rebuildTouched(into: .staged(calendar: calendarKey))
+            try publishStaged()
         }
         try writeNotes(page.notes)
         switch plan.cursor {
@@ -150,7 +167,7 @@ struct PageWriter {
     // MARK: Running a plan
 
     /// Runs a plan's steps in order.
-    private func run(_ steps: [PagePlan.Step]) throws {
+    private mutating func run(_ steps: [PagePlan.Step]) throws {
         let calendar: StatementArguments = [accountID, calendarID]
         var allDayZone: TimeZone??
         for step in steps {
@@ -170,11 +187,21 @@ struct PageWriter {
                 ).execute(arguments: calendar + [id])
             case .write(let event):
                 if allDayZone == nil { allDayZone = .some(try calendarZone()) }
-                try db.cachedStatement(sql: StoredEvent.insertSQL).execute(
+                let rowid = try Int64.fetchOne(
+                    db.cachedStatement(sql: StoredEvent.insertSQL),
                     arguments: StoredEvent.arguments(
                         event, accountID: accountID, calendarID: calendarID, allDayZone: allDayZone ?? nil, now: now))
+                if let rowid { pageEvents[event.id] = KeyedEvent(event: event, key: rowid) }
                 try appendChange(event.id, .upsert)
             case .delete(let id):
+                if let rowid = try Int64.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT rowid FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?"),
+                    arguments: calendar + [id])
+                {
+                    try deleteOccurrences(ofEvent: rowid)
+                }
+                pageEvents[id] = nil
                 try db.cachedStatement(sql: "DELETE FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?")
                     .execute(arguments: calendar + [id])
                 try db.cachedStatement(
@@ -340,19 +367,28 @@ struct PageWriter {
         ).flatMap(TimeZone.init(identifier:))
     }
 
+    /// The counts of `sync_state` and the window. Occurrences are counted as they are
+    /// written and deleted (``occurrenceCount(of:)``), not recounted: a view over 1.5 million
+    /// rows is no count to take per page.
     func updateCounts() throws {
         try CalendarStore.ensureSyncState(db, accountID, calendarID)
         try db.execute(
             sql: """
                 UPDATE sync_state SET
                     events_count = (SELECT COUNT(*) FROM events WHERE account_id = ?1 AND calendar_id = ?2),
-                    occurrences_count = (SELECT COUNT(*) FROM occurrences WHERE account_id = ?1 AND calendar_id = ?2),
+                    occurrences_count = COALESCE(?5, occurrences_count),
                     quarantined_count = (SELECT COUNT(*) FROM internal_quarantine WHERE account_id = ?1 AND calendar_id = ?2),
                     window_start = ?3, window_end = ?4
                 WHERE account_id = ?1 AND calendar_id = ?2
                 """,
             arguments: [
                 accountID, calendarID, Timestamp.string(from: window.start), Timestamp.string(from: window.end),
+                liveOccurrences,
             ])
+        if let stagedOccurrences {
+            try db.execute(
+                sql: "UPDATE internal_full_syncs SET staged_occurrences = ? WHERE account_id = ? AND calendar_id = ?",
+                arguments: [stagedOccurrences, accountID, calendarID])
+        }
     }
 }

@@ -5,12 +5,24 @@ import GRDB
 
 /// Conversions between ``CalendarEvent`` and the `events` table's columns.
 enum StoredEvent {
+    /// Inserts or updates in place, returning the row's rowid: an update keeps it, and
+    /// the event's occurrences (`internal_occurrences.event`) with it.
     static let insertSQL = """
-        INSERT OR REPLACE INTO events(account_id, calendar_id, id, ical_uid, etag, kind, series_id, original_start,
+        INSERT INTO events(account_id, calendar_id, id, ical_uid, etag, kind, series_id, original_start,
             status, summary, description, location, all_day, start, "end", start_ts, end_ts, time_zone, recurrence,
             transparency, visibility, organizer, attendees, url, conference_url, event_type, created, updated, raw,
             synced_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(account_id, calendar_id, id) DO UPDATE SET
+            ical_uid = excluded.ical_uid, etag = excluded.etag, kind = excluded.kind, series_id = excluded.series_id,
+            original_start = excluded.original_start, status = excluded.status, summary = excluded.summary,
+            description = excluded.description, location = excluded.location, all_day = excluded.all_day,
+            start = excluded.start, "end" = excluded."end", start_ts = excluded.start_ts, end_ts = excluded.end_ts,
+            time_zone = excluded.time_zone, recurrence = excluded.recurrence, transparency = excluded.transparency,
+            visibility = excluded.visibility, organizer = excluded.organizer, attendees = excluded.attendees,
+            url = excluded.url, conference_url = excluded.conference_url, event_type = excluded.event_type,
+            created = excluded.created, updated = excluded.updated, raw = excluded.raw, synced_at = excluded.synced_at
+        RETURNING rowid
         """
 
     /// Empty text is stored as NULL (docs/store.md "Value formats": NULL when absent or empty).
@@ -40,8 +52,13 @@ enum StoredEvent {
     /// The columns ``event(from:)`` reads: not `raw` and the other large ones, which the
     /// expansion never needs (SELECT * copied every event's JSON out of the page cache).
     static let expansionColumns = """
-        id, ical_uid, etag, kind, series_id, original_start, status, summary, start, "end", time_zone, recurrence
+        rowid, id, ical_uid, etag, kind, series_id, original_start, status, summary, start, "end", time_zone, recurrence
         """
+
+    /// Reads a row (``expansionColumns``) back with its rowid, the key of its occurrences.
+    static func keyedEvent(from row: Row) -> KeyedEvent? {
+        event(from: row).map { KeyedEvent(event: $0, key: row["rowid"]) }
+    }
 
     /// Reads a row back into the fields the occurrence expansion needs.
     static func event(from row: Row) -> CalendarEvent? {

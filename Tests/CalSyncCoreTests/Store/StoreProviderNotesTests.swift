@@ -63,8 +63,8 @@ import Testing
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM internal_provider_notes")
             )
         }
-        #expect(version == 5)
-        #expect(meta == "5")
+        #expect(version == StoreSchema.version)
+        #expect(meta == "\(StoreSchema.version)")
         #expect(accounts == 1)
         #expect(notes == 0)
     }

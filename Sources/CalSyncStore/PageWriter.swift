@@ -23,6 +23,11 @@ struct PageWriter {
     /// The events this page wrote, with their rowids: their occurrences are expanded from
     /// these values, not read back.
     var pageEvents: [String: KeyedEvent] = [:]
+    /// The rowids of the events this page inserted (not updated): no occurrence row can
+    /// name them yet (an event's rows go with it), so there is nothing to delete first.
+    var freshKeys = Set<Int64>()
+    /// The ids of the page's upserts that were not in the store.
+    private var newIDs = Set<String>()
     /// The calendar's live and staged occurrences, once read, as this writer changed them.
     var liveOccurrences: Int?
     var stagedOccurrences: Int?
@@ -66,6 +71,7 @@ struct PageWriter {
         let known = try knownEvents(
             page.upserts.map(\.id) + page.deletions, exceptionsOf: marking ? [] : page.deletions,
             upserts: page.upserts)
+        newIDs = Set(page.upserts.lazy.map(\.id).filter { known[$0] == nil })
         let plan = PagePlan(page, mode: mode, cursor: cursor, fullSync: fullSync, known: known)
         try run(plan.steps)
         outcome = plan.outcome
@@ -191,7 +197,10 @@ struct PageWriter {
                     db.cachedStatement(sql: StoredEvent.insertSQL),
                     arguments: StoredEvent.arguments(
                         event, accountID: accountID, calendarID: calendarID, allDayZone: allDayZone ?? nil, now: now))
-                if let rowid { pageEvents[event.id] = KeyedEvent(event: event, key: rowid) }
+                if let rowid {
+                    pageEvents[event.id] = KeyedEvent(event: event, key: rowid)
+                    if newIDs.contains(event.id) { freshKeys.insert(rowid) }
+                }
                 try appendChange(event.id, .upsert)
             case .delete(let id):
                 if let rowid = try Int64.fetchOne(

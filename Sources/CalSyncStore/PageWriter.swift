@@ -193,14 +193,11 @@ struct PageWriter {
                 ).execute(arguments: calendar + [id])
             case .write(let event):
                 if allDayZone == nil { allDayZone = .some(try calendarZone()) }
-                let rowid = try Int64.fetchOne(
-                    db.cachedStatement(sql: StoredEvent.insertSQL),
-                    arguments: StoredEvent.arguments(
-                        event, accountID: accountID, calendarID: calendarID, allDayZone: allDayZone ?? nil, now: now))
-                if let rowid {
-                    pageEvents[event.id] = KeyedEvent(event: event, key: rowid)
-                    if newIDs.contains(event.id) { freshKeys.insert(rowid) }
-                }
+                let rowid = try StoredEvent.write(
+                    event, with: db.cachedStatement(sql: StoredEvent.insertSQL), accountID: accountID,
+                    calendarID: calendarID, allDayZone: allDayZone ?? nil, now: now)
+                pageEvents[event.id] = KeyedEvent(event: event, key: rowid)
+                if newIDs.contains(event.id) { freshKeys.insert(rowid) }
                 try appendChange(event.id, .upsert)
             case .delete(let id):
                 if let rowid = try Int64.fetchOne(

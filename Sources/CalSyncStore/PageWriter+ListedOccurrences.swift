@@ -9,6 +9,23 @@ import GRDB
 /// The page applying ``ChangePage/listedOccurrences`` and ``ChangePage/removedOccurrences``
 /// calls these after its events are written (an occurrence's `eventID` must be in `events`).
 extension PageWriter {
+    /// Applies a page's ``ChangePage/removedOccurrences`` then its
+    /// ``ChangePage/listedOccurrences`` into `target` (`.live`, or a first listing's
+    /// `.staged(calendar: calendarKey)`), keeping the calendar's occurrence count; call it
+    /// after the page's events are written, before ``updateCounts()``. Returns whether the
+    /// occurrence cap left some out.
+    @discardableResult
+    mutating func applyListedOccurrences(_ page: ChangePage, into target: OccurrenceSink.Target) throws -> Bool {
+        for instanceID in page.removedOccurrences { try removeListedOccurrence(instanceID) }
+        guard !page.listedOccurrences.isEmpty else { return false }
+        var sink = try OccurrenceSink(
+            writer: self, target: target, window: window, startingCount: try occurrenceCount(of: target))
+        for occurrence in page.listedOccurrences { try storeListedOccurrence(occurrence, into: &sink) }
+        setOccurrenceCount(sink.count, of: target)
+        outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped
+        return sink.capped
+    }
+
     /// Inserts or replaces the occurrence with `occurrence.instanceID` in the calendar.
     /// Returns false when it was not written: its event is not in the store, it lies
     /// outside the window, or the calendar reached its occurrence cap. Two occurrences of

@@ -250,6 +250,29 @@ struct LeanOccurrenceTests {
         #expect(removed == [1, 1, 1, 0])
         #expect(try await Self.viewRows(store).map { $0.prefix(while: { $0 != "|" }) } == ["w_20260309T130000Z"])
         #expect(try await StoreSyncTests.count(store, "SELECT occurrences_count FROM sync_state") == 1)
+        // A page's listed and removed occurrences in one call.
+        var listing = ChangePage()
+        listing.listedOccurrences = [listed]
+        listing.removedOccurrences = ["w_20260309T130000Z"]
+        let page = listing
+        try await store.write { db in
+            var writer = try PageWriter(
+                db: db, store: store, accountID: "a", calendarID: "c", window: window, now: "now")
+            try writer.applyListedOccurrences(page, into: .live)
+            try writer.updateCounts()
+        }
+        #expect(try await Self.viewRows(store).map { $0.prefix(while: { $0 != "|" }) } == ["AAMkAGI="])
+        #expect(try await StoreSyncTests.count(store, "SELECT occurrences_count FROM sync_state") == 1)
+        var removal = ChangePage()
+        removal.removedOccurrences = ["AAMkAGI="]
+        let removing = removal
+        try await store.write { db in
+            var writer = try PageWriter(
+                db: db, store: store, accountID: "a", calendarID: "c", window: window, now: "now")
+            try writer.applyListedOccurrences(removing, into: .live)
+        }
+        #expect(try await StoreSyncTests.count(store, "SELECT COUNT(*) FROM occurrences") == 0)
+        #expect(try await Self.viewRows(store).isEmpty)
     }
 
     @Test func theDailySlideEndsWhereAFreshExpansionWould() async throws {

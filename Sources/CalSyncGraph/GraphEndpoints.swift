@@ -23,28 +23,24 @@ struct GraphEndpoints {
             ])
     }
 
-    /// A series master, calendar-scoped (`/me/events/{id}` fails for shared calendars).
-    func event(_ eventID: String, calendarID: String) -> String {
-        "\(base)/me/calendars/\(Self.segment(calendarID))/events/\(Self.segment(eventID))"
+    /// JSON batching (``GraphBatch``).
+    var batch: String { "\(base)/$batch" }
+
+    /// A series master as a request of a batch: relative to the versioned base,
+    /// calendar-scoped (`/me/events/{id}` fails for shared calendars), with only the
+    /// members the store's row is made of (``masterProperties``).
+    static func master(_ eventID: String, calendarID: String) -> String {
+        "/me/calendars/\(segment(calendarID))/events/\(segment(eventID))?$select="
+            + masterProperties.joined(separator: ",")
     }
 
-    /// The instances of a series over a window (occurrences and exceptions, not cancelled
-    /// ones), each with only what tells them apart (``instanceProperties``).
-    func instances(_ eventID: String, calendarID: String, window: SyncWindow) -> String {
-        event(eventID, calendarID: calendarID) + "/instances?"
-            + FormEncoding.encode([
-                ("startDateTime", Timestamp.string(from: window.start)),
-                ("endDateTime", Timestamp.string(from: window.end)),
-                ("$select", Self.instanceProperties.joined(separator: ",")),
-            ])
-    }
-
-    /// What `GraphMapping.instances` reads of an instance: its id and kind, its series,
-    /// its start (an occurrence's) or original start (an exception's) and what reads them.
-    /// A whole event is ~1.5 kB of JSON, this ~0.3 kB: an `/instances` listing per series
-    /// was half of a Graph full sync's CPU, most of it reading members never used
-    /// (docs/benchmarks.md). The instances listed are compared, never stored.
-    static let instanceProperties = [
-        "id", "type", "seriesMasterId", "start", "end", "isAllDay", "originalStart", "originalStartTimeZone",
+    /// What ``GraphMapping/item(_:raw:fallbackZone:)`` reads of a master (GraphWire.Event's
+    /// members): nothing Graph would send beside them (extensions, attachments, the
+    /// response status) travels.
+    static let masterProperties = [
+        "id", "changeKey", "iCalUId", "subject", "body", "bodyPreview", "start", "end", "originalStartTimeZone",
+        "originalEndTimeZone", "isAllDay", "isCancelled", "showAs", "sensitivity", "type", "seriesMasterId",
+        "recurrence", "location", "organizer", "attendees", "webLink", "onlineMeeting", "onlineMeetingUrl",
+        "createdDateTime", "lastModifiedDateTime",
     ]
 }

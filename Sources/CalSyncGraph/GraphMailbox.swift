@@ -1,12 +1,11 @@
 import CalSyncModel
-import CalSyncRecurrence
 import Foundation
 import Synchronization
 
 /// What the requests of one Microsoft mailbox share, however many provider values are
 /// made for it: the concurrency limit (Outlook allows 4 requests in flight per app and
-/// mailbox, `MailboxConcurrency`), the mailbox's time zone, and the series masters
-/// fetched for occurrence stubs.
+/// mailbox, `MailboxConcurrency`), the mailbox's time zone, and what it knows of the
+/// series masters read for occurrence stubs.
 public final class GraphMailbox: Sendable {
     let permits: AsyncSemaphore
     private let state = Mutex(State())
@@ -15,26 +14,34 @@ public final class GraphMailbox: Sendable {
         var timeZone: String?
         /// Graph asked the mailbox to wait (429/503/504 `Retry-After`) until then.
         var pausedUntil: Date?
-        /// Masters by calendar and id, for the round in progress of that calendar.
-        var masters: [String: [String: CachedMaster]] = [:]
-        /// Exceptions seen, by calendar and id, across rounds. Occurrence stubs are not
-        /// kept here: a 100,000-event calendar has nearly two million, which held over a
-        /// gigabyte; the store's notes (``GraphProvider``) answer for them.
-        var exceptions: [String: [String: GraphMapping.Instance]] = [:]
-        /// The same exceptions' ids by calendar and series: looking them up
-        /// by filtering `exceptions` per series made a 10,000-event first sync quadratic
-        /// (a tenth of its CPU, docs/benchmarks.md).
-        var exceptionIDs: [String: [String: Set<String>]] = [:]
-
-        mutating func remove(_ id: String, calendarID: String) {
-            guard let old = exceptions[calendarID]?.removeValue(forKey: id) else { return }
-            exceptionIDs[calendarID]?[old.seriesID]?.remove(id)
-        }
+        /// What the mailbox knows of the series masters read, by calendar and id: a few
+        /// bytes each (not the event), so that 100,000 events stay cheap.
+        var masters: [String: [String: KnownMaster]] = [:]
+        /// The rounds in progress, by calendar.
+        var rounds: [String: Round] = [:]
     }
 
-    struct CachedMaster: Sendable {
+    /// A series master as last read: its change key (an incremental poll whose
+    /// occurrences carry the same one does not read it again), whether it is all-day (how
+    /// its occurrence stubs' times are read), or that it is gone (404).
+    struct KnownMaster: Sendable, Equatable {
         var changeKey: String?
-        var item: GraphMapping.Item
+        var allDay: Bool
+        var gone = false
+    }
+
+    /// A round of a calendar: full (every master read once) or incremental (only masters
+    /// unknown or changed), and the masters read in it.
+    ///
+    /// What a page taught is pending until the engine asks for the cursor that followed
+    /// that page, which it does only once the page was applied: a page that failed to be
+    /// stored (and is read again) reads its masters again, instead of leaving the store
+    /// without them.
+    struct Round: Sendable {
+        var full: Bool
+        var read: Set<String> = []
+        var pending: [String: KnownMaster] = [:]
+        var handedOut: SyncCursor?
     }
 
     /// - Parameter maxConcurrentRequests: clamped to 1…4.
@@ -62,61 +69,65 @@ public final class GraphMailbox: Sendable {
         }
     }
 
-    /// Forgets a calendar's masters: a new round reads them again, once.
-    func startRound(calendarID: String) {
-        _ = state.withLock { $0.masters.removeValue(forKey: calendarID) }
+    /// A page of the calendar is asked for with `cursor`: the previous page's masters are
+    /// kept when `cursor` is the one that followed it (it was applied), else forgotten;
+    /// `.initial` starts a full round, `.delta` an incremental one, and a `.page` the
+    /// mailbox did not hand out (a full re-sync resumed) one it treats as full.
+    func beginPage(calendarID: String, cursor: SyncCursor) {
+        state.withLock { state in
+            var round = state.rounds[calendarID]
+            if let applied = round, applied.handedOut == cursor {
+                for (id, master) in applied.pending { state.masters[calendarID, default: [:]][id] = master }
+                round?.read.formUnion(applied.pending.keys)
+            } else if case .page = cursor {
+                round = nil
+            }
+            round?.pending = [:]
+            round?.handedOut = nil
+            switch cursor {
+            case .initial: round = Round(full: true)
+            case .delta: round = Round(full: false)
+            case .page: round = round ?? Round(full: true)
+            }
+            state.rounds[calendarID] = round
+        }
     }
 
-    /// Remembers the exceptions among a page's series instances.
-    func record(_ instances: [GraphMapping.Instance], calendarID: String) {
-        guard !instances.isEmpty else { return }
+    /// The masters a page read, and the cursor handed out after it (``beginPage(calendarID:cursor:)``).
+    func endPage(calendarID: String, read: [String: KnownMaster], next: SyncCursor) {
         state.withLock { state in
-            for instance in instances {
-                state.remove(instance.id, calendarID: calendarID)
-                guard instance.isException else { continue }
-                state.exceptions[calendarID, default: [:]][instance.id] = instance
-                state.exceptionIDs[calendarID, default: [:]][instance.seriesID, default: []].insert(instance.id)
+            state.rounds[calendarID, default: Round(full: true)].pending = read
+            state.rounds[calendarID, default: Round(full: true)].handedOut = next
+        }
+    }
+
+    /// The series of `seriesIDs` whose masters this page must read: in a full round those
+    /// not read yet in it; in an incremental one those not read yet in it that are unknown
+    /// or whose occurrences on the page carry another change key (`changeKeys`, by series;
+    /// absent when the page has only exceptions of it). A round the mailbox did not see
+    /// start (a full re-sync resumed by a new process) counts as full.
+    func mastersToRead(_ seriesIDs: [String], changeKeys: [String: String], calendarID: String) -> [String] {
+        state.withLock { state in
+            let round = state.rounds[calendarID] ?? Round(full: true)
+            let known = state.masters[calendarID] ?? [:]
+            return seriesIDs.filter { id in
+                if round.read.contains(id) { return false }
+                if round.full { return true }
+                guard let master = known[id] else { return true }
+                guard let key = changeKeys[id] else { return false }
+                return master.changeKey != key
             }
         }
     }
 
-    /// The exception an id was; nil for other ids (occurrence stubs are in the store's notes).
-    func instance(_ id: String, calendarID: String) -> GraphMapping.Instance? {
-        state.withLock { $0.exceptions[calendarID]?[id] }
-    }
-
-    /// Forgets removed instances (once their page was read completely).
-    func forgetInstances(_ ids: [String], calendarID: String) {
-        guard !ids.isEmpty else { return }
+    /// What the mailbox knows of these masters (those it never read are absent).
+    func masters(_ ids: [String], calendarID: String) -> [String: KnownMaster] {
         state.withLock { state in
-            for id in ids { state.remove(id, calendarID: calendarID) }
+            guard let known = state.masters[calendarID] else { return [:] }
+            var found: [String: KnownMaster] = [:]
+            for id in ids { found[id] = known[id] }
+            return found
         }
-    }
-
-    /// The original starts of the exceptions of a series seen so far.
-    func exceptionStarts(seriesID: String, calendarID: String) -> Set<EventTime> {
-        state.withLock { state in
-            Set(
-                (state.exceptionIDs[calendarID]?[seriesID] ?? []).compactMap {
-                    state.exceptions[calendarID]?[$0]?.originalStart
-                })
-        }
-    }
-
-    /// A full round sees every instance again.
-    func forgetInstances(calendarID: String) {
-        state.withLock { state in
-            state.exceptions.removeValue(forKey: calendarID)
-            state.exceptionIDs.removeValue(forKey: calendarID)
-        }
-    }
-
-    func master(_ id: String, calendarID: String) -> CachedMaster? {
-        state.withLock { $0.masters[calendarID]?[id] }
-    }
-
-    func remember(_ master: CachedMaster, id: String, calendarID: String) {
-        state.withLock { $0.masters[calendarID, default: [:]][id] = master }
     }
 }
 

@@ -8,34 +8,29 @@ enum GraphMapping {
     /// What one `value` item of a delta page asks of the store: a single event, an
     /// exception or (defensively) a series master to upsert, an `@removed` to delete, an
     /// unreadable item to quarantine, or an occurrence stub.
-    typealias Item = PageItem<Occurrence>
+    typealias Item = PageItem<Stub>
 
-    /// An occurrence stub: its series master must be fetched and stored; the store derives
-    /// the instance from the master's rule. `day` is the wall-clock date of the stub's
-    /// start (stubs do not say if they are all-day).
-    struct Occurrence: Equatable, Sendable {
+    /// An occurrence stub of `calendarView/delta`: Graph's id for the occurrence, its
+    /// series, its start and end as sent (stubs do not say whether they are all-day: the
+    /// master does) and the `@odata.etag` it carries (the master's change key, as the
+    /// occurrence is the master's).
+    struct Stub: Equatable, Sendable {
         var id: String
         var seriesID: String
-        var start: EventTime?
-        var day: CalendarDate?
-    }
+        var start: GraphWire.DateTimeTimeZone?
+        var end: GraphWire.DateTimeTimeZone?
+        var changeKey: String?
 
-    /// An instance of a series seen in a page (an occurrence stub or an exception), kept so
-    /// that a later `@removed` of its id can be told apart from a plain deletion.
-    struct Instance: Equatable, Sendable {
-        var id: String
-        var seriesID: String
-        /// Its start in the series (a stub's start; an exception's `originalStart`).
-        var originalStart: EventTime?
-        /// An exception (else an occurrence stub).
-        var isException = false
-        /// A stub's wall-clock start date: its day if the series is all-day.
-        var day: CalendarDate?
-
-        /// The original start as the series' instances are keyed: a date for all-day series.
-        func start(allDay: Bool) -> EventTime? {
-            guard allDay, case .instant(let instant) = originalStart else { return originalStart }
-            return .date(day ?? CalendarDate(utcDayOf: instant))
+        /// The occurrence row: its times read as dates for an all-day series (the
+        /// wall-clock dates Graph sends), else as instants; nil when a time is unreadable.
+        func occurrence(allDay: Bool, fallbackZone: String?) -> Occurrence? {
+            guard case .success(let startTime) = GraphTimes.time(start, allDay: allDay, fallbackZone: fallbackZone)
+            else { return nil }
+            var endTime = (try? GraphTimes.time(end, allDay: allDay, fallbackZone: fallbackZone).get()) ?? startTime
+            if case .date(let first) = startTime, case .date(let last) = endTime, last <= first {
+                endTime = .date(first.adding(days: 1))
+            }
+            return Occurrence(instanceID: id, eventID: seriesID, seriesID: seriesID, start: startTime, end: endTime)
         }
     }
 
@@ -43,53 +38,40 @@ enum GraphMapping {
     struct DecodedPage {
         var links: GraphWire.Page
         var changes: ChangePage
-        /// Series masters the page's occurrences and exceptions need, in first-seen order.
-        var mastersNeeded: [String]
-        /// The occurrence stubs and exceptions read.
-        var instances: [Instance]
-        /// How many of those were occurrence stubs (their instances come from expansion).
-        var occurrences: Int
+        /// The occurrence stubs, in page order.
+        var stubs: [Stub]
     }
 
     /// Decodes a page (``PageDecoder``); unreadable items are quarantined with their raw
     /// bytes, not fatal.
     static func page(_ bytes: [UInt8], fallbackZone: String?) throws -> DecodedPage {
-        var instances: [Instance] = []
-        var mastersNeeded: [String] = []
-        var needed: Set<String> = []
-        var occurrences = 0
+        var stubs: [Stub] = []
         let decoder = JSONDecoder()
         let (links, changes) = try PageDecoder.decode(
             bytes, arrayKey: "value", envelope: GraphWire.Page.self, naming: "a delta page",
-            read: { itemBytes, raw, _ -> PageDecoder.Read<Occurrence>? in
-                if let stub = occurrenceStub(itemBytes, decoder: decoder, fallbackZone: fallbackZone) {
+            read: { itemBytes, raw, _ -> PageDecoder.Read<Stub>? in
+                if let stub = occurrenceStub(itemBytes, decoder: decoder) {
                     return (stub.id, stub.item)
                 }
                 guard let wire = try? decoder.decode(GraphWire.Event.self, from: Data(itemBytes)) else { return nil }
                 return (wire.id, item(wire, raw: raw, fallbackZone: fallbackZone))
             },
             seen: { item in
-                if let instance = item.instance {
-                    instances.append(instance)
-                    if needed.insert(instance.seriesID).inserted { mastersNeeded.append(instance.seriesID) }
-                }
-                if case .extra = item { occurrences += 1 }
+                if case .extra(let stub) = item { stubs.append(stub) }
             })
-        return DecodedPage(
-            links: links, changes: changes, mastersNeeded: mastersNeeded, instances: instances,
-            occurrences: occurrences)
+        return DecodedPage(links: links, changes: changes, stubs: stubs)
     }
 
-    /// Decodes a series master fetched on its own (`GET …/events/{id}`).
+    /// Decodes a series master read on its own (a `$batch` answer's body).
     /// - Throws: `.transport` when the body is not JSON at all (``ResponseBody``); a JSON
     ///   body that is not a readable event quarantines the series instead.
-    static func master(_ bytes: [UInt8], fallbackZone: String?) throws -> Item {
-        let raw = String(decoding: JSONItemScanner.compact(bytes[...]), as: UTF8.self)
-        guard StrictJSON.isValid(bytes[...]),
+    static func master(_ bytes: ArraySlice<UInt8>, fallbackZone: String?) throws -> Item {
+        let raw = String(decoding: JSONItemScanner.compact(bytes), as: UTF8.self)
+        guard StrictJSON.isValid(bytes),
             let wire = try? JSONDecoder().decode(GraphWire.Event.self, from: Data(bytes))
         else {
             let unreadable = CalSyncError(.decoding, "the series master is not a readable event object")
-            let classified = ResponseBody.classify(unreadable, body: bytes)
+            let classified = ResponseBody.classify(unreadable, body: Array(bytes))
             if classified.code != .decoding { throw classified }
             return .quarantine(unreadable.message)
         }
@@ -102,28 +84,35 @@ enum GraphMapping {
         return read
     }
 
-    /// An occurrence stub (`type: occurrence`), from a delta page or an `/instances` listing.
+    static func master(_ bytes: [UInt8], fallbackZone: String?) throws -> Item {
+        try master(bytes[...], fallbackZone: fallbackZone)
+    }
+
+    /// An occurrence stub (`type: occurrence`).
     static func occurrence(
-        id: String, seriesMasterID: String?, start wireStart: GraphWire.DateTimeTimeZone?, fallbackZone: String?
+        id: String, seriesMasterID: String?, start: GraphWire.DateTimeTimeZone?, end: GraphWire.DateTimeTimeZone?,
+        etag: String?
     ) -> Item {
         guard let seriesID = seriesMasterID, !seriesID.isEmpty else {
             return .quarantine("an occurrence without seriesMasterId")
         }
-        // Stubs carry no isAllDay: the start is read as an instant, and made a date
-        // when the master turns out to be all-day.
-        let start = try? GraphTimes.time(wireStart, allDay: false, fallbackZone: fallbackZone).get()
-        let day = wireStart?.dateTime.flatMap { CalendarDate($0.prefix(10)) }
-        return .extra(Occurrence(id: id, seriesID: seriesID, start: start, day: day))
+        return .extra(Stub(id: id, seriesID: seriesID, start: start, end: end, changeKey: changeKey(etag: etag)))
     }
 
-    /// An occurrence stub read as ``GraphWire/InstanceStub`` (five members instead of the
-    /// whole event's thirty: most items of a delta page and of an `/instances` listing are
-    /// stubs) by ``GraphStubReader``, or by JSONDecoder where that reader cannot be sure;
-    /// nil for anything else, which takes ``item(_:raw:fallbackZone:)``'s whole path. Both
-    /// paths read a stub alike; the id returned is the item's as sent, for quarantine.
-    static func occurrenceStub(
-        _ itemBytes: ArraySlice<UInt8>, decoder: JSONDecoder, fallbackZone: String?
-    ) -> (id: String, item: Item)? {
+    /// `W/"<changeKey>"` → `<changeKey>` (Graph's `@odata.etag` is the change key, quoted).
+    static func changeKey(etag: String?) -> String? {
+        guard var text = etag else { return nil }
+        if text.hasPrefix("W/") { text.removeFirst(2) }
+        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }
+        return text.isEmpty ? nil : text
+    }
+
+    /// An occurrence stub read as ``GraphWire/InstanceStub`` (seven members instead of the
+    /// whole event's thirty: most items of a delta page are stubs) by ``GraphStubReader``,
+    /// or by JSONDecoder where that reader cannot be sure; nil for anything else, which
+    /// takes ``item(_:raw:fallbackZone:)``'s whole path. Both paths read a stub alike; the
+    /// id returned is the item's as sent, for quarantine.
+    static func occurrenceStub(_ itemBytes: ArraySlice<UInt8>, decoder: JSONDecoder) -> (id: String, item: Item)? {
         guard
             let stub = GraphStubReader.read(itemBytes)
                 ?? (try? decoder.decode(GraphWire.InstanceStub.self, from: Data(itemBytes))),
@@ -133,37 +122,8 @@ enum GraphMapping {
         guard !id.isEmpty else { return nil }
         return (
             wireID,
-            occurrence(id: id, seriesMasterID: stub.seriesMasterId, start: stub.start, fallbackZone: fallbackZone)
+            occurrence(id: id, seriesMasterID: stub.seriesMasterId, start: stub.start, end: stub.end, etag: stub.etag)
         )
-    }
-
-    /// The instances (occurrences and exceptions) a series' `/instances` page lists, and
-    /// the link to its next page. Occurrences are read through ``GraphWire/InstanceStub``;
-    /// anything else takes ``item(_:raw:fallbackZone:)``'s whole path, so both read an
-    /// instance alike. Items `page` would quarantine are left out, as there.
-    static func instances(_ bytes: [UInt8], fallbackZone: String?) throws -> InstancesPage {
-        let (links, items) = try PageDecoder.scan(
-            bytes, arrayKey: "value", envelope: GraphWire.Page.self, naming: "an instances page")
-        var instances: [Instance] = []
-        let decoder = JSONDecoder()
-        for itemBytes in items where StrictJSON.isValid(itemBytes) {
-            let read: Item
-            if let stub = occurrenceStub(itemBytes, decoder: decoder, fallbackZone: fallbackZone) {
-                read = stub.item
-            } else if let wire = try? decoder.decode(GraphWire.Event.self, from: Data(itemBytes)) {
-                read = item(wire, raw: "", fallbackZone: fallbackZone)
-            } else {
-                continue
-            }
-            if let instance = read.instance { instances.append(instance) }
-        }
-        return InstancesPage(instances: instances, nextLink: links.nextLink)
-    }
-
-    /// What a series' `/instances` page lists, and the link to the next one.
-    struct InstancesPage {
-        var instances: [Instance]
-        var nextLink: String?
     }
 
     static func item(_ wire: GraphWire.Event, raw: String, fallbackZone: String?) -> Item {
@@ -173,7 +133,7 @@ enum GraphMapping {
         if wire.removed != nil { return .delete(id) }
         if wire.type == "occurrence" {
             return occurrence(
-                id: id, seriesMasterID: wire.seriesMasterId, start: wire.start, fallbackZone: fallbackZone)
+                id: id, seriesMasterID: wire.seriesMasterId, start: wire.start, end: wire.end, etag: wire.etag)
         }
         let kind: CalendarEvent.Kind
         switch wire.type {
@@ -299,22 +259,5 @@ enum GraphMapping {
         return RemoteCalendar(
             id: wire.id, name: nonEmpty(wire.name) ?? wire.id, timeZone: timeZone, color: color, access: access,
             isPrimary: wire.isDefaultCalendar ?? false, etag: wire.changeKey)
-    }
-}
-
-extension PageItem where Extra == GraphMapping.Occurrence {
-    /// The series instance this item is (an occurrence stub or an exception); nil for
-    /// anything else.
-    var instance: GraphMapping.Instance? {
-        switch self {
-        case .upsert(let event):
-            guard event.kind == .exception, let seriesID = event.seriesID else { return nil }
-            return GraphMapping.Instance(
-                id: event.id, seriesID: seriesID, originalStart: event.originalStart, isException: true)
-        case .extra(let stub):
-            return GraphMapping.Instance(id: stub.id, seriesID: stub.seriesID, originalStart: stub.start, day: stub.day)
-        case .delete, .quarantine:
-            return nil
-        }
     }
 }

@@ -1,5 +1,4 @@
 public import CalSyncModel
-import CalSyncRecurrence
 public import Foundation
 public import Logging
 
@@ -8,10 +7,11 @@ public import Logging
 /// One `calendarView/delta` round per calendar and window: `.initial` starts it with the
 /// window's bounds, `.page` follows `@odata.nextLink`, `.delta` is the stored
 /// `@odata.deltaLink` of the last round. The window is frozen into the link, so it is part
-/// of the cursor's fingerprint: a moved window starts a new round. Occurrence stubs are
-/// replaced by their series master (fetched once per round, calendar-scoped), whose rule
-/// the store expands. Every request carries the `Prefer` headers and holds one of the
-/// mailbox's permits (at most 4 in flight); a 401 refreshes the token once and retries once.
+/// of the cursor's fingerprint: a moved window starts a new round. Every occurrence,
+/// exception and single the listing names is stored as Graph lists it (``OccurrenceSource/listed``);
+/// series masters are read for their details in `$batch`es, once per round. Every request
+/// carries the `Prefer` headers and holds one of the mailbox's permits (at most 4 in
+/// flight); a 401 refreshes the token once and retries once.
 public struct GraphProvider: CalendarProvider {
     public struct Configuration: Sendable {
         /// `{graph_url}/v1.0`, no trailing slash.
@@ -103,37 +103,38 @@ public struct GraphProvider: CalendarProvider {
         return fallbackZone
     }
 
+    /// Graph's listing is the authority for occurrences: the store writes the ones each
+    /// page lists and expands nothing.
+    public var occurrenceSource: OccurrenceSource { .listed }
+
+    /// Occurrences are kept from the occurrence window's start to the round's end
+    /// (``deltaWindow(_:)``): the round listed them, and the daily slide drops only what
+    /// fell behind, so `sync_state.window_end` is the round's end.
+    public func occurrenceWindow(for window: SyncWindow) -> SyncWindow {
+        SyncWindow(start: window.start, end: deltaWindow(window).end)
+    }
+
+    /// One delta page: its singles and exceptions as events, every occurrence, exception
+    /// and single it lists as an occurrence under Graph's id, its `@removed` ids as removed
+    /// occurrences (and deletions of the events we may hold under them), and the masters
+    /// of its series read in `$batch`es where the round needs them (``masters(_:calendarID:logger:)``).
     public func changes(
         calendarID: String, cursor: SyncCursor, window: SyncWindow, logger: Logger
     ) async throws -> ProviderPage {
-        try await changes(calendarID: calendarID, cursor: cursor, window: window, notes: { _ in nil }, logger: logger)
-    }
-
-    /// One delta page. The instances of series seen (stubs, exceptions, `/instances`) are
-    /// kept in the mailbox for the process and as notes in the store for the next one, so
-    /// that a later `@removed` of one of their ids cancels that instance even after a
-    /// restart (`calsyncd --once` is a new process every time).
-    public func changes(
-        calendarID: String, cursor: SyncCursor, window: SyncWindow, notes: ProviderNoteReader, logger: Logger
-    ) async throws -> ProviderPage {
         let url: String
-        let frozen = deltaWindow(window)
-        var pageNotes = ProviderNotes()
+        var clearNotes = false
+        mailbox.beginPage(calendarID: calendarID, cursor: cursor)
         switch cursor {
         case .initial:
-            mailbox.startRound(calendarID: calendarID)
-            mailbox.forgetInstances(calendarID: calendarID)
-            pageNotes.clearFirst = true
-            url = endpoints.calendarViewDelta(calendarID, window: frozen)
-        case .delta(let link):
-            mailbox.startRound(calendarID: calendarID)
-            url = try storedLink(link)
-        case .page(let link):
+            // Notes of earlier versions (instance notes) are forgotten with a new round.
+            clearNotes = true
+            url = endpoints.calendarViewDelta(calendarID, window: deltaWindow(window))
+        case .delta(let link), .page(let link):
             url = try storedLink(link)
         }
         let response = try await send(url, storedLink: cursor != .initial)
         let zone = fallbackZone
-        var decoded = try GraphMapping.page(Array(response.body), fallbackZone: zone)
+        let decoded = try GraphMapping.page(Array(response.body), fallbackZone: zone)
         // The links first: a page that names another origin fails before any request it causes.
         let next: SyncCursor
         if let nextLink = decoded.links.nextLink {
@@ -144,235 +145,175 @@ public struct GraphProvider: CalendarProvider {
             throw CalSyncError(
                 .decoding, "the delta page of \(calendarID) has neither @odata.nextLink nor @odata.deltaLink")
         }
-        mailbox.record(decoded.instances, calendarID: calendarID)
-        var seen = decoded.instances
-        var masterIDs = decoded.mastersNeeded
-        // `@removed` of an instance we saw: if its series lives on, the instance was
-        // deleted (a cancelled exception removes it from the expansion); if the series is
-        // gone, so is its master.
-        let removedIDs = decoded.changes.deletions
-        var removed: [(id: String, instance: GraphMapping.Instance?)] = []
-        for id in removedIDs {
-            var instance = mailbox.instance(id, calendarID: calendarID)
-            if instance == nil, let note = try await notes(Self.instanceNoteKey(id)) {
-                instance = Self.instance(id, note: note)
-            }
-            removed.append((id, instance))
+        var changes = decoded.changes
+        // The series the page names, in first-seen order, and the change key its occurrences carry.
+        var seriesIDs: [String] = []
+        var named: Set<String> = []
+        var changeKeys: [String: String] = [:]
+        for stub in decoded.stubs {
+            if named.insert(stub.seriesID).inserted { seriesIDs.append(stub.seriesID) }
+            if let key = stub.changeKey { changeKeys[stub.seriesID] = key }
         }
-        var wanted = masterIDs
-        for case let (_, instance?) in removed where !wanted.contains(instance.seriesID) {
-            wanted.append(instance.seriesID)
+        for event in changes.upserts where event.kind == .exception {
+            if let series = event.seriesID, named.insert(series).inserted { seriesIDs.append(series) }
         }
-        let hydrated = try await masters(wanted, calendarID: calendarID, window: frozen, logger: logger)
-        var cancelled = wanted.flatMap { hydrated[$0]?.cancelled ?? [] }
-        seen += wanted.flatMap { hydrated[$0]?.listed ?? [] }
-        var deletions: [String] = []
-        for (id, instance) in removed {
-            guard let instance else {
-                deletions.append(id)
-                continue
-            }
-            if case .upsert(let series) = hydrated[instance.seriesID]?.item,
-                let original = instance.start(allDay: series.allDay)
-            {
-                cancelled.append(Self.cancelledInstance(id, of: series, originalStart: original))
-                if !masterIDs.contains(series.id) { masterIDs.append(series.id) }
-            } else {
-                deletions.append(id)
-                if !deletions.contains(instance.seriesID) { deletions.append(instance.seriesID) }
+        let wanted = mailbox.mastersToRead(seriesIDs, changeKeys: changeKeys, calendarID: calendarID)
+        let read = try await masters(wanted, calendarID: calendarID, logger: logger)
+        var known = mailbox.masters(seriesIDs, calendarID: calendarID)
+        for (id, item) in read {
+            switch item {
+            case .upsert(let event): known[id] = .init(changeKey: event.etag, allDay: event.allDay)
+            case .delete, .quarantine, .extra: known[id] = .init(changeKey: nil, allDay: false, gone: true)
             }
         }
-        var masters: [CalendarEvent] = []
-        for masterID in masterIDs {
-            switch hydrated[masterID]?.item {
-            case .upsert(let event):
-                masters.append(event)
+        mailbox.endPage(
+            calendarID: calendarID, read: known.filter { read[$0.key] != nil }, next: next)
+        var readMasters: [CalendarEvent] = []
+        for id in wanted {
+            switch read[id] {
+            case .upsert(let event): readMasters.append(event)
             case .quarantine(let reason):
-                decoded.changes.quarantined.append(QuarantinedItem(eventID: masterID, reason: reason, raw: "{}"))
-            case .delete, .extra, nil:
+                changes.quarantined.append(QuarantinedItem(eventID: id, reason: reason, raw: "{}"))
+            // Gone (404): the series was deleted; what we hold of it goes.
+            case .delete, nil: changes.deletions.append(id)
+            case .extra: break
+            }
+        }
+        var occurrences: [Occurrence] = []
+        occurrences.reserveCapacity(decoded.stubs.count + changes.upserts.count)
+        for stub in decoded.stubs {
+            // A stub of a series whose master is gone or unreadable adds nothing.
+            guard let master = known[stub.seriesID], !master.gone,
+                let occurrence = stub.occurrence(allDay: master.allDay, fallbackZone: zone)
+            else { continue }
+            occurrences.append(occurrence)
+        }
+        for event in changes.upserts {
+            switch event.kind {
+            case .single:
+                occurrences.append(
+                    Occurrence(
+                        instanceID: event.id, eventID: event.id, seriesID: nil, start: event.start, end: event.end))
+            case .exception:
+                occurrences.append(
+                    Occurrence(
+                        instanceID: event.id, eventID: event.id, seriesID: event.seriesID, start: event.start,
+                        end: event.end))
+            case .series:
                 break
             }
         }
-        // Masters first: the page's exceptions replace their instances once their master is in.
-        decoded.changes.upserts = masters + decoded.changes.upserts + cancelled
-        decoded.changes.deletions = deletions
-        decoded.changes.calendarTimeZone = mailbox.timeZone
-        // Only now: a page that fails half-way is read again with the same memory.
-        mailbox.forgetInstances(removedIDs, calendarID: calendarID)
-        for instance in seen { pageNotes.set[Self.instanceNoteKey(instance.id)] = Self.note(instance) }
-        pageNotes.removed = removedIDs.map(Self.instanceNoteKey)
-        decoded.changes.notes = pageNotes
+        // Masters first: the page's exceptions name them.
+        changes.upserts = readMasters + changes.upserts
+        changes.listedOccurrences = occurrences
+        changes.removedOccurrences = decoded.changes.deletions
+        changes.calendarTimeZone = mailbox.timeZone
+        changes.notes = ProviderNotes(clearFirst: clearNotes)
         logger.debug(
             "Fetched a delta page",
             metadata: [
-                "calsync.calendar": "\(calendarID)", "calsync.upserts": "\(decoded.changes.upserts.count)",
-                "calsync.deletions": "\(decoded.changes.deletions.count)",
-                "calsync.occurrences": "\(decoded.occurrences)",
+                "calsync.calendar": "\(calendarID)", "calsync.upserts": "\(changes.upserts.count)",
+                "calsync.deletions": "\(changes.deletions.count)", "calsync.occurrences": "\(occurrences.count)",
+                "calsync.masters": "\(wanted.count)",
             ])
-        return ProviderPage(changes: decoded.changes, next: next)
+        return ProviderPage(changes: changes, next: next)
     }
 
-    /// A series master and the instances of it Graph no longer lists.
-    struct Hydrated {
-        var item: GraphMapping.Item?
-        /// Cancelled exceptions (GraphReconciliation), only when the master was just read.
-        var cancelled: [CalendarEvent] = []
-        /// The instances `/instances` listed, only when the master was just read.
-        var listed: [GraphMapping.Instance] = []
-    }
+    /// How often a batch's throttled requests are sent again (after the `Retry-After` it
+    /// gave) before the page fails as `.rateLimited`, to be retried by the engine.
+    static let batchRetries = 3
 
-    /// Hydrations run side by side: a page naming many series waits for the slowest few
-    /// masters, not for all of them in turn. The mailbox's permits, not this number, bound
-    /// the requests in flight.
-    static let parallelHydrations = 8
-
-    /// The series masters `ids` (``master(_:calendarID:window:logger:)``), read side by side.
-    func masters(
-        _ ids: [String], calendarID: String, window: SyncWindow, logger: Logger
-    ) async throws -> [String: Hydrated] {
-        try await withThrowingTaskGroup(of: (String, Hydrated).self) { group in
-            var results: [String: Hydrated] = [:]
-            var next = 0
-            func start() {
-                let id = ids[next]
-                next += 1
-                group.addTask { (id, try await master(id, calendarID: calendarID, window: window, logger: logger)) }
+    /// Reads the series masters `ids` in `$batch`es of up to 20 (``GraphBatch``), the
+    /// batches side by side under the mailbox's permits (each batch is one request in
+    /// flight). Per answer: 200 → the master (or quarantine when unreadable), 404 → gone
+    /// (`.delete`), 429/503/504 → sent again in a later batch once the mailbox's pause
+    /// has passed; anything else fails the page with its mapped error.
+    func masters(_ ids: [String], calendarID: String, logger: Logger) async throws -> [String: GraphMapping.Item] {
+        var results: [String: GraphMapping.Item] = [:]
+        var pending = ids
+        var attempt = 0
+        while !pending.isEmpty {
+            let chunks = stride(from: 0, to: pending.count, by: GraphBatch.maximumRequests).map {
+                Array(pending[$0..<min(pending.count, $0 + GraphBatch.maximumRequests)])
             }
-            while next < min(Self.parallelHydrations, ids.count) { start() }
-            while let (id, hydrated) = try await group.next() {
-                results[id] = hydrated
-                if next < ids.count { start() }
+            var throttled: [String] = []
+            var lastThrottle: CalSyncError?
+            try await withThrowingTaskGroup(of: [(String, Result<GraphMapping.Item, CalSyncError>)].self) { group in
+                for chunk in chunks {
+                    group.addTask { try await batch(chunk, calendarID: calendarID) }
+                }
+                for try await answers in group {
+                    for (id, result) in answers {
+                        switch result {
+                        case .success(let item): results[id] = item
+                        case .failure(let error) where error.code == .rateLimited:
+                            throttled.append(id)
+                            lastThrottle = error
+                        case .failure(let error): throw error
+                        }
+                    }
+                }
             }
-            return results
-        }
-    }
-
-    /// The series master of occurrence stubs and exceptions, read once per round of a
-    /// calendar (calendar-scoped: `/me/events/{id}` fails for shared calendars), with its
-    /// `/instances` over the round's window; item nil when it is gone (404: the series was
-    /// deleted).
-    func master(_ id: String, calendarID: String, window: SyncWindow, logger: Logger) async throws -> Hydrated {
-        if let cached = mailbox.master(id, calendarID: calendarID) {
-            if case .delete = cached.item { return Hydrated(item: nil) }
-            return Hydrated(item: cached.item)
-        }
-        let response: HTTPResponse
-        do {
-            response = try await send(endpoints.event(id, calendarID: calendarID), storedLink: false)
-        } catch let error as CalSyncError where error.code == .notFound {
-            logger.debug("Series master is gone", metadata: ["calsync.calendar": "\(calendarID)"])
-            mailbox.remember(.init(changeKey: nil, item: .delete(id)), id: id, calendarID: calendarID)
-            return Hydrated(item: nil)
-        }
-        let item = try GraphMapping.master(Array(response.body), fallbackZone: fallbackZone)
-        var hydrated = Hydrated(item: item)
-        if case .upsert(let event) = item {
-            // Remembered once its instances were read: a throttled /instances is read again
-            // when the page is.
-            (hydrated.cancelled, hydrated.listed) = try await unlistedInstances(
-                of: event, calendarID: calendarID, window: window, logger: logger)
-            mailbox.remember(.init(changeKey: event.etag, item: item), id: id, calendarID: calendarID)
-        } else {
-            mailbox.remember(.init(changeKey: nil, item: item), id: id, calendarID: calendarID)
-        }
-        return hydrated
-    }
-
-    /// Reads `/instances` of a series over the round's window and cancels the instances
-    /// its rule produces that Graph no longer lists (GraphReconciliation). A series whose
-    /// instances cannot be read or do not match its rule is left as it is. Returns the
-    /// cancellations and the instances listed.
-    func unlistedInstances(
-        of master: CalendarEvent, calendarID: String, window: SyncWindow, logger: Logger
-    ) async throws -> (cancelled: [CalendarEvent], listed: [GraphMapping.Instance]) {
-        var listed: [GraphMapping.Instance] = []
-        var url: String? = endpoints.instances(master.id, calendarID: calendarID, window: window)
-        let metadata: Logger.Metadata = ["calsync.calendar": "\(calendarID)"]
-        do {
-            while let next = url {
-                let response = try await send(next, storedLink: false)
-                let page = try GraphMapping.instances(Array(response.body), fallbackZone: fallbackZone)
-                listed += page.instances
-                url = try page.nextLink.map { try follow($0, "the @odata.nextLink of a series' instances") }
+            if !throttled.isEmpty {
+                attempt += 1
+                logger.info(
+                    "Series masters throttled in a batch",
+                    metadata: ["calsync.calendar": "\(calendarID)", "calsync.masters": "\(throttled.count)"])
+                if attempt > Self.batchRetries, let lastThrottle { throw lastThrottle }
             }
-        } catch let error as CalSyncError where [.notFound, .http, .decoding, .server].contains(error.code) {
-            logger.info(
-                "Series instances not readable",
-                metadata: metadata.merging(["calsync.error": "\(error.message)"]) { $1 })
-            return ([], [])
+            pending = throttled
         }
-        mailbox.record(listed, calendarID: calendarID)
-        do {
-            switch try GraphReconciliation.cancelledInstances(
-                of: master, listed: listed, window: window, calendarZone: fallbackZone)
-            {
-            case .cancelled(let cancelled):
-                // An exception we hold already takes its slot (even when /instances was
-                // read without originalStart).
-                let exceptions = mailbox.exceptionStarts(seriesID: master.id, calendarID: calendarID)
-                return (cancelled.filter { $0.originalStart.map { !exceptions.contains($0) } ?? true }, listed)
-            case .ruleMismatch(let start):
-                logger.warning(
-                    "Series rule does not match its instances",
-                    metadata: metadata.merging(["calsync.instance": "\(start)"]) { $1 })
-                return ([], listed)
+        return results
+    }
+
+    /// One `$batch` of masters; each id's outcome (a throttled answer pauses the mailbox).
+    func batch(
+        _ ids: [String], calendarID: String
+    ) async throws -> [(String, Result<GraphMapping.Item, CalSyncError>)] {
+        let requests = ids.enumerated().map {
+            GraphBatch.Request(
+                id: String($0.offset + 1), url: GraphEndpoints.master($0.element, calendarID: calendarID))
+        }
+        let body = GraphBatch.body(requests, prefer: preferences.joined(separator: ", "))
+        let response = try await send(endpoints.batch, storedLink: false, method: .POST, body: body)
+        let answers = try GraphBatch.answers(Array(response.body))
+        var byID: [String: HTTPResponse] = [:]
+        for answer in answers { byID[answer.id] = answer.response }
+        var outcomes: [(String, Result<GraphMapping.Item, CalSyncError>)] = []
+        for (request, id) in zip(requests, ids) {
+            guard let answer = byID[request.id] else {
+                throw CalSyncError(.decoding, "a $batch response has no answer for one of its requests")
             }
-        } catch {
-            return ([], listed)
+            if (200..<300).contains(answer.status) {
+                outcomes.append(
+                    (id, .success(try GraphMapping.master(Array(answer.body)[...], fallbackZone: fallbackZone))))
+                continue
+            }
+            let error = mappedError(answer, storedLink: false)
+            switch error.code {
+            case .notFound: outcomes.append((id, .success(.delete(id))))
+            case .rateLimited: outcomes.append((id, .failure(error)))
+            default: throw error
+            }
         }
+        return outcomes
     }
 
-    /// The note an instance of a series is remembered by (``ProviderNotes``).
-    static func instanceNoteKey(_ id: String) -> String { "instance/" + id }
+    /// What the rounds of this version store: raised when stored calendars must be
+    /// listed again. `listed-occurrences`: occurrences come from Graph's listing under
+    /// Graph's ids, so every calendar a former version stored (expanded instances under
+    /// `<master>_<time>` ids, synthesised cancelled exceptions) is re-synced once by mark
+    /// and sweep (docs/providers-graph.md "Upgrading a store").
+    static let cursorVersion = "listed-occurrences"
 
-    /// `{"series":…,"start":…,"exception":true,"day":…}` (start and day as the store writes them).
-    static func note(_ instance: GraphMapping.Instance) -> String {
-        // Written by hand, keys sorted as JSONSerialization's `.sortedKeys` wrote them: one
-        // note per instance made JSONSerialization a fifth of a Graph full sync's CPU
-        // (docs/benchmarks.md). ``instance(_:note:)`` reads both spellings.
-        var json = "{"
-        if let day = instance.day { json += #""day":"# + CompactJSON.string(day.description) + "," }
-        if instance.isException { json += #""exception":true,"# }
-        json += #""series":"# + CompactJSON.string(instance.seriesID)
-        if let start = instance.originalStart { json += #","start":"# + CompactJSON.string(start.description) }
-        return json + "}"
-    }
-
-    /// The instance a note remembers; nil when the note is not readable.
-    static func instance(_ id: String, note: String) -> GraphMapping.Instance? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(note.utf8))) as? [String: Any],
-            let series = object["series"] as? String
-        else { return nil }
-        return GraphMapping.Instance(
-            id: id, seriesID: series, originalStart: (object["start"] as? String).flatMap(EventTime.init(storeText:)),
-            isException: object["exception"] as? Bool ?? false,
-            day: (object["day"] as? String).flatMap(CalendarDate.init))
-    }
-
-    /// A deleted instance of a live series, as the store keeps it: a cancelled exception at
-    /// its original start (a date for all-day series), lasting as long as the series' events.
-    static func cancelledInstance(_ id: String, of master: CalendarEvent, originalStart: EventTime) -> CalendarEvent {
-        let start = originalStart
-        let end = SeriesLength(of: master)?.end(ofInstanceAt: originalStart) ?? originalStart
-        return CalendarEvent(
-            id: id, kind: .exception, seriesID: master.id, originalStart: start, status: .cancelled, start: start,
-            end: end, timeZone: master.timeZone, raw: removedRaw(id))
-    }
-
-    /// What Graph sent for the instance: `{"@removed":{"reason":"deleted"},"id":…}`.
-    static func removedRaw(_ id: String) -> String {
-        let object: [String: Any] = ["id": id, "@removed": ["reason": "deleted"]]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// The round's window and the Graph base: a new bucket of ``deltaWindow(_:)`` or
-    /// another `graph_url` makes the stored deltaLink unusable, and a new round starts.
+    /// The version, the round's window and the Graph base: a new bucket of
+    /// ``deltaWindow(_:)``, another `graph_url` or a stored cursor of an earlier version
+    /// makes the stored deltaLink unusable, and a new round starts.
     public func cursorFingerprint(calendarID: String, window: SyncWindow) -> String {
         let frozen = deltaWindow(window)
         return SHA256.hexDigest(
             [
-                endpoints.base, calendarID, Timestamp.string(from: frozen.start),
+                Self.cursorVersion, endpoints.base, calendarID, Timestamp.string(from: frozen.start),
                 Timestamp.string(from: frozen.end),
             ].joined(separator: "\n"))
     }
@@ -412,39 +353,51 @@ public struct GraphProvider: CalendarProvider {
     /// last of repeated header lines (FlyingFox, which calsync-emulator first ran on, did),
     /// which would silently drop the page size or the time zone.
     var preferHeaders: [(name: String, value: String)] {
-        let preferences = [
-            "odata.maxpagesize=\(configuration.pageSize)", "outlook.timezone=\"UTC\"", "IdType=\"ImmutableId\"",
-            "outlook.body-content-type=\"text\"",
-        ]
-        return [
+        [
             (name: "Accept", value: "application/json"),
-            (name: "Prefer", value: preferences.joined(separator: ", ")),
+            (
+                name: "Prefer",
+                value: (["odata.maxpagesize=\(configuration.pageSize)"] + preferences).joined(separator: ", ")
+            ),
         ]
+    }
+
+    /// The preferences every read asks for (a `$batch` gives them to each of its requests).
+    var preferences: [String] {
+        ["outlook.timezone=\"UTC\"", "IdType=\"ImmutableId\"", "outlook.body-content-type=\"text\""]
     }
 
     /// GET with the access token under one of the mailbox's permits, after any pause Graph
     /// asked of the mailbox; one refresh-and-retry on 401 (``AuthorizedSend``); errors
     /// mapped. A throttled answer pauses the whole mailbox (every calendar of the account)
     /// for its `Retry-After`.
-    func send(_ url: String, storedLink: Bool) async throws -> HTTPResponse {
+    func send(
+        _ url: String, storedLink: Bool, method: HTTPRequest.Method = .GET, body: Data? = nil
+    ) async throws -> HTTPResponse {
         try await AuthorizedSend.send(
             tokens: tokens,
             beforeAttempt: {
                 if let wait = mailbox.pauseRemaining(now: now()) { try await sleep(wait) }
             },
             perform: { authorization in
-                let request = HTTPRequest(url: url, headers: preferHeaders + authorization)
+                var headers = preferHeaders + authorization
+                if body != nil { headers.append((name: "Content-Type", value: "application/json")) }
+                let request = HTTPRequest(method: method, url: url, headers: headers, body: body)
                 return try await mailbox.permits.withPermit { try await transport.perform(request) }
             },
-            failure: { response in
-                let error = GraphErrors.error(response, storedLink: storedLink, now: now())
-                if error.code == .rateLimited, let retryAfter = error.retryAfter {
-                    // Capped again here, whoever made the error: a pause of the mailbox holds
-                    // every request of the account, so a year-long one would stop it for good.
-                    let wait = min(max(retryAfter, .zero), RetryAfter.maximum)
-                    mailbox.pause(until: now().addingTimeInterval(wait / .seconds(1)))
-                }
-                return error
-            })
+            failure: { mappedError($0, storedLink: storedLink) })
+    }
+
+    /// A failed answer (a whole response, or one of a `$batch`) as its error; a throttled
+    /// one pauses the whole mailbox for its `Retry-After`.
+    func mappedError(_ response: HTTPResponse, storedLink: Bool) -> CalSyncError {
+        let error = GraphErrors.error(response, storedLink: storedLink, now: now())
+        if error.code == .rateLimited, let retryAfter = error.retryAfter {
+            // Capped again here, whoever made the error: a pause of the mailbox holds
+            // every request of the account, so a year-long one would stop it for good.
+            let wait = min(max(retryAfter, .zero), RetryAfter.maximum)
+            mailbox.pause(until: now().addingTimeInterval(wait / .seconds(1)))
+        }
+        return error
     }
 }

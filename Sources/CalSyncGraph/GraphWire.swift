@@ -156,19 +156,21 @@ enum GraphWire {
         }
     }
 
-    /// The few members an occurrence stub is read for, in delta pages and `/instances`
-    /// listings alike: decoding the whole event type for its id and start was most of a
+    /// The few members an occurrence stub of a delta page is read for: decoding the whole event type for its id and start was most of a
     /// Graph first sync's CPU (docs/benchmarks.md). ``GraphStubReader`` fills it straight
     /// from the bytes; JSONDecoder where that reader cannot be sure.
     struct InstanceStub: Decodable, Equatable {
         var id: String?
+        var etag: String?
         var removed: Removed?
         var type: String?
         var seriesMasterId: String?
         var start: DateTimeTimeZone?
+        var end: DateTimeTimeZone?
 
         enum CodingKeys: String, CodingKey {
-            case id, type, seriesMasterId, start
+            case id, type, seriesMasterId, start, end
+            case etag = "@odata.etag"
             case removed = "@removed"
         }
     }

@@ -113,30 +113,34 @@ extension CalendarStore {
     /// - The cursor is saved when it ends a round (`.delta`), forgotten when a listing
     ///   without incremental support ended (`.initial`); mid-chain (`.page`) it is kept only
     ///   by a full re-sync, as the page to go on from after a restart.
+    /// - With `occurrenceSource` `.listed`, nothing is expanded: the page's listed
+    ///   occurrences are written and its removed ones deleted (PageWriter+ListedOccurrences).
     public func applyPage(
         _ page: ChangePage, accountID: String, calendarID: String, cursor: SyncCursor, fingerprint: String,
-        mode: PageMode, window: SyncWindow, now: Date
+        mode: PageMode, window: SyncWindow, now: Date, occurrenceSource: OccurrenceSource = .expanded
     ) async throws -> PageOutcome {
         try await write { db in
             var writer = try PageWriter(
                 db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
-                now: Timestamp.string(from: now))
+                now: Timestamp.string(from: now), source: occurrenceSource)
             return try writer.apply(page, cursor: cursor, fingerprint: fingerprint, mode: mode)
         }
     }
 
     /// Re-expands every series of the calendar for a new window (the daily slide): new
-    /// instances appear at the far end, old ones drop off, nothing is fetched.
+    /// instances appear at the far end, old ones drop off, nothing is fetched. A listed
+    /// calendar (`occurrenceSource` `.listed`) only drops what left the window.
     /// Returns whether the calendar's occurrence cap left some out.
     @discardableResult
     public func rebuildOccurrences(
-        accountID: String, calendarID: String, window: SyncWindow, now: Date
+        accountID: String, calendarID: String, window: SyncWindow, now: Date,
+        occurrenceSource: OccurrenceSource = .expanded
     ) async throws -> Bool {
         try await write { db in
             var writer = try PageWriter(
                 db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
-                now: Timestamp.string(from: now))
-            return try writer.rebuildAll()
+                now: Timestamp.string(from: now), source: occurrenceSource)
+            return occurrenceSource == .listed ? try writer.slideListedOccurrences() : try writer.rebuildAll()
         }
     }
 }

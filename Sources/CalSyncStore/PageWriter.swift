@@ -15,6 +15,8 @@ struct PageWriter {
     let calendarID: String
     let window: SyncWindow
     let now: String
+    /// Whether this calendar's occurrences are expanded here or listed by its provider.
+    let source: OccurrenceSource
     var outcome = PageOutcome()
     var touchedSeries = Set<String>()
     var touchedSingles = Set<String>()
@@ -33,7 +35,8 @@ struct PageWriter {
     var stagedOccurrences: Int?
 
     init(
-        db: Database, store: CalendarStore, accountID: String, calendarID: String, window: SyncWindow, now: String
+        db: Database, store: CalendarStore, accountID: String, calendarID: String, window: SyncWindow, now: String,
+        source: OccurrenceSource = .expanded
     ) throws {
         guard
             let calendarKey = try Int64.fetchOne(
@@ -43,6 +46,7 @@ struct PageWriter {
             throw CalSyncError(.store, "calendar \(calendarID) of account \(accountID) is not in the store")
         }
         self.db = db
+        self.source = source
         self.store = store
         self.accountID = accountID
         self.calendarID = calendarID
@@ -78,15 +82,25 @@ struct PageWriter {
         touchedSeries = plan.touchedSeries
         touchedSingles = plan.touchedSingles
         for entry in plan.logs { log(entry) }
+        if source == .listed {
+            let deleted = plan.steps.compactMap { step -> String? in
+                if case .delete(let id) = step { return id } else { return nil }
+            }
+            try applyListedOccurrences(page, deletedEvents: deleted, marking: marking)
+            if plan.sweep != nil, marking { outcome.deleted += try deleteSynthesisedCancellations() }
+        }
         if let sweep = plan.sweep {
             outcome.sweep = try self.sweep(maxDeleteRatio: sweep.maxDeleteRatio, force: sweep.force, marking: marking)
         }
-        switch plan.occurrences {
-        case .rebuildTouched: try rebuildTouched(into: .live)
-        case .deferred: try rebuildTouched(into: .staged(calendar: calendarKey))
-        case .loadAll:
-            try rebuildTouched(into: .staged(calendar: calendarKey))
-            try publishStaged()
+        // A listed calendar's occurrences were written above, live: nothing to expand or stage.
+        if source == .expanded {
+            switch plan.occurrences {
+            case .rebuildTouched: try rebuildTouched(into: .live)
+            case .deferred: try rebuildTouched(into: .staged(calendar: calendarKey))
+            case .loadAll:
+                try rebuildTouched(into: .staged(calendar: calendarKey))
+                try publishStaged()
+            }
         }
         try writeNotes(page.notes)
         switch plan.cursor {
@@ -222,7 +236,7 @@ struct PageWriter {
 
     /// Deletes `ids` (a series master with its exceptions; ids no longer there are
     /// skipped) and counts them into the outcome; returns how many were deleted.
-    private mutating func runDeletions(_ ids: [String]) throws -> Int {
+    mutating func runDeletions(_ ids: [String]) throws -> Int {
         let plan = PagePlan(deleting: ids, known: try knownEvents(ids, exceptionsOf: ids))
         try run(plan.steps)
         touchedSeries.formUnion(plan.touchedSeries)
@@ -337,6 +351,7 @@ struct PageWriter {
                 ].merging(MessageID.metadata(MessageID.deletionHeld)) { $1 })
             return .held(wouldDelete: unseen.count, of: total)
         case .sweep:
+            if source == .listed { try sweepUnlistedOccurrences() }
             var deleted = try runDeletions(unseen)
             deleted += try sweepOrphanCancelledExceptions()
             try db.execute(

@@ -456,6 +456,11 @@ enum StoreSchema {
         WHERE e.status != 'cancelled' AND c.sync_enabled = 1;
         """
 
+    /// The instance id the `occurrences` view gives the row `o` of `internal_occurrences`
+    /// joined to its event `e` (`stored`, the row's own column, when there is one): for the
+    /// writer's statements that match ids over many rows at once, on the table itself.
+    static func derivedInstanceID(_ stored: String) -> String { v6InstanceID(stored) }
+
     /// Part of the v6 migration (never edited): the instance id of the occurrence row `o`
     /// of event `e`, `stored` when there is one.
     private static func v6InstanceID(_ stored: String) -> String {

@@ -32,7 +32,16 @@ import Testing
             calendarID: "c", seriesID: try #require(series["id"]?.stringValue),
             from: try Date(from + "T00:00:00Z", strategy: .iso8601), to: try Date(to + "T00:00:00Z", strategy: .iso8601)
         )
-        return ids.map { String($0.suffix(8)) }
+        return ids.map(Self.day(ofOccurrence:))
+    }
+
+    /// The original date an emulator occurrence id carries: opaque to clients, as Graph's
+    /// are (`AAMkAGOc` + URL-safe base64 of `yyyyMMdd|<master id>`).
+    static func day(ofOccurrence id: String) -> String {
+        var text = id.dropFirst("AAMkAGOc".count).replacingOccurrences(of: "-", with: "+")
+            .replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        return String(decoding: (Data(base64Encoded: text) ?? Data()).prefix(8), as: UTF8.self)
     }
 
     static func nextDay(_ midnight: String) -> String {

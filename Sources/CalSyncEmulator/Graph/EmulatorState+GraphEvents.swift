@@ -11,10 +11,12 @@ extension EmulatorState {
         guard let resource = graphCurrentEvent(calendarID: calendarID, eventID: eventID) else {
             return GraphErrorBody.notFound()
         }
+        let selection = GraphSelect.selection(request)
+        if case .unknown(let name) = selection { return GraphSelect.unknownPropertyResponse(name) }
         let (output, applied) = graphOutputZone(request)
-        return graphEntity(
-            200, GraphEventResource.render(resource, in: output), calendarID: calendarID, user: user,
-            applied: applied)
+        var rendered = GraphEventResource.render(resource, in: output)
+        if case .only(let names) = selection { rendered = GraphSelect.apply(rendered, keeping: names) }
+        return graphEntity(200, rendered, calendarID: calendarID, user: user, applied: applied)
     }
 
     /// An event answer with its `@odata.context` and `ETag`.

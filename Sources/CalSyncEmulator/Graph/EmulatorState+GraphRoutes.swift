@@ -9,6 +9,7 @@ extension EmulatorState {
             let user = identity.user(
                 forAccessToken: String(authorization.dropFirst(7)), provider: .microsoft, now: clock())
         else { return GraphErrorBody.invalidToken() }
+        if segments == ["$batch"], request.method == "POST" { return graphBatch(request) }
         guard segments.first == "me", segments.count >= 2 else { return GraphErrorBody.notFound() }
         let path = graphCanonicalPath(Array(segments.dropFirst()))
         let method = request.method

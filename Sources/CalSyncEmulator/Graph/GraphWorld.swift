@@ -52,18 +52,49 @@ struct GraphWorld {
     }
 }
 
-/// Ids the emulator makes: Graph-looking base64 for events, and occurrence ids that name
-/// their series and date (`<masterId>_<yyyyMMdd>`), as Graph's ids encode the original date.
+/// Ids the emulator makes: Graph-looking base64 for events, and occurrence ids that are
+/// opaque to clients as Graph's are (`AAMkAGOc` + URL-safe base64 of the original date
+/// and the series' id): stable for an occurrence, never the master's id with something
+/// appended, and read back only by the emulator (``occurrenceParts(_:)``).
 enum GraphIDs {
+    static let occurrencePrefix = "AAMkAGOc"
+
     static func occurrenceID(masterID: String, dayKey: String) -> String {
-        masterID + "_" + dayKey
+        occurrencePrefix + base64URL(Array(dayKey.utf8) + [UInt8(ascii: "|")] + Array(masterID.utf8))
     }
 
     static func occurrenceParts(_ id: String) -> (masterID: String, dayKey: String)? {
-        guard let separator = id.lastIndex(of: "_") else { return nil }
-        let day = id[id.index(after: separator)...]
-        guard day.count == 8, day.allSatisfy(\.isNumber) else { return nil }
-        return (String(id[..<separator]), String(day))
+        guard id.hasPrefix(occurrencePrefix), let bytes = decodeBase64URL(id.dropFirst(occurrencePrefix.count)),
+            bytes.count > 9, bytes[8] == UInt8(ascii: "|"), bytes[..<8].allSatisfy({ (0x30...0x39).contains($0) })
+        else { return nil }
+        return (String(decoding: bytes[9...], as: UTF8.self), String(decoding: bytes[..<8], as: UTF8.self))
+    }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Base64 with `-` and `_` for `+` and `/` (Graph's ids travel in URL paths) and `=`
+    /// padding; written by hand, as a 100,000-event round makes two million of them.
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let b0 = bytes[index]
+            let b1 = index + 1 < bytes.count ? bytes[index + 1] : 0
+            let b2 = index + 2 < bytes.count ? bytes[index + 2] : 0
+            output.append(alphabet[Int(b0 >> 2)])
+            output.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
+            output.append(index + 1 < bytes.count ? alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
+            output.append(index + 2 < bytes.count ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
+            index += 3
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func decodeBase64URL(_ text: Substring) -> [UInt8]? {
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while standard.count % 4 != 0 { standard += "=" }
+        return Data(base64Encoded: standard).map(Array.init)
     }
 
     static func changeKey(_ number: Int) -> String {

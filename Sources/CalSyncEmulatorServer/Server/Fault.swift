@@ -107,7 +107,7 @@ public struct Fault: Sendable, Equatable {
         return result
     }
 
-    func matches(_ request: EmulatorRequest) -> Bool {
+    package func matches(_ request: EmulatorRequest) -> Bool {
         request.path.hasPrefix(pathPrefix) && (method == nil || method == request.method)
     }
 }

@@ -110,9 +110,14 @@ public struct CalendarSynchronizer: Sendable {
     ) async throws -> Outcome {
         var metadata: Logger.Metadata = ["calsync.account": "\(accountID)", "calsync.calendar": "\(calendarID)"]
         var windowCapped = false
-        if let stored = try await store.storedWindow(accountID: accountID, calendarID: calendarID), stored != window {
+        // A provider that lists occurrences may keep them for a longer window (Graph's round).
+        let occurrenceWindow = provider.occurrenceWindow(for: window)
+        if let stored = try await store.storedWindow(accountID: accountID, calendarID: calendarID),
+            stored != occurrenceWindow
+        {
             windowCapped = try await store.rebuildOccurrences(
-                accountID: accountID, calendarID: calendarID, window: window, now: now())
+                accountID: accountID, calendarID: calendarID, window: occurrenceWindow, now: now(),
+                occurrenceSource: provider.occurrenceSource)
             logger.debug("Occurrence window moved", metadata: metadata)
         }
         let fingerprint = provider.cursorFingerprint(calendarID: calendarID, window: window)
@@ -174,7 +179,8 @@ public struct CalendarSynchronizer: Sendable {
                         : isLast ? .fullSyncEnd(maxDeleteRatio: maxDeleteRatio, force: forceDeletion) : .fullSync
                     let applied = try await store.applyPage(
                         page.changes, accountID: accountID, calendarID: calendarID, cursor: page.next,
-                        fingerprint: fingerprint, mode: mode, window: window, now: now())
+                        fingerprint: fingerprint, mode: mode, window: occurrenceWindow, now: now(),
+                        occurrenceSource: provider.occurrenceSource)
                     outcome.pages += 1
                     outcome.inserted += applied.inserted
                     outcome.updated += applied.updated

@@ -40,6 +40,11 @@ public protocol CalendarProvider: Sendable {
     /// Whether the store expands this provider's series or takes the occurrences its pages
     /// list (``OccurrenceSource``). `.expanded` unless the provider says otherwise.
     var occurrenceSource: OccurrenceSource { get }
+
+    /// The window the store keeps this calendar's occurrences for, given the engine's
+    /// occurrence window: the same window unless the provider's listing reaches further
+    /// (Graph's round window), so that `sync_state.window_*` says what is stored.
+    func occurrenceWindow(for window: SyncWindow) -> SyncWindow
 }
 
 /// Reads the provider's note `key` about the calendar being polled; nil when none.
@@ -47,6 +52,8 @@ public typealias ProviderNoteReader = @Sendable (_ key: String) async throws -> 
 
 extension CalendarProvider {
     public var occurrenceSource: OccurrenceSource { .expanded }
+
+    public func occurrenceWindow(for window: SyncWindow) -> SyncWindow { window }
 
     public func changes(
         calendarID: String, cursor: SyncCursor, window: SyncWindow, notes: ProviderNoteReader, logger: Logger

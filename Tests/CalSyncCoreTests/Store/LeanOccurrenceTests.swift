@@ -258,7 +258,7 @@ struct LeanOccurrenceTests {
         try await store.write { db in
             var writer = try PageWriter(
                 db: db, store: store, accountID: "a", calendarID: "c", window: window, now: "now")
-            try writer.applyListedOccurrences(page, into: .live)
+            try writer.applyListedOccurrences(page, deletedEvents: [], marking: false)
             try writer.updateCounts()
         }
         #expect(try await Self.viewRows(store).map { $0.prefix(while: { $0 != "|" }) } == ["AAMkAGI="])
@@ -269,7 +269,8 @@ struct LeanOccurrenceTests {
         try await store.write { db in
             var writer = try PageWriter(
                 db: db, store: store, accountID: "a", calendarID: "c", window: window, now: "now")
-            try writer.applyListedOccurrences(removing, into: .live)
+            try writer.applyListedOccurrences(removing, deletedEvents: [], marking: false)
+            try writer.updateCounts()
         }
         #expect(try await StoreSyncTests.count(store, "SELECT COUNT(*) FROM occurrences") == 0)
         #expect(try await Self.viewRows(store).isEmpty)

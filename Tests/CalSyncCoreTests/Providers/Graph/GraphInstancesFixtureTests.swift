@@ -49,8 +49,7 @@ struct GraphInstancesFixtureTests {
         ])
         let transport = ScriptedTransport([
             HTTPResponse(status: 200, body: deltaPage),
-            HTTPResponse(status: 200, body: Data(Self.master.utf8)),
-            HTTPResponse(status: 200, body: Data(instances)),
+            GraphProviderTests.batch([(200, Self.master, "")]),
             // The increment that follows a full listing: nothing changed.
             HTTPResponse(
                 status: 200, body: Data(#"{"@odata.deltaLink":"https://graph.test/d?deltatoken=1","value":[]}"#.utf8)),

@@ -96,24 +96,6 @@ struct GraphProviderTests {
         #expect(transport.requests.first.map { Self.values($0, "Prefer") }?.first == "odata.maxpagesize=1000")
     }
 
-    @Test func instanceNotesReadBackAsWrittenWhateverTheIDHolds() throws {
-        let instances = [
-            GraphMapping.Instance(
-                id: "i1", seriesID: "AAMk+/=\"quoted\\back\nline\u{01}é",
-                originalStart: EventTime(storeText: "2026-03-01T09:00:00Z"),
-                isException: true, day: CalendarDate("2026-03-01")),
-            GraphMapping.Instance(id: "i2", seriesID: "AAMkplain"),
-        ]
-        for instance in instances {
-            let note = GraphProvider.note(instance)
-            #expect(GraphProvider.instance(instance.id, note: note) == instance)
-            #expect((try? JSONSerialization.jsonObject(with: Data(note.utf8))) is [String: Any])
-        }
-        #expect(
-            GraphProvider.note(instances[0]).hasPrefix(
-                #"{"day":"2026-03-01","exception":true,"series":"AAMk+/=\"quoted"#))
-    }
-
     @Test func aGoneDeltaLinkExpiresTheCursor() async throws {
         let transport = ScriptedTransport([
             HTTPResponse(status: 410, body: try GraphFixture.data("error-410-syncstatenotfound"))
@@ -225,12 +207,28 @@ struct GraphProviderTests {
         return ok(json: #"{"\#(link)":"https://graph.microsoft.com/\#(link)","value":[\#(stub)]}"#)
     }
 
-    static let noInstances = ok(json: #"{"value":[]}"#)
+    /// A `$batch` answer: one response per (status, body, headers), ids "1", "2", … in order.
+    static func batch(_ answers: [(status: Int, body: String, headers: String)]) -> HTTPResponse {
+        let items = answers.enumerated().map { offset, answer in
+            #"{"id":"\#(offset + 1)","status":\#(answer.status),"headers":{\#(answer.headers)},"body":\#(answer.body)}"#
+        }
+        return ok(json: #"{"responses":["# + items.joined(separator: ",") + "]}")
+    }
 
-    @Test func occurrenceStubsAreReplacedByTheirMasterFetchedOncePerRound() async throws {
+    static let masterBatch = batch([(200, master, #""Content-Type":"application/json""#)])
+
+    /// The 2023 stub with the master's change key as its `@odata.etag`.
+    static func stubPage(_ link: String, etag: String) -> HTTPResponse {
+        ok(
+            json:
+                #"{"\#(link)":"https://graph.microsoft.com/\#(link)","value":[{"@odata.etag":"W/\"\#(etag)\"","id":"id","#
+                + #""seriesMasterId":"seriesMasterId","type":"occurrence","start":{"dateTime":"2023-07-23T10:25:00.0000000","timeZone":"UTC"},"#
+                + #""end":{"dateTime":"2023-07-23T10:55:00.0000000","timeZone":"UTC"}}]}"#)
+    }
+
+    @Test func occurrenceStubsAreStoredUnderGraphsIdsWithTheirMasterReadInOneBatchPerRound() async throws {
         let transport = ScriptedTransport([
-            try Self.stubPage("@odata.nextLink"), Self.ok(json: Self.master), Self.noInstances,
-            try Self.stubPage("@odata.deltaLink"),
+            try Self.stubPage("@odata.nextLink"), Self.masterBatch, try Self.stubPage("@odata.deltaLink"),
         ])
         let provider = Self.provider(transport)
         let first = try await provider.changes(
@@ -240,67 +238,143 @@ struct GraphProviderTests {
         #expect(master.id == "seriesMasterId" && master.kind == .series && master.summary == "Standup")
         #expect(master.recurrence == ["RRULE:FREQ=WEEKLY;BYDAY=SU"])
         #expect(first.changes.upserts.count == 1)
-        #expect(transport.requests[1].url == "https://graph.microsoft.com/v1.0/me/calendars/cal/events/seriesMasterId")
-        #expect(Self.values(transport.requests[1], "Prefer").contains(#"IdType="ImmutableId""#))
-        // Its instances over the round's window, to learn which ones were deleted: only
-        // the members that tell them apart.
+        let occurrence = Occurrence(
+            instanceID: "id", eventID: "seriesMasterId", seriesID: "seriesMasterId",
+            start: GraphFixture.instant("2023-07-23T10:25:00Z"), end: GraphFixture.instant("2023-07-23T10:55:00Z"))
+        #expect(first.changes.listedOccurrences == [occurrence])
+        #expect(first.changes.notes.clearFirst)
+        let batch = transport.requests[1]
+        #expect(batch.method == .POST && batch.url == "https://graph.microsoft.com/v1.0/$batch")
+        let body = try #require(batch.body.flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any])
+        let requests = try #require(body["requests"] as? [[String: Any]])
+        #expect(requests.count == 1)
+        #expect(requests.first?["method"] as? String == "GET")
         #expect(
-            transport.requests[2].url
-                == "https://graph.microsoft.com/v1.0/me/calendars/cal/events/seriesMasterId/instances?startDateTime=2016-12-01T00%3A00%3A00Z&endDateTime=2017-01-08T00%3A00%3A00Z"
-                + "&%24select=id%2Ctype%2CseriesMasterId%2Cstart%2Cend%2CisAllDay%2CoriginalStart%2CoriginalStartTimeZone"
-        )
+            requests.first?["url"] as? String
+                == "/me/calendars/cal/events/seriesMasterId?$select="
+                + GraphEndpoints.masterProperties.joined(separator: ","))
+        #expect(
+            (requests.first?["headers"] as? [String: String])?["Prefer"]?.contains(#"outlook.timezone="UTC""#) == true)
 
-        // The next page of the same round uses the master already read.
+        // The next page of the same round does not read the master again.
         let second = try await provider.changes(
             calendarID: "cal", cursor: first.next, window: Self.window, logger: Self.logger)
         #expect(second.next == .delta("https://graph.microsoft.com/@odata.deltaLink"))
-        #expect(second.changes.upserts.map(\.id) == ["seriesMasterId"])
+        #expect(second.changes.upserts.isEmpty)
+        #expect(second.changes.listedOccurrences == [occurrence])
+        #expect(transport.requests.count == 3)
+    }
+
+    /// A page the engine could not store is asked for again (a full re-sync resumed at a
+    /// page the mailbox did not hand out): its masters are read again, not taken as stored.
+    @Test func aPageAskedForAgainReadsItsMastersAgain() async throws {
+        let transport = ScriptedTransport([
+            try Self.stubPage("@odata.nextLink"), Self.masterBatch, try Self.stubPage("@odata.deltaLink"),
+            Self.masterBatch,
+        ])
+        let provider = Self.provider(transport)
+        let first = try await provider.changes(
+            calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
+        #expect(first.changes.upserts.map(\.id) == ["seriesMasterId"])
+        let resumed = try await provider.changes(
+            calendarID: "cal", cursor: .page("https://graph.microsoft.com/resumed"), window: Self.window,
+            logger: Self.logger)
+        #expect(resumed.changes.upserts.map(\.id) == ["seriesMasterId"])
         #expect(transport.requests.count == 4)
     }
 
-    @Test func aRemovedOccurrenceOfALiveSeriesCancelsThatInstance() async throws {
-        let removed =
-            #"{"@odata.deltaLink":"https://graph.microsoft.com/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
+    @Test func anIncrementalPollReadsAMasterOnlyWhenItsChangeKeyMoved() async throws {
+        let removedPage =
+            #"{"@odata.deltaLink":"https://graph.microsoft.com/d3","value":[]}"#
         let transport = ScriptedTransport([
-            try Self.stubPage("@odata.deltaLink"), Self.ok(json: Self.master), Self.noInstances,
-            Self.ok(json: removed), Self.ok(json: Self.master), Self.noInstances,
+            Self.stubPage("@odata.deltaLink", etag: "m1"), Self.masterBatch,
+            Self.stubPage("@odata.deltaLink", etag: "m1"),
+            Self.stubPage("@odata.deltaLink", etag: "m2"), Self.masterBatch, Self.ok(json: removedPage),
         ])
         let provider = Self.provider(transport)
         let round = try await provider.changes(
             calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
-        // The store keeps the round's notes; the provider reads the stub back from them.
-        let next = try await provider.changes(
-            calendarID: "cal", cursor: round.next, window: Self.window, notes: Self.notes(of: round),
-            logger: Self.logger)
-        #expect(next.changes.deletions.isEmpty)
-        let cancelled = try #require(next.changes.upserts.first { $0.id == "id" })
-        #expect(cancelled.kind == .exception && cancelled.status == .cancelled)
-        #expect(cancelled.seriesID == "seriesMasterId")
-        #expect(cancelled.originalStart == GraphFixture.instant("2023-07-23T10:25:00Z"))
-        #expect(cancelled.end == GraphFixture.instant("2023-07-23T10:55:00Z"))
-        // The master is read again in the new round (its changeKey moved) and stored with it.
-        #expect(next.changes.upserts.first?.id == "seriesMasterId")
+        #expect(round.changes.upserts.map(\.id) == ["seriesMasterId"])
+        let same = try await provider.changes(
+            calendarID: "cal", cursor: round.next, window: Self.window, logger: Self.logger)
+        #expect(same.changes.upserts.isEmpty)
+        #expect(same.changes.listedOccurrences.map(\.instanceID) == ["id"])
+        #expect(transport.requests.count == 3)
+        let moved = try await provider.changes(
+            calendarID: "cal", cursor: same.next, window: Self.window, logger: Self.logger)
+        #expect(moved.changes.upserts.map(\.id) == ["seriesMasterId"])
+        #expect(transport.requests.count == 5)
+        _ = try await provider.changes(calendarID: "cal", cursor: moved.next, window: Self.window, logger: Self.logger)
         #expect(transport.requests.count == 6)
     }
 
-    @Test func aRemovedOccurrenceOfADeletedSeriesDeletesTheMaster() async throws {
+    @Test func aRemovedIDIsRemovedExactlyWithoutAnyRequest() async throws {
         let removed =
             #"{"@odata.deltaLink":"https://graph.microsoft.com/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
-        let gone = HTTPResponse(
-            status: 404, body: Data(#"{"error":{"code":"ErrorItemNotFound","message":"gone"}}"#.utf8))
-        let transport = ScriptedTransport([
-            try Self.stubPage("@odata.deltaLink"), Self.ok(json: Self.master), Self.noInstances,
-            Self.ok(json: removed), gone,
-        ])
-        let provider = Self.provider(transport)
-        let round = try await provider.changes(
-            calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
-        // The store keeps the round's notes; the provider reads the stub back from them.
-        let next = try await provider.changes(
-            calendarID: "cal", cursor: round.next, window: Self.window, notes: Self.notes(of: round),
+        let transport = ScriptedTransport([Self.ok(json: removed)])
+        let next = try await Self.provider(transport).changes(
+            calendarID: "cal", cursor: .delta("https://graph.microsoft.com/d1"), window: Self.window,
             logger: Self.logger)
-        #expect(next.changes.deletions == ["id", "seriesMasterId"])
-        #expect(next.changes.upserts.isEmpty)
+        #expect(next.changes.removedOccurrences == ["id"])
+        #expect(next.changes.deletions == ["id"])
+        #expect(next.changes.upserts.isEmpty && next.changes.listedOccurrences.isEmpty)
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func aMasterGoneInTheBatchDeletesItsSeriesAndItsStubsAddNothing() async throws {
+        let gone = #"{"error":{"code":"ErrorItemNotFound","message":"gone"}}"#
+        let transport = ScriptedTransport([
+            try Self.stubPage("@odata.deltaLink"), Self.batch([(404, gone, #""Content-Type":"application/json""#)]),
+        ])
+        let page = try await Self.provider(transport).changes(
+            calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
+        #expect(page.changes.deletions == ["seriesMasterId"])
+        #expect(page.changes.upserts.isEmpty && page.changes.listedOccurrences.isEmpty)
+    }
+
+    @Test func aThrottledRequestInABatchIsSentAgainAfterItsRetryAfter() async throws {
+        let throttled = String(decoding: try GraphFixture.data("error-429-throttled"), as: UTF8.self)
+        let transport = ScriptedTransport([
+            try Self.stubPage("@odata.deltaLink"),
+            Self.batch([(429, throttled, #""Retry-After":"1.5","Content-Type":"application/json""#)]),
+            Self.masterBatch,
+        ])
+        let sleeps = Mutex([Duration]())
+        let start = Date()
+        let provider = GraphProvider(
+            configuration: .init(apiBaseURL: Self.base), tokens: CountingTokens(), transport: transport,
+            now: { start }, sleep: { duration in sleeps.withLock { $0.append(duration) } })
+        let page = try await provider.changes(
+            calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
+        #expect(page.changes.upserts.map(\.id) == ["seriesMasterId"])
+        #expect(page.changes.listedOccurrences.count == 1)
+        #expect(sleeps.withLock { $0 } == [.milliseconds(1500)])
+        #expect(transport.requests.count == 3)
+    }
+
+    @Test func aMailboxOfManySeriesReadsTheirMastersTwentyToABatch() async throws {
+        var stubs: [String] = []
+        var masters: [(status: Int, body: String, headers: String)] = []
+        for index in 0..<45 {
+            stubs.append(
+                #"{"id":"o\#(index)","seriesMasterId":"s\#(index)","type":"occurrence","#
+                    + #""start":{"dateTime":"2016-12-0\#(index % 9 + 1)T10:00:00.0000000","timeZone":"UTC"},"#
+                    + #""end":{"dateTime":"2016-12-0\#(index % 9 + 1)T11:00:00.0000000","timeZone":"UTC"}}"#)
+            masters.append((200, Self.master.replacingOccurrences(of: "seriesMasterId", with: "s\(index)"), ""))
+        }
+        let page = Self.ok(
+            json: #"{"@odata.deltaLink":"https://graph.microsoft.com/d","value":["# + stubs.joined(separator: ",")
+                + "]}")
+        // The batches run side by side: each answer names its requests by their ids in the batch.
+        let transport = BatchAnsweringTransport(
+            page: page,
+            masters: Dictionary(uniqueKeysWithValues: masters.enumerated().map { ("s\($0.offset)", $0.element.body) }))
+        let result = try await Self.provider(transport).changes(
+            calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
+        #expect(result.changes.upserts.count == 45)
+        #expect(result.changes.listedOccurrences.count == 45)
+        // One listing page and ⌈45 ÷ 20⌉ = 3 batches.
+        #expect(transport.requests.count == 4)
     }
 
     @Test func calendarsComeWithTheMailboxZoneAcrossPages() async throws {
@@ -438,41 +512,31 @@ struct GraphProviderTests {
     }
 }
 
-extension GraphProviderTests {
-    /// What the store would answer after applying `page`: the notes it set.
-    static func notes(of page: ProviderPage) -> ProviderNoteReader {
-        let set = page.changes.notes.set
-        return { key in set[key] }
+/// Answers the listing page, then every `$batch` with the masters its requests name.
+final class BatchAnsweringTransport: HTTPTransport {
+    let page: HTTPResponse
+    let masters: [String: String]
+    let log = Mutex([HTTPRequest]())
+
+    init(page: HTTPResponse, masters: [String: String]) {
+        self.page = page
+        self.masters = masters
     }
 
-    /// A page that fails half-way (its master's instances throttled) is read again with
-    /// the same knowledge: the removed occurrence still becomes a cancellation.
-    @Test func aPageThrottledHalfWayIsReadAgainWithTheSameMemory() async throws {
-        let removed =
-            #"{"@odata.deltaLink":"https://graph.microsoft.com/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#
-        let throttled = HTTPResponse(
-            status: 429, headers: [(name: "Retry-After", value: "0")],
-            body: try GraphFixture.data("error-429-throttled"))
-        let transport = ScriptedTransport([
-            try Self.stubPage("@odata.deltaLink"), Self.ok(json: Self.master), Self.noInstances,
-            Self.ok(json: removed), Self.ok(json: Self.master), throttled,
-            Self.ok(json: removed), Self.ok(json: Self.master), Self.noInstances,
-        ])
-        let provider = Self.provider(transport)
-        let round = try await provider.changes(
-            calendarID: "cal", cursor: .initial, window: Self.window, logger: Self.logger)
-        let error = await #expect(throws: CalSyncError.self) {
-            try await provider.changes(
-                calendarID: "cal", cursor: round.next, window: Self.window, notes: Self.notes(of: round),
-                logger: Self.logger)
+    var requests: [HTTPRequest] { log.withLock { $0 } }
+
+    func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
+        log.withLock { $0.append(request) }
+        guard request.method == .POST, let body = request.body,
+            let object = try JSONSerialization.jsonObject(with: body) as? [String: Any],
+            let requests = object["requests"] as? [[String: Any]]
+        else { return page }
+        let answers = requests.map { item -> String in
+            let id = item["id"] as? String ?? ""
+            let url = item["url"] as? String ?? ""
+            let master = url.split(separator: "/").last.map { String($0.prefix { $0 != "?" }) } ?? ""
+            return #"{"id":"\#(id)","status":200,"headers":{},"body":\#(masters[master] ?? "{}")}"#
         }
-        #expect(error?.code == .rateLimited)
-        let retried = try await provider.changes(
-            calendarID: "cal", cursor: round.next, window: Self.window, notes: Self.notes(of: round),
-            logger: Self.logger)
-        #expect(retried.changes.deletions.isEmpty)
-        #expect(retried.changes.upserts.map(\.id) == ["seriesMasterId", "id"])
-        #expect(retried.changes.upserts.last?.status == .cancelled)
-        #expect(transport.requests.count == 9)
+        return HTTPResponse(status: 200, body: Data((#"{"responses":["# + answers.joined(separator: ",") + "]}").utf8))
     }
 }

@@ -22,12 +22,19 @@ struct GraphStubReaderTests {
         #expect(stub.id == "id" && stub.type == "occurrence" && stub.seriesMasterId == "seriesMasterId")
         #expect(stub.start == .init(dateTime: "2023-07-23T10:25:00.0000000", timeZone: "UTC"))
         #expect(stub.removed == nil)
+        // The etag's quotes are escaped: read as JSONDecoder reads them.
+        #expect(stub.etag == #"W/"DwAAABYAAAC9YbapXssvT4RTG13UUr6AAAhT48i7""#)
+        #expect(stub.end == .init(dateTime: "2023-07-23T10:55:00.0000000", timeZone: "UTC"))
+        #expect(
+            Self.read(#"{"id":"a\/b\\c\"","type":"occurrence"}"#)
+                == Self.decoded(Array(#"{"id":"a\/b\\c\"","type":"occurrence"}"#.utf8)[...]))
     }
 
     @Test func membersItCannotBeSureOfAreLeftToJSONDecoder() {
         // Escapes (a key or a value), a member twice, a non-null @removed, another type.
         #expect(Self.read(#"{"i\u0064":"a","type":"occurrence"}"#) == nil)
-        #expect(Self.read(#"{"id":"a\/b","type":"occurrence"}"#) == nil)
+        #expect(Self.read(#"{"id":"a\nb","type":"occurrence"}"#) == nil)
+        #expect(Self.read(#"{"id":"a\u002fb","type":"occurrence"}"#) == nil)
         #expect(Self.read(#"{"id":"a","id":"b"}"#) == nil)
         #expect(Self.read(#"{"id":"a","@removed":{"reason":"deleted"}}"#) == nil)
         #expect(Self.read(#"{"id":5}"#) == nil)

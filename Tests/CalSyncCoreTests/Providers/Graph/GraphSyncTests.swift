@@ -10,9 +10,9 @@ import Testing
 @testable import CalSyncRecurrence
 @testable import CalSyncStore
 
-/// GraphProvider driven by the real engine (CalendarSynchronizer) into a real store with
-/// the libical expander: stubs become a series row whose expansion gives the instances,
-/// an exception replaces its instance, removed instances and series disappear.
+/// GraphProvider driven by the real engine (CalendarSynchronizer) into a real store: every
+/// stub, exception and single Graph lists is an occurrence under Graph's id, the master
+/// is the series row, removed ids disappear exactly, and nothing is expanded locally.
 struct GraphSyncTests {
     static let accountID = "m"
     static let calendarID = "cal"
@@ -27,7 +27,7 @@ struct GraphSyncTests {
     }
 
     static func stub(_ id: String, _ day: String) -> String {
-        ##"{"@odata.type":"#microsoft.graph.event","@odata.etag":"W/\"o\"","id":"\##(id)","seriesMasterId":"seriesMasterId","type":"occurrence","start":{"dateTime":"2023-07-\##(day)T10:25:00.0000000","timeZone":"UTC"},"end":{"dateTime":"2023-07-\##(day)T10:55:00.0000000","timeZone":"UTC"}}"##
+        ##"{"@odata.type":"#microsoft.graph.event","@odata.etag":"W/\"m1\"","id":"\##(id)","seriesMasterId":"seriesMasterId","type":"occurrence","start":{"dateTime":"2023-07-\##(day)T10:25:00.0000000","timeZone":"UTC"},"end":{"dateTime":"2023-07-\##(day)T10:55:00.0000000","timeZone":"UTC"}}"##
     }
 
     static let exception =
@@ -52,36 +52,27 @@ struct GraphSyncTests {
             accountID: Self.accountID,
             calendars: [RemoteCalendar(id: Self.calendarID, name: "Calendar", timeZone: "UTC", access: .owner)],
             enabledIDs: [Self.calendarID], now: Self.now)
-        let master = HTTPResponse(status: 200, body: Data(GraphProviderTests.master.utf8))
-        let gone = HTTPResponse(
-            status: 404, body: Data(#"{"error":{"code":"ErrorItemNotFound","message":"gone"}}"#.utf8))
-        func instances(_ days: [String]) -> HTTPResponse {
-            let items = days.map { $0 == "16" ? Self.exception : Self.stub("o\($0)", $0) }
-            return HTTPResponse(status: 200, body: Data(#"{"value":[\#(items.joined(separator: ","))]}"#.utf8))
-        }
+        let master = GraphProviderTests.masterBatch
         let transport = ScriptedTransport([
-            // Round 1: three pages; the master and its instances are read once.
+            // Round 1: three pages; the master is read once, in one batch, for the first.
             Self.page("https://graph.test/p2", [Self.stub("o02", "02"), Self.stub("o09", "09")]), master,
-            instances(["02", "09", "16", "23", "30"]),
             Self.page("https://graph.test/p3", [Self.exception, Self.stub("o23", "23"), Self.allDay]),
             Self.page("https://graph.test/d?deltatoken=1", [Self.stub("o30", "30")]),
             // The increment that follows every full listing: nothing changed since.
             Self.page("https://graph.test/d?deltatoken=1", []),
-            // Round 2: an instance changed; /instances no longer lists the 9th (deleted
-            // without a @removed we could place).
-            Self.page("https://graph.test/d?deltatoken=2", [Self.stub("o30", "30")]), master,
-            instances(["02", "16", "23", "30"]),
+            // Round 2: the 9th is deleted in Outlook.
+            Self.page("https://graph.test/d?deltatoken=2", [Self.removed("o09")]),
             // Round 3: the 23rd is removed.
-            Self.page("https://graph.test/d?deltatoken=3", [Self.removed("o23")]), master,
-            instances(["02", "16", "30"]),
+            Self.page("https://graph.test/d?deltatoken=3", [Self.removed("o23")]),
             // Round 4: the delta link is gone; a new round finds the same truth.
             HTTPResponse(status: 410, body: try GraphFixture.data("error-410-syncstatenotfound")),
             Self.page(
                 "https://graph.test/d?deltatoken=5",
                 [Self.stub("o02", "02"), Self.exception, Self.stub("o30", "30"), Self.allDay]),
-            master, instances(["02", "16", "30"]), Self.page("https://graph.test/d?deltatoken=5", []),
-            // Round 5: the series is deleted: its instances are removed, the master is gone.
-            Self.page("https://graph.test/d?deltatoken=6", [Self.removed("o02"), Self.removed("o30")]), gone,
+            master, Self.page("https://graph.test/d?deltatoken=5", []),
+            // Round 5: the series is deleted: each of its instances is removed (never the master).
+            Self.page(
+                "https://graph.test/d?deltatoken=6", [Self.removed("o02"), Self.removed("ex16"), Self.removed("o30")]),
         ])
         let provider = GraphProvider(
             configuration: .init(apiBaseURL: "https://graph.test/v1.0"), tokens: GraphProviderTests.CountingTokens(),
@@ -92,16 +83,17 @@ struct GraphSyncTests {
                 provider: provider, accountID: Self.accountID, calendarID: Self.calendarID, window: Self.window,
                 maxDeleteRatio: 1)
         }
-        func occurrences() throws -> [String] {
+        func read(_ sql: String) throws -> [String] {
             var configuration = Configuration()
             configuration.readonly = true
             return try DatabaseQueue(path: store.path, configuration: configuration).read { db in
-                try String.fetchAll(
-                    db,
-                    sql:
-                        "SELECT o.start || ' ' || e.kind || ' ' || COALESCE(e.summary, '') FROM occurrences o JOIN events e ON e.account_id = o.account_id AND e.calendar_id = o.calendar_id AND e.id = o.event_id ORDER BY o.start_ts, o.instance_id"
-                )
+                try String.fetchAll(db, sql: sql)
             }
+        }
+        func occurrences() throws -> [String] {
+            try read(
+                "SELECT o.start || ' ' || e.kind || ' ' || COALESCE(e.summary, '') FROM occurrences o JOIN events e ON e.account_id = o.account_id AND e.calendar_id = o.calendar_id AND e.id = o.event_id ORDER BY o.start_ts, o.instance_id"
+            )
         }
 
         let first = try await poll()
@@ -115,6 +107,12 @@ struct GraphSyncTests {
         #expect(
             try await store.savedCursor(accountID: Self.accountID, calendarID: Self.calendarID)?.token
                 == "https://graph.test/d?deltatoken=1")
+        // Every occurrence under the id Graph listed it with; only what Graph sent (and the master) in events.
+        #expect(
+            try read("SELECT instance_id FROM occurrences ORDER BY start_ts") == [
+                "o02", "o09", "holiday", "ex16", "o23", "o30",
+            ])
+        #expect(try read("SELECT id FROM events ORDER BY id") == ["ex16", "holiday", "seriesMasterId"])
 
         let second = try await poll()
         #expect(!second.fullSync && second.pages == 1)
@@ -131,6 +129,7 @@ struct GraphSyncTests {
             "2023-07-16T12:00:00Z exception Standup (late)", "2023-07-30T10:25:00Z series Standup",
         ]
         #expect(try occurrences() == afterRemoval)
+        #expect(try read("SELECT id FROM events ORDER BY id") == ["ex16", "holiday", "seriesMasterId"])
 
         let resync = try await poll()
         #expect(resync.fullSync)
@@ -138,6 +137,9 @@ struct GraphSyncTests {
 
         _ = try await poll()
         #expect(try occurrences() == ["2023-07-14 single Holiday"])
-        #expect(transport.requests.count == 17 + 2, "an increment after each of the two full listings")
+        // The series went with its last occurrence.
+        #expect(try read("SELECT id FROM events ORDER BY id") == ["holiday"])
+        // Listing pages + one batch per round's series + the increment after each full listing.
+        #expect(transport.requests.count == 12)
     }
 }

@@ -120,7 +120,7 @@ extension CalendarStore {
         mode: PageMode, window: SyncWindow, now: Date, occurrenceSource: OccurrenceSource = .expanded
     ) async throws -> PageOutcome {
         try await write { db in
-            var writer = PageWriter(
+            var writer = try PageWriter(
                 db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
                 now: Timestamp.string(from: now), source: occurrenceSource)
             return try writer.apply(page, cursor: cursor, fingerprint: fingerprint, mode: mode)
@@ -137,7 +137,7 @@ extension CalendarStore {
         occurrenceSource: OccurrenceSource = .expanded
     ) async throws -> Bool {
         try await write { db in
-            var writer = PageWriter(
+            var writer = try PageWriter(
                 db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
                 now: Timestamp.string(from: now), source: occurrenceSource)
             return occurrenceSource == .listed ? try writer.slideListedOccurrences() : try writer.rebuildAll()

@@ -4,57 +4,81 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// Writes occurrences of one calendar inside the sync window, with their `*_ts` columns
-/// (all-day values at midnight in the calendar's zone, else the event's own).
+/// Writes occurrences of one calendar inside a window as rows of integers
+/// (`internal_occurrences`, StoreSchema v6): the `events` rowid of the row holding the
+/// details, `start_ts`, `end_ts` (all-day values at midnight in the calendar's zone, else
+/// the event's own), and the instance id only when the view cannot derive it.
 ///
 /// A calendar's first sync writes ~15 rows per event, 1.5 million for 100,000 events, so
-/// the row is bound with SQLite's own calls rather than GRDB's `StatementArguments`, whose
-/// boxing of ten values per row cost a fifth of the load (docs/benchmarks.md). The
-/// account and calendar are bound once: `sqlite3_reset` keeps bindings.
+/// the row is bound with SQLite's own calls rather than GRDB's `StatementArguments`
+/// (docs/benchmarks.md); `sqlite3_reset` keeps bindings, so a staged row's calendar is
+/// bound once.
+///
+/// Rows go where the page's ``Target`` says: `live` (what readers see) or `staged` (a first
+/// listing's, published by its last page). `INSERT OR IGNORE`: an instance already there
+/// stays, which the window's slide relies on, and the count stays exact.
 ///
 /// The sink also enforces the calendar's occurrence cap
-/// (``CalendarStore/maximumOccurrencesPerCalendar``): it counts the calendar's rows from
-/// `sync_state.occurrences_count` (exact at the start of each transaction), adds what it
-/// writes, subtracts what the writer deletes (``removed(_:)``), and writes nothing more
-/// once the count reaches the cap (``capped`` then says so).
+/// (``CalendarStore/maximumOccurrencesPerCalendar``): it starts from the calendar's count
+/// (``PageWriter`` keeps it exact), adds what it writes, subtracts what is deleted through
+/// it (``removed(_:)``), and writes nothing more once the count reaches the cap (``capped``
+/// then says so).
 struct OccurrenceSink {
+    /// Where a page's occurrences go.
+    enum Target: Equatable {
+        /// `internal_occurrences`, which the `occurrences` and `agenda` views show.
+        case live
+        /// `internal_occurrences_staged`, under the `calendars` rowid: a first listing's.
+        case staged(calendar: Int64)
+    }
+
+    let target: Target
     let calendarZone: TimeZone?
     private let limit: Int
-    /// The calendar's occurrences as far as this transaction knows (an upper bound: a
-    /// replaced row counts twice).
-    private var count: Int
+    /// The calendar's occurrences in the target, exact.
+    private(set) var count: Int
     /// An occurrence was left out because the calendar reached its cap.
     private(set) var capped = false
     private let windowStart: Int64
     private let windowEnd: Int64
     private let insert: Statement
+    /// The first parameter after the staged row's calendar.
+    private let first: Int32
     /// One TimeZone per name and transaction, not one per occurrence.
     private var zones: [String: TimeZone] = [:]
 
-    /// - Parameter startingCount: the calendar's occurrences now; nil reads them from
-    ///   `sync_state` (a bulk load, which deleted them all first, passes 0).
-    init(writer: PageWriter, startingCount: Int? = nil) throws {
+    init(writer: PageWriter, target: Target, window: SyncWindow, startingCount: Int) throws {
+        self.target = target
         calendarZone = try writer.calendarZone()
         limit = writer.store.maximumOccurrencesPerCalendar
-        count =
-            try startingCount
-            ?? Int.fetchOne(
-                writer.db, sql: "SELECT occurrences_count FROM sync_state WHERE account_id = ? AND calendar_id = ?",
-                arguments: [writer.accountID, writer.calendarID]) ?? 0
-        windowStart = Int64(writer.window.start.timeIntervalSince1970)
-        windowEnd = Int64(writer.window.end.timeIntervalSince1970)
-        insert = try writer.db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO occurrences(account_id, calendar_id, instance_id, event_id, series_id, start, "end",
-                    all_day, start_ts, end_ts)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        sqlite3_reset(insert.sqliteStatement)
-        Self.bind(writer.accountID, at: 1, of: insert.sqliteStatement)
-        Self.bind(writer.calendarID, at: 2, of: insert.sqliteStatement)
+        count = startingCount
+        windowStart = Int64(window.start.timeIntervalSince1970)
+        windowEnd = Int64(window.end.timeIntervalSince1970)
+        switch target {
+        case .live:
+            insert = try writer.db.cachedStatement(
+                sql:
+                    "INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id) VALUES (?, ?, ?, ?)"
+            )
+            sqlite3_reset(insert.sqliteStatement)
+            first = 1
+        case .staged(let calendar):
+            insert = try writer.db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO internal_occurrences_staged(calendar, event, start_ts, end_ts, instance_id)
+                    VALUES (?, ?, ?, ?, ?)
+                    """)
+            sqlite3_reset(insert.sqliteStatement)
+            sqlite3_bind_int64(insert.sqliteStatement, 1, calendar)
+            first = 2
+        }
     }
 
-    mutating func add(_ occurrence: Occurrence, eventZone: String?) throws {
+    /// Writes `occurrence` of the `events` row `event` if it overlaps the window; its
+    /// instance id only when it is not the one the views derive. Returns whether a row was
+    /// added.
+    @discardableResult
+    mutating func add(_ occurrence: Occurrence, event: Int64, eventZone: String?, derivedID: Bool) throws -> Bool {
         var allDayZone = calendarZone
         if allDayZone == nil, let eventZone {
             allDayZone = zones[eventZone] ?? TimeZone(identifier: eventZone)
@@ -63,24 +87,20 @@ struct OccurrenceSink {
         let start = occurrence.start.unixSeconds(allDayZone: allDayZone)
         let end = occurrence.end.unixSeconds(allDayZone: allDayZone)
         // Zero-length events count when they start inside the window.
-        guard start < windowEnd && (end > windowStart || (end == start && start >= windowStart)) else { return }
+        guard start < windowEnd && (end > windowStart || (end == start && start >= windowStart)) else { return false }
         guard count < limit else {
             capped = true
-            return
+            return false
         }
         let statement = insert.sqliteStatement
-        Self.bind(occurrence.instanceID, at: 3, of: statement)
-        Self.bind(occurrence.eventID, at: 4, of: statement)
-        if let seriesID = occurrence.seriesID {
-            Self.bind(seriesID, at: 5, of: statement)
+        sqlite3_bind_int64(statement, first, event)
+        sqlite3_bind_int64(statement, first + 1, start)
+        sqlite3_bind_int64(statement, first + 2, end)
+        if derivedID {
+            sqlite3_bind_null(statement, first + 3)
         } else {
-            sqlite3_bind_null(statement, 5)
+            Self.bind(occurrence.instanceID, at: first + 3, of: statement)
         }
-        Self.bind(occurrence.start.description, at: 6, of: statement)
-        Self.bind(occurrence.end.description, at: 7, of: statement)
-        sqlite3_bind_int64(statement, 8, occurrence.start.isAllDay ? 1 : 0)
-        sqlite3_bind_int64(statement, 9, start)
-        sqlite3_bind_int64(statement, 10, end)
         let code = sqlite3_step(statement)
         defer { sqlite3_reset(statement) }
         guard code == SQLITE_DONE else {
@@ -88,10 +108,20 @@ struct OccurrenceSink {
                 resultCode: ResultCode(rawValue: code),
                 message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))), sql: insert.sql)
         }
-        count += 1
+        let added = sqlite3_changes(sqlite3_db_handle(statement)) > 0
+        if added { count += 1 }
+        return added
     }
 
-    /// The writer deleted `rows` of the calendar's occurrences.
+    /// `rows` were written into the target without the sink (a statement that copies
+    /// singles from `events`, given the room left under the cap): at the cap, some may
+    /// have been left out.
+    mutating func added(_ rows: Int) {
+        count += rows
+        if count >= limit { capped = true }
+    }
+
+    /// `rows` of the calendar's occurrences in the target were deleted.
     mutating func removed(_ rows: Int) {
         count = max(0, count - rows)
     }

@@ -3,32 +3,115 @@ import CalSyncRecurrence
 import Foundation
 import GRDB
 
-/// Occurrences: rebuilt for what a page touched, or loaded in bulk for a whole calendar.
+/// An event as the occurrence writer needs it: its values and its `events` rowid, the key
+/// of its occurrence rows.
+struct KeyedEvent {
+    var event: CalendarEvent
+    var key: Int64
+}
+
+/// Occurrences: expanded from the page that brought their events (into the live table, or
+/// staged during a first listing and published by its last page), slid with the window.
 extension PageWriter {
-    /// Re-expands every series and single of the calendar for the writer's window (the
-    /// daily slide): the same bulk load as a first listing's end.
-    /// Returns whether the calendar's occurrence cap left some out.
-    mutating func rebuildAll() throws -> Bool {
-        try loadAllOccurrences()
-        try updateCounts()
-        return outcome.occurrencesCapped
+    // MARK: A page's occurrences
+
+    /// Rebuilds the occurrences of every single and series the page touched: singles first
+    /// (a single that became a series, or the other way round, has rows of both to settle),
+    /// then series. An event the page wrote is expanded from the page's own values; only
+    /// what the page did not bring (the master of an exception, a series' exceptions) is
+    /// read from the store.
+    mutating func rebuildTouched(into target: OccurrenceSink.Target) throws {
+        guard !touchedSingles.isEmpty || !touchedSeries.isEmpty else { return }
+        var sink = try OccurrenceSink(
+            writer: self, target: target, window: window, startingCount: try occurrenceCount(of: target))
+        defer {
+            outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped
+            setOccurrenceCount(sink.count, of: target)
+        }
+        for id in touchedSingles.sorted() { try rebuildSingle(id, into: &sink) }
+        for id in touchedSeries.sorted() { try rebuildSeries(id, into: &sink) }
+        touchedSeries.removeAll()
+        touchedSingles.removeAll()
     }
 
-    /// Every occurrence of the calendar written in one go: at the end of a calendar's first
-    /// listing, in the transaction of its last page (readers see the agenda empty, then
-    /// whole), and when the window slides.
+    private func rebuildSingle(_ id: String, into sink: inout OccurrenceSink) throws {
+        // Gone: its rows went with it (``deleteOccurrences(ofEvent:)``). A series now: its
+        // own rebuild settles its rows.
+        guard let single = try keyedEvent(id), single.event.kind != .series else { return }
+        try deleteOldOccurrences(of: single.key, from: &sink)
+        guard single.event.kind == .single else { return }
+        try sink.add(
+            Occurrence(
+                instanceID: id, eventID: id, seriesID: nil, start: single.event.start, end: single.event.end),
+            event: single.key, eventZone: single.event.timeZone, derivedID: true)
+    }
+
+    private mutating func rebuildSeries(_ seriesID: String, into sink: inout OccurrenceSink) throws {
+        let master = try keyedEvent(seriesID).flatMap { $0.event.kind == .series ? $0 : nil }
+        let exceptions = try storedExceptions(of: seriesID)
+        if let master { try deleteOldOccurrences(of: master.key, from: &sink) }
+        for exception in exceptions { try deleteOldOccurrences(of: exception.key, from: &sink) }
+        try expandSeries(seriesID, master: master, exceptions: exceptions, window: window, into: &sink)
+    }
+
+    /// Deletes the rows of an event before it is expanded again, unless the page inserted
+    /// it (a first listing's 100,000 events would cost as many deletions of nothing).
+    private func deleteOldOccurrences(of event: Int64, from sink: inout OccurrenceSink) throws {
+        guard !freshKeys.contains(event) else { return }
+        sink.removed(try deleteOccurrences(ofEvent: event, in: sink.target))
+    }
+
+    /// Writes the instances of a series (or, without a readable master, its exceptions
+    /// standing alone: docs/store.md "occurrences") that overlap `window`.
+    mutating func expandSeries(
+        _ seriesID: String, master: KeyedEvent?, exceptions: [KeyedEvent], window: SyncWindow,
+        into sink: inout OccurrenceSink
+    ) throws {
+        if let master {
+            try fillCancelledEnds(exceptions.map(\.event), master: master.event, calendarZone: sink.calendarZone)
+            do {
+                let expansion = try store.expander.occurrences(
+                    of: master.event, exceptions: exceptions.map(\.event), window: window,
+                    calendarTimeZone: sink.calendarZone?.identifier)
+                var keys: [String: Int64] = [:]
+                if expansion.occurrences.count > 0 {
+                    for exception in exceptions { keys[exception.event.id] = exception.key }
+                }
+                for occurrence in expansion.occurrences {
+                    // An exception's instance id is its own id, a rule's instance the master's
+                    // Google form: both are what the views derive.
+                    try sink.add(
+                        occurrence, event: keys[occurrence.eventID] ?? master.key, eventZone: master.event.timeZone,
+                        derivedID: true)
+                }
+                if expansion.truncated { outcome.truncatedSeries.append(seriesID) }
+                return
+            } catch let error as CalSyncError {
+                try quarantine(seriesID, reason: "recurrence cannot be expanded: \(error.message)", raw: nil)
+                outcome.quarantined += 1
+            }
+        }
+        for exception in exceptions where exception.event.status != .cancelled {
+            try sink.add(
+                Occurrence(
+                    instanceID: exception.event.id, eventID: exception.event.id, seriesID: seriesID,
+                    start: exception.event.start, end: exception.event.end),
+                event: exception.key, eventZone: exception.event.timeZone, derivedID: true)
+        }
+    }
+
+    // MARK: A first listing's end
+
+    /// Publishes the occurrences a first listing staged page by page, in the transaction of
+    /// its last page: readers see the agenda empty, then whole.
     ///
-    /// Written page by page, each page's ~15 occurrences per event land all over the
-    /// time-ordered indexes, so every page rewrites most of their pages and a 100,000-event
-    /// calendar costs several times the work of one load (docs/benchmarks.md). When this
-    /// calendar brings most of the table's occurrences, the secondary indexes are dropped
-    /// for the load and built again by sorting, inside the same transaction: readers keep
-    /// the committed indexes until it commits, and a failure rolls all of it back.
-    mutating func loadAllOccurrences() throws {
-        try db.execute(sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ?", arguments: key)
-        let events =
-            try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM events WHERE account_id = ? AND calendar_id = ?", arguments: key) ?? 0
+    /// Staged rows are in event order, so the live table is written in order. When this
+    /// calendar brings most of the table's rows, the time index is dropped for the copy and
+    /// built again by sorting, inside the same transaction: readers keep the committed index
+    /// until it commits, and a failure rolls all of it back (docs/benchmarks.md).
+    mutating func publishStaged() throws {
+        let staged = try occurrenceCount(of: .staged(calendar: calendarKey))
+        let live = try occurrenceCount(of: .live)
         let elsewhere =
             try Int.fetchOne(
                 db,
@@ -37,53 +120,153 @@ extension PageWriter {
                     WHERE NOT (account_id = ? AND calendar_id = ?)
                     """,
                 arguments: key) ?? 0
-        // Re-indexing sorts every row of the table; inserting into live indexes costs a
-        // random B-tree descent per row and index. Events are a lower bound of the rows to
-        // come (a series brings many), so this errs towards keeping the indexes.
-        let rebuildIndexes = elsewhere < events * 10
+        let rebuildIndexes = elsewhere + live < staged
         if rebuildIndexes {
-            for index in StoreSchema.occurrenceIndexes {
-                try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)")
-            }
+            for index in StoreSchema.occurrenceIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
         }
-        try rebuildEverything()
-        if rebuildIndexes {
-            // The sort of a large index spills to temporary files, not to memory, and its
-            // in-memory runs are sized from the page cache: 2 MiB instead of the store's 4
-            // keeps the daemon's peak memory where the pages put it (docs/benchmarks.md).
-            try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048")
-            defer {
-                try? db.execute(
-                    sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(CalendarStore.pageCacheKiB)")
-            }
-            for index in StoreSchema.occurrenceIndexes { try db.execute(sql: index.sql) }
-        }
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id)
+                SELECT event, start_ts, end_ts, instance_id FROM internal_occurrences_staged WHERE calendar = ?
+                ORDER BY event, start_ts
+                """,
+            arguments: [calendarKey])
+        setOccurrenceCount(live + db.changesCount, of: .live)
+        // Usually the only calendar staging: then the table is emptied whole, which SQLite
+        // does by freeing its pages instead of deleting 1.5 million rows one by one.
+        let others =
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM internal_occurrences_staged WHERE calendar != ?)",
+                arguments: [calendarKey]) ?? true
+        try db.execute(
+            sql: "DELETE FROM internal_occurrences_staged" + (others ? " WHERE calendar = ?" : ""),
+            arguments: others ? [calendarKey] : [])
+        setOccurrenceCount(0, of: .staged(calendar: calendarKey))
+        if rebuildIndexes { try createOccurrenceIndexes() }
     }
 
-    /// Expands every single and series of a calendar that has no occurrence left, walking
-    /// its events in id order a batch at a time: memory stays flat whatever the size of the
-    /// calendar, and the primary-key index is written in order. Nothing is deleted first
-    /// (there is nothing to delete, and without the series index a delete would scan).
-    mutating func rebuildEverything() throws {
-        var sink = try OccurrenceSink(writer: self, startingCount: 0)
-        defer { outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped }
+    /// Builds the time index by sorting. The sort of a large index spills to temporary
+    /// files, not to memory, and its in-memory runs are sized from the page cache: 2 MiB
+    /// instead of the store's 4 keeps the daemon's peak memory where the pages put it.
+    private func createOccurrenceIndexes() throws {
+        try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048")
+        defer {
+            try? db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(CalendarStore.pageCacheKiB)")
+        }
+        for index in StoreSchema.occurrenceIndexes { try db.execute(sql: index.sql) }
+    }
+
+    // MARK: The window's slide
+
+    /// Moves the calendar's occurrences to the writer's window (the daily slide), nothing
+    /// fetched. When the window only moved forward, what it left behind is deleted and only
+    /// the span it gained is expanded (rows already there stay: `INSERT OR IGNORE`);
+    /// otherwise (a changed configuration, no window recorded) every event is expanded again.
+    /// A first listing under way is left to its last page. Returns whether the calendar's
+    /// occurrence cap left some out.
+    mutating func rebuildAll() throws -> Bool {
+        if try occurrencesDeferred() { return false }
+        let recorded = try Row.fetchOne(
+            db, sql: "SELECT window_start, window_end FROM sync_state WHERE account_id = ? AND calendar_id = ?",
+            arguments: key)
+        let previous = (recorded?["window_start"] as String?).flatMap { Timestamp.parse($0) }.flatMap { start in
+            (recorded?["window_end"] as String?).flatMap { Timestamp.parse($0) }.map {
+                SyncWindow(start: start, end: $0)
+            }
+        }
+        if let previous, window.start >= previous.start, window.end >= previous.end, window.start < previous.end {
+            try slide(from: previous)
+        } else {
+            try expandEverything()
+        }
+        try updateCounts()
+        // A calendar at its cap had some left out, slid or not.
+        return try outcome.occurrencesCapped || occurrenceCount(of: .live) >= store.maximumOccurrencesPerCalendar
+    }
+
+    /// The forward slide: the rows that ended before the new start go, the span from the
+    /// old end to the new one is expanded.
+    private mutating func slide(from previous: SyncWindow) throws {
+        var live = try occurrenceCount(of: .live)
+        try db.execute(
+            sql: """
+                DELETE FROM internal_occurrences WHERE start_ts < ?1 AND end_ts <= ?1
+                AND (SELECT account_id = ?2 AND calendar_id = ?3 FROM events WHERE rowid = event)
+                """,
+            arguments: [Int64(window.start.timeIntervalSince1970), accountID, calendarID])
+        live -= db.changesCount
+        setOccurrenceCount(live, of: .live)
+        guard window.end > previous.end else { return }
+        try expand(in: SyncWindow(start: previous.end, end: window.end))
+    }
+
+    /// Every occurrence of the calendar deleted and expanded again from its events, with
+    /// the time index rebuilt by sorting when the calendar holds most of the table.
+    private mutating func expandEverything() throws {
+        let live = try occurrenceCount(of: .live)
+        let elsewhere =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COALESCE(SUM(occurrences_count), 0) FROM sync_state
+                    WHERE NOT (account_id = ? AND calendar_id = ?)
+                    """,
+                arguments: key) ?? 0
+        try db.execute(
+            sql: """
+                DELETE FROM internal_occurrences
+                WHERE event IN (SELECT rowid FROM events WHERE account_id = ? AND calendar_id = ?)
+                """,
+            arguments: key)
+        setOccurrenceCount(0, of: .live)
+        let rebuildIndexes = elsewhere < live
+        if rebuildIndexes {
+            for index in StoreSchema.occurrenceIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+        }
+        try expand(in: window)
+        if rebuildIndexes { try createOccurrenceIndexes() }
+    }
+
+    /// Expands every event of the calendar within `span` into the live table, keeping rows
+    /// already there: singles in one statement, series a batch of masters at a time (memory
+    /// stays flat whatever the size of the calendar), then exceptions whose series has no
+    /// readable master.
+    private mutating func expand(in span: SyncWindow) throws {
+        var sink = try OccurrenceSink(
+            writer: self, target: .live, window: span, startingCount: try occurrenceCount(of: .live))
+        defer {
+            outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped
+            setOccurrenceCount(sink.count, of: .live)
+        }
+        let room = max(0, store.maximumOccurrencesPerCalendar - sink.count)
+        // A single's occurrence is the event's own start and end (same `*_ts` rule).
+        let spanStart = Int64(span.start.timeIntervalSince1970)
+        let spanEnd = Int64(span.end.timeIntervalSince1970)
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts)
+                SELECT rowid, start_ts, end_ts FROM events
+                WHERE account_id = ?1 AND calendar_id = ?2 AND kind = 'single' AND start_ts < ?4
+                AND (end_ts > ?3 OR (end_ts = start_ts AND start_ts >= ?3))
+                ORDER BY rowid LIMIT ?5
+                """,
+            arguments: [accountID, calendarID, spanStart, spanEnd, room])
+        sink.added(db.changesCount)
         let batchSize = 1000
         let next = try db.cachedStatement(
             sql: """
-                SELECT id, kind FROM events
-                WHERE account_id = ? AND calendar_id = ? AND kind != 'exception' AND id > ?
+                SELECT \(StoredEvent.expansionColumns) FROM events
+                WHERE account_id = ? AND calendar_id = ? AND kind = 'series' AND id > ?
                 ORDER BY id LIMIT \(batchSize)
                 """)
         var after = ""
         while true {
             let batch = try Row.fetchAll(next, arguments: [accountID, calendarID, after])
             for row in batch {
-                let id: String = row["id"]
-                if Self.kind(row) == .series {
-                    try rebuildSeries(id, deletingOld: false, into: &sink)
-                } else {
-                    try rebuildSingle(id, deletingOld: false, into: &sink)
-                }
+                guard let master = StoredEvent.keyedEvent(from: row) else { continue }
+                try expandSeries(
+                    master.event.id, master: master, exceptions: try storedExceptions(of: master.event.id),
+                    window: span, into: &sink)
             }
             guard batch.count == batchSize, let last = batch.last else { break }
             after = last["id"]
@@ -98,80 +281,78 @@ extension PageWriter {
                     WHERE m.account_id = ?1 AND m.calendar_id = ?2 AND m.id = e.series_id AND m.kind = 'series')
                 """,
             arguments: key)
-        for seriesID in orphaned { try rebuildSeries(seriesID, deletingOld: false, into: &sink) }
+        for seriesID in orphaned {
+            try expandSeries(
+                seriesID, master: nil, exceptions: try storedExceptions(of: seriesID), window: span, into: &sink)
+        }
     }
 
-    /// Rebuilds the occurrences of every touched single and series, in id order: instance
-    /// ids begin with their event's id, so the primary-key index is written in order
-    /// instead of at random (the sets iterate in hash order).
-    mutating func rebuildTouched() throws {
-        var sink = try OccurrenceSink(writer: self)
-        defer { outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped }
-        let work = (touchedSingles.map { (id: $0, isSeries: false) } + touchedSeries.map { (id: $0, isSeries: true) })
-            .sorted { $0.id < $1.id }
-        for item in work {
-            if item.isSeries {
-                try rebuildSeries(item.id, deletingOld: true, into: &sink)
-            } else {
-                try rebuildSingle(item.id, deletingOld: true, into: &sink)
-            }
+    // MARK: Rows and counts
+
+    /// Deletes the occurrence rows of the `events` row `event` in `target`; returns how many.
+    func deleteOccurrences(ofEvent event: Int64, in target: OccurrenceSink.Target) throws -> Int {
+        switch target {
+        case .live:
+            try db.cachedStatement(sql: "DELETE FROM internal_occurrences WHERE event = ?").execute(arguments: [event])
+        case .staged(let calendar):
+            try db.cachedStatement(sql: "DELETE FROM internal_occurrences_staged WHERE calendar = ? AND event = ?")
+                .execute(arguments: [calendar, event])
         }
-        touchedSeries.removeAll()
-        touchedSingles.removeAll()
+        return db.changesCount
     }
 
-    func rebuildSingle(_ id: String, deletingOld: Bool, into sink: inout OccurrenceSink) throws {
-        if deletingOld {
-            // A single's instance id is its own id: the primary key finds it.
-            try db.cachedStatement(
-                sql:
-                    "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND instance_id = ? AND series_id IS NULL"
-            ).execute(arguments: [accountID, calendarID, id])
-            sink.removed(db.changesCount)
+    /// Deletes an event's occurrences wherever they are, before the event itself goes, and
+    /// keeps the counts exact (the trigger that would otherwise remove them counts nothing).
+    mutating func deleteOccurrences(ofEvent event: Int64) throws {
+        let live = try deleteOccurrences(ofEvent: event, in: .live)
+        if live > 0 { setOccurrenceCount(try occurrenceCount(of: .live) - live, of: .live) }
+        let staged = try deleteOccurrences(ofEvent: event, in: .staged(calendar: calendarKey))
+        if staged > 0 {
+            let target = OccurrenceSink.Target.staged(calendar: calendarKey)
+            setOccurrenceCount(try occurrenceCount(of: target) - staged, of: target)
         }
-        guard let event = try loadEvent(id), event.kind == .single else { return }
-        try sink.add(
-            Occurrence(instanceID: event.id, eventID: event.id, seriesID: nil, start: event.start, end: event.end),
-            eventZone: event.timeZone)
     }
 
-    mutating func rebuildSeries(_ seriesID: String, deletingOld: Bool, into sink: inout OccurrenceSink) throws {
-        if deletingOld {
-            try db.cachedStatement(
-                sql: "DELETE FROM occurrences WHERE account_id = ? AND calendar_id = ? AND series_id = ?"
-            ).execute(arguments: [accountID, calendarID, seriesID])
-            sink.removed(db.changesCount)
-        }
-        let exceptions = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(StoredEvent.expansionColumns) FROM events
-                    WHERE account_id = ? AND calendar_id = ? AND series_id = ? AND kind = 'exception'
-                    """),
-            arguments: [accountID, calendarID, seriesID]
-        ).compactMap(StoredEvent.event(from:))
-        if let master = try loadEvent(seriesID), master.kind == .series {
-            try fillCancelledEnds(exceptions, master: master, calendarZone: sink.calendarZone)
-            do {
-                let expansion = try store.expander.occurrences(
-                    of: master, exceptions: exceptions, window: window,
-                    calendarTimeZone: sink.calendarZone?.identifier)
-                for occurrence in expansion.occurrences { try sink.add(occurrence, eventZone: master.timeZone) }
-                if expansion.truncated { outcome.truncatedSeries.append(seriesID) }
-                return
-            } catch let error as CalSyncError {
-                try quarantine(seriesID, reason: "recurrence cannot be expanded: \(error.message)", raw: nil)
-                outcome.quarantined += 1
-            }
-        }
-        // No readable master: each remaining instance stands alone (docs/store.md "occurrences").
-        for exception in exceptions where exception.status != .cancelled {
-            try sink.add(
-                Occurrence(
-                    instanceID: exception.id, eventID: exception.id, seriesID: seriesID, start: exception.start,
-                    end: exception.end), eventZone: exception.timeZone)
+    /// The calendar's occurrences in `target`, as the transaction started with them (kept in
+    /// `sync_state.occurrences_count` and `internal_full_syncs.staged_occurrences`) and as
+    /// this writer changed them since.
+    mutating func occurrenceCount(of target: OccurrenceSink.Target) throws -> Int {
+        switch target {
+        case .live:
+            if let liveOccurrences { return liveOccurrences }
+            let count =
+                try Int.fetchOne(
+                    db, sql: "SELECT occurrences_count FROM sync_state WHERE account_id = ? AND calendar_id = ?",
+                    arguments: key) ?? 0
+            liveOccurrences = count
+            return count
+        case .staged:
+            if let stagedOccurrences { return stagedOccurrences }
+            let count =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT staged_occurrences FROM internal_full_syncs WHERE account_id = ? AND calendar_id = ?",
+                    arguments: key) ?? 0
+            stagedOccurrences = count
+            return count
         }
     }
+
+    mutating func setOccurrenceCount(_ count: Int, of target: OccurrenceSink.Target) {
+        switch target {
+        case .live: liveOccurrences = max(0, count)
+        case .staged: stagedOccurrences = max(0, count)
+        }
+    }
+
+    /// Whether the calendar's first listing is under way (its occurrences staged).
+    func occurrencesDeferred() throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT occurrences_deferred FROM internal_full_syncs WHERE account_id = ? AND calendar_id = ?",
+            arguments: key) ?? false
+    }
+
+    // MARK: Events
 
     /// docs/store.md "events": a cancelled exception ends at its original start plus the series' length.
     /// Google's cancelled instances carry no times (the mapping stores the original start
@@ -190,12 +371,27 @@ extension PageWriter {
         }
     }
 
-    func loadEvent(_ id: String) throws -> CalendarEvent? {
-        try Row.fetchOne(
+    /// The event as this page wrote it, else as the store holds it; nil when it is not there.
+    func keyedEvent(_ id: String) throws -> KeyedEvent? {
+        if let written = pageEvents[id] { return written }
+        return try Row.fetchOne(
             db.cachedStatement(
                 sql:
                     "SELECT \(StoredEvent.expansionColumns) FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?"
             ), arguments: [accountID, calendarID, id]
-        ).flatMap(StoredEvent.event(from:))
+        ).flatMap(StoredEvent.keyedEvent(from:))
+    }
+
+    /// The exceptions of a series as the store holds them (this page's included: its
+    /// events are written before its occurrences).
+    func storedExceptions(of seriesID: String) throws -> [KeyedEvent] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(StoredEvent.expansionColumns) FROM events
+                    WHERE account_id = ? AND calendar_id = ? AND series_id = ? AND kind = 'exception'
+                    """),
+            arguments: [accountID, calendarID, seriesID]
+        ).compactMap(StoredEvent.keyedEvent(from:))
     }
 }

@@ -20,11 +20,31 @@ struct PageWriter {
     var outcome = PageOutcome()
     var touchedSeries = Set<String>()
     var touchedSingles = Set<String>()
+    /// The `calendars` rowid: the key of the calendar's staged occurrences.
+    let calendarKey: Int64
+    /// The events this page wrote, with their rowids: their occurrences are expanded from
+    /// these values, not read back.
+    var pageEvents: [String: KeyedEvent] = [:]
+    /// The rowids of the events this page inserted (not updated): no occurrence row can
+    /// name them yet (an event's rows go with it), so there is nothing to delete first.
+    var freshKeys = Set<Int64>()
+    /// The ids of the page's upserts that were not in the store.
+    private var newIDs = Set<String>()
+    /// The calendar's live and staged occurrences, once read, as this writer changed them.
+    var liveOccurrences: Int?
+    var stagedOccurrences: Int?
 
     init(
         db: Database, store: CalendarStore, accountID: String, calendarID: String, window: SyncWindow, now: String,
         source: OccurrenceSource = .expanded
-    ) {
+    ) throws {
+        guard
+            let calendarKey = try Int64.fetchOne(
+                db, sql: "SELECT rowid FROM calendars WHERE account_id = ? AND id = ?",
+                arguments: [accountID, calendarID])
+        else {
+            throw CalSyncError(.store, "calendar \(calendarID) of account \(accountID) is not in the store")
+        }
         self.db = db
         self.source = source
         self.store = store
@@ -32,6 +52,7 @@ struct PageWriter {
         self.calendarID = calendarID
         self.window = window
         self.now = now
+        self.calendarKey = calendarKey
     }
 
     var key: StatementArguments { [accountID, calendarID] }
@@ -39,12 +60,6 @@ struct PageWriter {
     mutating func apply(
         _ page: ChangePage, cursor: SyncCursor, fingerprint: String, mode: PageMode
     ) throws -> PageOutcome {
-        guard
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM calendars WHERE account_id = ? AND id = ?", arguments: key) == true
-        else {
-            throw CalSyncError(.store, "calendar \(calendarID) of account \(accountID) is not in the store")
-        }
         if let zone = page.calendarTimeZone {
             try db.execute(
                 sql:
@@ -53,10 +68,14 @@ struct PageWriter {
         }
         let fullSync = mode == .incremental ? nil : try fullSyncState()
         let marking = PagePlan.marks(mode, fullSync)
+        // Read now: the sweep of a last page forgets the re-sync's row before its
+        // occurrences are published.
+        if fullSync?.occurrencesDeferred == true { _ = try occurrenceCount(of: .staged(calendar: calendarKey)) }
         // A marking re-sync only unmarks its deletions: their series' exceptions are not needed.
         let known = try knownEvents(
             page.upserts.map(\.id) + page.deletions, exceptionsOf: marking ? [] : page.deletions,
             upserts: page.upserts)
+        newIDs = Set(page.upserts.lazy.map(\.id).filter { known[$0] == nil })
         let plan = PagePlan(page, mode: mode, cursor: cursor, fullSync: fullSync, known: known)
         try run(plan.steps)
         outcome = plan.outcome
@@ -73,11 +92,14 @@ struct PageWriter {
         if let sweep = plan.sweep {
             outcome.sweep = try self.sweep(maxDeleteRatio: sweep.maxDeleteRatio, force: sweep.force, marking: marking)
         }
+        // A listed calendar's occurrences were written above, live: nothing to expand or stage.
         if source == .expanded {
             switch plan.occurrences {
-            case .rebuildTouched: try rebuildTouched()
-            case .deferred: break
-            case .loadAll: try loadAllOccurrences()
+            case .rebuildTouched: try rebuildTouched(into: .live)
+            case .deferred: try rebuildTouched(into: .staged(calendar: calendarKey))
+            case .loadAll:
+                try rebuildTouched(into: .staged(calendar: calendarKey))
+                try publishStaged()
             }
         }
         try writeNotes(page.notes)
@@ -165,7 +187,7 @@ struct PageWriter {
     // MARK: Running a plan
 
     /// Runs a plan's steps in order.
-    private func run(_ steps: [PagePlan.Step]) throws {
+    private mutating func run(_ steps: [PagePlan.Step]) throws {
         let calendar: StatementArguments = [accountID, calendarID]
         var allDayZone: TimeZone??
         for step in steps {
@@ -185,11 +207,21 @@ struct PageWriter {
                 ).execute(arguments: calendar + [id])
             case .write(let event):
                 if allDayZone == nil { allDayZone = .some(try calendarZone()) }
-                try db.cachedStatement(sql: StoredEvent.insertSQL).execute(
-                    arguments: StoredEvent.arguments(
-                        event, accountID: accountID, calendarID: calendarID, allDayZone: allDayZone ?? nil, now: now))
+                let rowid = try StoredEvent.write(
+                    event, with: db.cachedStatement(sql: StoredEvent.insertSQL), accountID: accountID,
+                    calendarID: calendarID, allDayZone: allDayZone ?? nil, now: now)
+                pageEvents[event.id] = KeyedEvent(event: event, key: rowid)
+                if newIDs.contains(event.id) { freshKeys.insert(rowid) }
                 try appendChange(event.id, .upsert)
             case .delete(let id):
+                if let rowid = try Int64.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT rowid FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?"),
+                    arguments: calendar + [id])
+                {
+                    try deleteOccurrences(ofEvent: rowid)
+                }
+                pageEvents[id] = nil
                 try db.cachedStatement(sql: "DELETE FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?")
                     .execute(arguments: calendar + [id])
                 try db.cachedStatement(
@@ -356,19 +388,28 @@ struct PageWriter {
         ).flatMap(TimeZone.init(identifier:))
     }
 
+    /// The counts of `sync_state` and the window. Occurrences are counted as they are
+    /// written and deleted (``occurrenceCount(of:)``), not recounted: a view over 1.5 million
+    /// rows is no count to take per page.
     func updateCounts() throws {
         try CalendarStore.ensureSyncState(db, accountID, calendarID)
         try db.execute(
             sql: """
                 UPDATE sync_state SET
                     events_count = (SELECT COUNT(*) FROM events WHERE account_id = ?1 AND calendar_id = ?2),
-                    occurrences_count = (SELECT COUNT(*) FROM occurrences WHERE account_id = ?1 AND calendar_id = ?2),
+                    occurrences_count = COALESCE(?5, occurrences_count),
                     quarantined_count = (SELECT COUNT(*) FROM internal_quarantine WHERE account_id = ?1 AND calendar_id = ?2),
                     window_start = ?3, window_end = ?4
                 WHERE account_id = ?1 AND calendar_id = ?2
                 """,
             arguments: [
                 accountID, calendarID, Timestamp.string(from: window.start), Timestamp.string(from: window.end),
+                liveOccurrences,
             ])
+        if let stagedOccurrences {
+            try db.execute(
+                sql: "UPDATE internal_full_syncs SET staged_occurrences = ? WHERE account_id = ? AND calendar_id = ?",
+                arguments: [stagedOccurrences, accountID, calendarID])
+        }
     }
 }

@@ -7,7 +7,7 @@ import GRDB
 /// (docs/store.md: raise the schema version and document the migration under "Schema versions").
 enum StoreSchema {
     /// The schema version readers see in `PRAGMA user_version` and `meta.schema_version`.
-    static let version = 6
+    static let version = 7
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -33,7 +33,11 @@ enum StoreSchema {
             try db.execute(sql: v5)
             try db.execute(sql: "PRAGMA user_version = 5")
         }
-        migrator.registerMigration("v6") { db in try migrateOutbox(db, version: 6) }
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: v6)
+            try db.execute(sql: "PRAGMA user_version = 6")
+        }
+        migrator.registerMigration("v7") { db in try migrateOutbox(db, version: 7) }
         return migrator
     }
 
@@ -366,6 +370,121 @@ enum StoreSchema {
         DROP TABLE internal_provider_notes_v4;
         """
 
+    /// Version 6, the lean store (issue 19): occurrences move into `internal_occurrences`,
+    /// one row of integers per instance — the `events` rowid of the row holding its details,
+    /// its `start_ts` and `end_ts` — clustered by event, with one secondary index for the
+    /// time range; `occurrences` and `agenda` become views with the columns they always had.
+    /// Everything else in a row is derived in the views from the event: the account and
+    /// calendar, `event_id`, `series_id`, `all_day`; the instance id of a single or an
+    /// exception (its own id) or of an instance a rule produced (`<master>_<UTC stamp>` or
+    /// `<master>_<date>`, Google's form); `start`/`end` (the event's own for singles and
+    /// exceptions; from the integers for a series' instances, dates read back in the zone
+    /// offset of the master's own start, which is exact while the two offsets are less than
+    /// twelve hours apart). `instance_id` is stored only when it cannot be derived (a
+    /// provider's own occurrence ids, Graph's), with a partial index that holds only those.
+    ///
+    /// `internal_occurrences_staged` holds the occurrences a calendar's first listing
+    /// expands page by page (by `calendars` rowid), invisible to readers until its last
+    /// page moves them into `internal_occurrences` in one transaction. A trigger removes an
+    /// event's occurrences with it, whichever way it goes (the writer, a calendar's cascade).
+    ///
+    /// The rows of the old table are copied over: each joined to its event (an occurrence
+    /// whose event was not in `events` could never be shown by `agenda`; the writer never
+    /// left one), its instance id kept when it differs from the derived one.
+    /// `internal_full_syncs.staged_occurrences` counts a first listing's staged rows for
+    /// the calendar's occurrence cap.
+    static let v6 = """
+        CREATE TABLE internal_occurrences (
+            event INTEGER NOT NULL,
+            start_ts INTEGER NOT NULL,
+            end_ts INTEGER NOT NULL,
+            instance_id TEXT,
+            PRIMARY KEY (event, start_ts)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE internal_occurrences_staged (
+            calendar INTEGER NOT NULL,
+            event INTEGER NOT NULL,
+            start_ts INTEGER NOT NULL,
+            end_ts INTEGER NOT NULL,
+            instance_id TEXT,
+            PRIMARY KEY (calendar, event, start_ts)
+        ) WITHOUT ROWID;
+        CREATE INDEX internal_occurrences_staged_by_listed_id ON internal_occurrences_staged(calendar, instance_id)
+            WHERE instance_id IS NOT NULL;
+
+        ALTER TABLE internal_full_syncs ADD COLUMN staged_occurrences INTEGER NOT NULL DEFAULT 0;
+
+        INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id)
+        SELECT e.rowid, o.start_ts, o.end_ts,
+            CASE WHEN o.instance_id IS \(v6InstanceID("NULL")) THEN NULL ELSE o.instance_id END
+        FROM occurrences o
+        JOIN events e ON e.account_id = o.account_id AND e.calendar_id = o.calendar_id AND e.id = o.event_id
+        ORDER BY e.rowid, o.start_ts;
+
+        DROP VIEW agenda;
+        DROP TABLE occurrences;
+
+        CREATE INDEX internal_occurrences_by_time ON internal_occurrences(start_ts, end_ts);
+        CREATE INDEX internal_occurrences_by_listed_id ON internal_occurrences(instance_id)
+            WHERE instance_id IS NOT NULL;
+
+        CREATE TRIGGER internal_occurrences_leave_with_their_event AFTER DELETE ON events
+        BEGIN
+            DELETE FROM internal_occurrences WHERE event = old.rowid;
+            DELETE FROM internal_occurrences_staged
+                WHERE calendar = (SELECT rowid FROM calendars WHERE account_id = old.account_id AND id = old.calendar_id)
+                AND event = old.rowid;
+        END;
+
+        CREATE VIEW occurrences AS
+        SELECT e.account_id, e.calendar_id, \(v6InstanceID("o.instance_id")) AS instance_id, e.id AS event_id,
+               CASE e.kind WHEN 'series' THEN e.id WHEN 'exception' THEN e.series_id END AS series_id,
+               \(v6Time("start", "o.start_ts")) AS start, \(v6Time("\"end\"", "o.end_ts")) AS "end",
+               e.all_day, o.start_ts, o.end_ts
+        FROM internal_occurrences o
+        JOIN events e ON e.rowid = o.event;
+
+        CREATE VIEW agenda AS
+        SELECT e.account_id, e.calendar_id, c.name AS calendar_name, e.id AS event_id,
+               \(v6InstanceID("o.instance_id")) AS instance_id,
+               e.summary, e.location, e.description,
+               \(v6Time("start", "o.start_ts")) AS start, \(v6Time("\"end\"", "o.end_ts")) AS "end",
+               e.all_day, o.start_ts, o.end_ts, e.status, e.transparency, e.conference_url, e.url
+        FROM internal_occurrences o
+        JOIN events e ON e.rowid = o.event
+        JOIN calendars c ON c.account_id = e.account_id AND c.id = e.calendar_id
+        WHERE e.status != 'cancelled' AND c.sync_enabled = 1;
+        """
+
+    /// The instance id the `occurrences` view gives the row `o` of `internal_occurrences`
+    /// joined to its event `e` (`stored`, the row's own column, when there is one): for the
+    /// writer's statements that match ids over many rows at once, on the table itself.
+    static func derivedInstanceID(_ stored: String) -> String { v6InstanceID(stored) }
+
+    /// Part of the v6 migration (never edited): the instance id of the occurrence row `o`
+    /// of event `e`, `stored` when there is one.
+    private static func v6InstanceID(_ stored: String) -> String {
+        """
+        COALESCE(\(stored), CASE WHEN e.kind != 'series' THEN e.id
+                   WHEN e.all_day THEN e.id || '_' || strftime('%Y%m%d', o.start_ts + strftime('%s', e.start) - e.start_ts + 43200, 'unixepoch')
+                   ELSE e.id || '_' || strftime('%Y%m%dT%H%M%SZ', o.start_ts, 'unixepoch') END)
+        """
+    }
+
+    /// Part of the v6 migration (never edited): the `start` or `end` text of the occurrence
+    /// row `o` of event `e`: the event's own for a single or an exception; for an instance
+    /// of a series the instant of `seconds`, or (all-day) the date whose midnight in the
+    /// master's zone it is, read with the offset of the master's own start (noon of the
+    /// UTC day, so that the two offsets may differ by up to twelve hours).
+    private static func v6Time(_ column: String, _ seconds: String) -> String {
+        """
+        CASE WHEN e.kind != 'series' THEN e.\(column)
+                    WHEN e.all_day THEN date(\(seconds) + strftime('%s', e.start) - e.start_ts + 43200, 'unixepoch')
+                    ELSE strftime('%Y-%m-%dT%H:%M:%SZ', \(seconds), 'unixepoch') END
+        """
+    }
+
     /// Every table whose rows belong to one calendar (`account_id`, `calendar_id`), and
     /// whether a foreign key removes them with the calendar's row (`cascades`) or the writer
     /// deletes them itself (`sync_state`, a public table whose definition the contract
@@ -373,24 +492,19 @@ enum StoreSchema {
     /// are not rows of a calendar. StoreCalendarRemovalTests checks this list against the
     /// schema.
     static let calendarTables: [(name: String, cascades: Bool)] = [
-        ("events", true), ("occurrences", true), ("sync_state", false), ("internal_cursors", true),
+        ("events", true), ("sync_state", false), ("internal_cursors", true),
         ("internal_full_syncs", true), ("internal_full_sync_seen", true), ("internal_held_deletions", true),
         ("internal_quarantine", true), ("internal_provider_notes", true),
     ]
 
-    /// The secondary indexes of `occurrences` as the migrations leave them, exactly as
-    /// `sqlite_master` records them. A bulk load drops and re-creates them
-    /// (``PageWriter``); StoreContractTests checks that these are the migrations' own.
+    /// The time index of `internal_occurrences` as the migrations leave it, exactly as
+    /// `sqlite_master` records it. A bulk load drops and re-creates it (``PageWriter``);
+    /// StoreContractTests checks that it is the migrations' own. (The partial index of
+    /// provider-listed ids holds no row of an expanded calendar and stays.)
     static let occurrenceIndexes: [(name: String, sql: String)] = [
-        ("occurrences_by_start", "CREATE INDEX occurrences_by_start ON occurrences(start_ts)"),
         (
-            "occurrences_by_calendar_start",
-            "CREATE INDEX occurrences_by_calendar_start ON occurrences(account_id, calendar_id, start_ts)"
-        ),
-        (
-            "occurrences_by_series",
-            "CREATE INDEX occurrences_by_series ON occurrences(account_id, calendar_id, series_id)\n"
-                + "    WHERE series_id IS NOT NULL"
-        ),
+            "internal_occurrences_by_time",
+            "CREATE INDEX internal_occurrences_by_time ON internal_occurrences(start_ts, end_ts)"
+        )
     ]
 }

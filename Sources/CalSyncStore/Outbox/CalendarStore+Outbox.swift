@@ -66,7 +66,7 @@ extension CalendarStore {
                 let stored = try Self.storedWindow(db, row.accountID, row.calendarID)
                 // The calendar's own occurrence source: a series written where the provider
                 // lists occurrences (Graph) gets them from the next poll, not expanded here.
-                var writer = PageWriter(
+                var writer = try PageWriter(
                     db: db, store: self, accountID: row.accountID, calendarID: row.calendarID,
                     window: stored ?? window, now: nowText, source: occurrenceSource)
                 // A mid-chain cursor on an incremental page saves nothing: the calendar's

@@ -28,8 +28,8 @@ struct FirstListingBulkLoadTests {
             try String.fetchAll(
                 db,
                 sql: """
-                    SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'occurrences'
-                    AND sql IS NOT NULL ORDER BY name
+                    SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'internal_occurrences'
+                    AND name != 'internal_occurrences_by_listed_id' ORDER BY name
                     """)
         }
     }

@@ -57,7 +57,13 @@ struct StoreForeignKeyMigrationTests {
     static func internalRows(_ db: Database) throws -> [String: [String]] {
         var rows: [String: [String]] = [:]
         for table in internalTables {
-            rows[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2, 3").map(\.description)
+            // Version 6 adds `staged_occurrences` to `internal_full_syncs`: the columns v5 knew.
+            let columns =
+                table == "internal_full_syncs"
+                ? "account_id, calendar_id, started_at, existing_events, next_page, next_page_fingerprint, occurrences_deferred"
+                : "*"
+            rows[table] = try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) ORDER BY 1, 2, 3").map(
+                \.description)
         }
         return rows
     }

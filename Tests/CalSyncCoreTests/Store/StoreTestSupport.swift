@@ -2,6 +2,7 @@ import CalSyncEngine
 import CalSyncGoogle
 import CalSyncGraph
 import CalSyncModel
+import CalSyncRecurrence
 import CalSyncStore
 import Foundation
 import Logging
@@ -18,7 +19,8 @@ final class TemporaryDirectory {
 }
 
 /// A stand-in expander for store tests: a series with `RRULE:FREQ=DAILY;COUNT=n` has n
-/// daily instances; exceptions replace or (cancelled) remove the instance they name. The
+/// daily instances, with Google's instance ids as every expander gives them (the store's
+/// views derive them); exceptions replace or (cancelled) remove the instance they name. The
 /// real, libical-backed expander is tested on its own.
 struct DailyTestExpander: OccurrenceExpanding {
     func occurrences(
@@ -45,7 +47,8 @@ struct DailyTestExpander: OccurrenceExpanding {
             }
             result.append(
                 Occurrence(
-                    instanceID: "\(master.id)_\(day)", eventID: master.id, seriesID: master.id, start: original,
+                    instanceID: RecurrenceExpander.instanceID(master: master.id, start: original), eventID: master.id,
+                    seriesID: master.id, start: original,
                     end: .instant(end.addingTimeInterval(Double(day) * 86_400))))
         }
         return OccurrenceExpansion(occurrences: result, truncated: false)

@@ -42,9 +42,8 @@ extension GoogleProvider: CalendarWriting {
                 if let returned = written?.event.id, returned != eventID { written?.occurrenceID = eventID }
                 return .done(written)
             } catch let error as CalSyncError where error.httpStatus == 412 {
-                if ifMatch == ifEtag, let ifEtag,
-                    let instanceEtag = try await untouchedInstanceEtag(
-                        calendarID: calendarID, eventID: eventID, basedOn: ifEtag, logger: logger)
+                if let instanceEtag = try await etagToRetry(
+                    after: ifMatch, ifEtag: ifEtag, calendarID: calendarID, eventID: eventID, logger: logger)
                 {
                     ifMatch = instanceEtag
                     continue
@@ -53,6 +52,18 @@ extension GoogleProvider: CalendarWriting {
                     calendarID: calendarID, eventID: eventID, ifEtag: ifEtag, changes: changes, logger: logger)
             }
         }
+    }
+
+    /// After a 412 on `ifMatch`: the instance's own etag to send once more, when the request
+    /// was based on its series' etag (`ifEtag`, not yet retried) and the instance was not
+    /// changed on its own (``untouchedInstanceEtag(calendarID:eventID:basedOn:logger:)``);
+    /// nil when the 412 is a conflict.
+    func etagToRetry(
+        after ifMatch: String?, ifEtag: String?, calendarID: String, eventID: String, logger: Logger
+    ) async throws -> String? {
+        guard ifMatch == ifEtag, let ifEtag else { return nil }
+        return try await untouchedInstanceEtag(
+            calendarID: calendarID, eventID: eventID, basedOn: ifEtag, logger: logger)
     }
 
     public func delete(
@@ -67,9 +78,8 @@ extension GoogleProvider: CalendarWriting {
                 // 404, or 410 `deleted`: already gone, which is what was asked.
                 logger.debug("The event was already deleted", metadata: ["calsync.event": "\(eventID)"])
             } catch let error as CalSyncError where error.httpStatus == 412 {
-                if ifMatch == ifEtag, let ifEtag,
-                    let instanceEtag = try await untouchedInstanceEtag(
-                        calendarID: calendarID, eventID: eventID, basedOn: ifEtag, logger: logger)
+                if let instanceEtag = try await etagToRetry(
+                    after: ifMatch, ifEtag: ifEtag, calendarID: calendarID, eventID: eventID, logger: logger)
                 {
                     ifMatch = instanceEtag
                     continue

@@ -275,16 +275,20 @@ public final class CalendarStore: Sendable {
 
     /// The occurrence window last materialised for the calendar, if any.
     public func storedWindow(accountID: String, calendarID: String) async throws -> SyncWindow? {
-        try await read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT window_start, window_end FROM sync_state WHERE account_id = ? AND calendar_id = ?",
-                    arguments: [accountID, calendarID]),
-                let start = (row["window_start"] as String?).flatMap({ Timestamp.parse($0) }),
-                let end = (row["window_end"] as String?).flatMap({ Timestamp.parse($0) })
-            else { return nil }
-            return SyncWindow(start: start, end: end)
-        }
+        try await read { db in try Self.storedWindow(db, accountID, calendarID) }
+    }
+
+    /// The calendar's occurrence window as `sync_state` records it (the public
+    /// ``storedWindow(accountID:calendarID:)`` reads it in a transaction of its own).
+    static func storedWindow(_ db: Database, _ accountID: String, _ calendarID: String) throws -> SyncWindow? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT window_start, window_end FROM sync_state WHERE account_id = ? AND calendar_id = ?",
+                arguments: [accountID, calendarID]),
+            let start = (row["window_start"] as String?).flatMap({ Timestamp.parse($0) }),
+            let end = (row["window_end"] as String?).flatMap({ Timestamp.parse($0) })
+        else { return nil }
+        return SyncWindow(start: start, end: end)
     }
 
     /// Notes that a poll of the calendar starts now.

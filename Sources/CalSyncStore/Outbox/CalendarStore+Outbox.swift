@@ -124,17 +124,6 @@ extension CalendarStore {
 
     // MARK: Applying a write
 
-    static func storedWindow(_ db: Database, _ accountID: String, _ calendarID: String) throws -> SyncWindow? {
-        guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT window_start, window_end FROM sync_state WHERE account_id = ? AND calendar_id = ?",
-                arguments: [accountID, calendarID]),
-            let start = (row["window_start"] as String?).flatMap({ Timestamp.parse($0) }),
-            let end = (row["window_end"] as String?).flatMap({ Timestamp.parse($0) })
-        else { return nil }
-        return SyncWindow(start: start, end: end)
-    }
-
     /// The page of one change that shows a finished write.
     static func page(
         _ db: Database, row: OutboxRow, written: WrittenEvent?, occurrenceSource: OccurrenceSource

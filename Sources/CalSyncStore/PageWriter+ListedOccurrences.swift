@@ -96,7 +96,25 @@ extension PageWriter {
     /// id at once, instead of keeping it out until a sweep deletes both.
     @discardableResult
     mutating func storeListedOccurrence(_ occurrence: Occurrence, into sink: inout OccurrenceSink) throws -> Bool {
-        guard let event = try keyedEvent(occurrence.eventID) else { return false }
+        var events: [String: KeyedEvent] = [:]
+        return try storeListedOccurrence(occurrence, into: &sink, events: &events)
+    }
+
+    /// The same, with the events already looked up for the page's other occurrences:
+    /// a page lists up to a thousand occurrences of a few series whose masters came on
+    /// earlier pages, and each master is read from `events` once, not once per occurrence.
+    @discardableResult
+    private mutating func storeListedOccurrence(
+        _ occurrence: Occurrence, into sink: inout OccurrenceSink, events: inout [String: KeyedEvent]
+    ) throws -> Bool {
+        let event: KeyedEvent
+        if let known = events[occurrence.eventID] {
+            event = known
+        } else {
+            guard let read = try keyedEvent(occurrence.eventID) else { return false }
+            events[occurrence.eventID] = read
+            event = read
+        }
         sink.removed(try deleteListedOccurrence(occurrence.instanceID, in: sink.target))
         // A row the page's own insert of the event cannot have (its rowid is new).
         if !freshKeys.contains(event.key) {
@@ -143,7 +161,8 @@ extension PageWriter {
             setOccurrenceCount(sink.count, of: .live)
             outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped
         }
-        for occurrence in occurrences { try storeListedOccurrence(occurrence, into: &sink) }
+        var events: [String: KeyedEvent] = [:]
+        for occurrence in occurrences { try storeListedOccurrence(occurrence, into: &sink, events: &events) }
     }
 
     /// Deletes the occurrence `instanceID`; returns its series, if it had one (nil too when

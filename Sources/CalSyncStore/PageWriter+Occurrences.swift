@@ -132,6 +132,11 @@ extension PageWriter {
                 """,
             arguments: [calendarKey])
         setOccurrenceCount(live + db.changesCount, of: .live)
+        // The index before the staged rows go: built on pages appended to the file, it needs
+        // no statement journal. Built after the deletion, it reused the freed pages, and
+        // SQLite kept each one's former content in the in-memory statement journal: 23 MiB
+        // at 100,000 events, the sync's peak memory (docs/benchmarks.md).
+        if rebuildIndexes { try createOccurrenceIndexes() }
         // Usually the only calendar staging: then the table is emptied whole, which SQLite
         // does by freeing its pages instead of deleting 1.5 million rows one by one.
         let others =
@@ -142,7 +147,6 @@ extension PageWriter {
             sql: "DELETE FROM internal_occurrences_staged" + (others ? " WHERE calendar = ?" : ""),
             arguments: others ? [calendarKey] : [])
         setOccurrenceCount(0, of: .staged(calendar: calendarKey))
-        if rebuildIndexes { try createOccurrenceIndexes() }
     }
 
     /// Builds the time index by sorting. The sort of a large index spills to temporary

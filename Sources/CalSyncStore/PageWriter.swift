@@ -190,6 +190,8 @@ struct PageWriter {
     private mutating func run(_ steps: [PagePlan.Step]) throws {
         let calendar: StatementArguments = [accountID, calendarID]
         var allDayZone: TimeZone??
+        var upsert: Statement?
+        var insertNew: Statement?
         for step in steps {
             switch step {
             case .markSeen(let id):
@@ -207,11 +209,22 @@ struct PageWriter {
                 ).execute(arguments: calendar + [id])
             case .write(let event):
                 if allDayZone == nil { allDayZone = .some(try calendarZone()) }
+                // Not in the store when the page began, and not written by it yet (a page may
+                // bring an id twice): a plain insert. Otherwise the upsert, which keeps the rowid.
+                let isNew = newIDs.remove(event.id) != nil
+                let statement: Statement
+                if isNew {
+                    if insertNew == nil { insertNew = try db.cachedStatement(sql: StoredEvent.insertNewSQL) }
+                    statement = insertNew!
+                } else {
+                    if upsert == nil { upsert = try db.cachedStatement(sql: StoredEvent.insertSQL) }
+                    statement = upsert!
+                }
                 let rowid = try StoredEvent.write(
-                    event, with: db.cachedStatement(sql: StoredEvent.insertSQL), accountID: accountID,
-                    calendarID: calendarID, allDayZone: allDayZone ?? nil, now: now)
+                    event, with: statement, accountID: accountID, calendarID: calendarID,
+                    allDayZone: allDayZone ?? nil, now: now)
                 pageEvents[event.id] = KeyedEvent(event: event, key: rowid)
-                if newIDs.contains(event.id) { freshKeys.insert(rowid) }
+                if isNew { freshKeys.insert(rowid) }
                 try appendChange(event.id, .upsert)
             case .delete(let id):
                 if let rowid = try Int64.fetchOne(

@@ -34,7 +34,7 @@ import tempfile
 import time
 import urllib.request
 
-ALL = ["google", "graph", "peer", "limit", "noop", "changes", "idle", "reader", "writes"]
+ALL = ["google", "graph", "peer", "limit", "noop", "changes", "slide", "idle", "reader", "writes"]
 GOOGLE_USER = "user@example.com"
 CLIENT = "bench-client"
 MS_CLIENT = "bench-public-client"
@@ -276,7 +276,7 @@ class Bench:
 
     def full_syncs(self, wanted):
         for size in self.sizes:
-            todo = wanted & {"google", "peer", "limit", "changes"}
+            todo = wanted & {"google", "peer", "limit", "changes", "slide"}
             if "graph" in wanted and (size < 100_000 or self.options.graph_large):
                 todo.add("graph")
             if not todo:
@@ -287,7 +287,7 @@ class Bench:
             try:
                 runs = self.runs_for(size)
                 last_google = None
-                if "google" in wanted or "changes" in wanted:
+                if wanted & {"google", "changes", "slide"}:
                     samples = []
                     for run in range(runs if "google" in wanted else 1):
                         calsync = Calsync(self.bin, os.path.join(directory, f"google-{run}"), emulator,
@@ -320,6 +320,8 @@ class Bench:
                     self.peer(emulator, directory, size, runs)
                 if "limit" in wanted:
                     self.limit(emulator, directory, size, runs)
+                if "slide" in wanted and size == self.sizes[-1] and last_google:
+                    self.slide(last_google, runs)
                 if "changes" in wanted and size == self.sizes[-1] and last_google:
                     self.changes(emulator, last_google, runs)
             finally:
@@ -379,6 +381,28 @@ class Bench:
         self.report(f"limit_{size}", {"pages": len(urls), "rows": len(events),
                                       "curl": self.describe(curl_samples), "sqlite3": self.describe(sqlite_samples),
                                       "total": self.describe(total)})
+
+    def slide(self, calsync, runs):
+        """The window's daily slide: the stored window is moved back a day (as if the sync had
+        last run yesterday), then `calsyncd --once` slides it: rows that ended before the new
+        start go, the day that entered at the end is expanded. Beside it, a no-change poll of
+        the same store, so that the slide's own cost is the difference."""
+        samples = []
+        for run in range(runs):
+            quiet = calsync.once()
+            calsync.query(
+                "UPDATE sync_state SET "
+                "window_start = strftime('%Y-%m-%dT%H:%M:%SZ', window_start, '-1 day'), "
+                "window_end = strftime('%Y-%m-%dT%H:%M:%SZ', window_end, '-1 day')")
+            sample = calsync.once()
+            sample["noop_wall"], sample["noop_cpu"] = quiet["wall"], quiet["cpu"]
+            sample["slide_wall"] = sample["wall"] - quiet["wall"]
+            sample["slide_cpu"] = sample["cpu"] - quiet["cpu"]
+            sample["occurrences"] = int(calsync.query("SELECT COUNT(*) FROM occurrences"))
+            log(f"   slide run {run + 1}: {sample}")
+            samples.append(sample)
+        self.report("window_slide_large", self.describe(samples) | {
+            key: summary(samples, key) for key in ("slide_wall", "slide_cpu", "noop_wall", "noop_cpu")})
 
     def changes(self, emulator, calsync, runs):
         truth = http("GET", f"{emulator.url}/_emulator/google/calendars/{GOOGLE_USER}/events")

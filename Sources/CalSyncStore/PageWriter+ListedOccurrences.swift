@@ -6,12 +6,18 @@ import GRDB
 /// Occurrences of calendars whose provider lists every instance itself
 /// (``OccurrenceSource/listed``, Graph's `calendarView/delta`; docs/store.md "occurrences").
 ///
-/// Nothing is expanded and nothing is staged: a page's ``ChangePage/listedOccurrences`` are
-/// written live by instance id (inserted or replaced), its ``ChangePage/removedOccurrences``
-/// deleted exactly, and an event the page deletes takes the occurrences that name it
-/// (as their event or their series) with it. A series whose last occurrence is removed is
-/// no longer in the provider's view (calendarView lists only events with an instance in
-/// its window): its master goes too.
+/// Nothing is expanded: a page's ``ChangePage/listedOccurrences`` are written by instance
+/// id (inserted or replaced), its ``ChangePage/removedOccurrences`` deleted exactly, and an
+/// event the page deletes takes the occurrences that name it (as their event or their
+/// series) with it. A series whose last occurrence is removed is no longer in the
+/// provider's view (calendarView lists only events with an instance in its window): its
+/// master goes too.
+///
+/// Where they are written is the page's ``PagePlan/Occurrences``, as for expanded
+/// calendars: live, or, during a calendar's first listing, staged
+/// (`internal_occurrences_staged`) and published by its last page in one sorted copy
+/// (``publishStaged()``). Every removal looks at both, so a first listing's `@removed`
+/// instances, deleted events and emptied series leave nothing behind in the stage.
 ///
 /// Rows are issue 19's `internal_occurrences` (StoreSchema v6): the `events` rowid, the
 /// times, and the instance id only when the views cannot derive it (Graph's opaque ids of
@@ -26,10 +32,12 @@ extension PageWriter {
 
     /// Applies the occurrence part of a listed page, after the page's events were written
     /// and deleted (``PagePlan/steps``): occurrences of deleted events, removed instances,
-    /// then the listed ones (marked seen when the page belongs to a marking re-sync), then
-    /// the masters of series left without any occurrence. Keeps the calendar's occurrence
-    /// count; call it before ``updateCounts()``.
-    mutating func applyListedOccurrences(_ page: ChangePage, deletedEvents: [String], marking: Bool) throws {
+    /// then the listed ones into `target` (marked seen when the page belongs to a marking
+    /// re-sync), then the masters of series left without any occurrence. Keeps the
+    /// calendar's occurrence counts; call it before ``updateCounts()``.
+    mutating func applyListedOccurrences(
+        _ page: ChangePage, deletedEvents: [String], marking: Bool, into target: OccurrenceSink.Target = .live
+    ) throws {
         for id in deletedEvents { try deleteOccurrences(namingEvent: id) }
         var emptiedSeries: [String] = []
         for id in page.removedOccurrences {
@@ -37,7 +45,7 @@ extension PageWriter {
                 emptiedSeries.append(seriesID)
             }
         }
-        try writeOccurrences(page.listedOccurrences)
+        try writeOccurrences(page.listedOccurrences, into: target)
         if marking {
             for occurrence in page.listedOccurrences { try markListed(occurrence.instanceID) }
         }
@@ -49,8 +57,9 @@ extension PageWriter {
         }
     }
 
-    /// The daily slide of a listed calendar: rows outside the new window go, nothing is
-    /// added (the provider's round lists what enters it). Returns false (no cap applies).
+    /// The daily slide of a listed calendar: rows outside the new window go (staged ones
+    /// of a first listing under way too), nothing is added (the provider's round lists
+    /// what enters it). Returns false (no cap applies).
     mutating func slideListedOccurrences() throws -> Bool {
         try deleteOccurrencesOutsideWindow()
         try updateCounts()
@@ -58,9 +67,12 @@ extension PageWriter {
     }
 
     /// The end of a marking full re-sync of a listed calendar whose sweep was applied:
-    /// the occurrences the round did not list go, as the events it did not list did.
+    /// the occurrences the round did not list go, as the events it did not list did (staged
+    /// ones too: a first listing cut short and begun again marks, and what its first
+    /// attempt staged may be gone since).
     mutating func sweepUnlistedOccurrences() throws {
-        try deleteOccurrencesNotMarked()
+        try deleteOccurrencesNotMarked(in: .live)
+        try deleteOccurrencesNotMarked(in: .staged(calendar: calendarKey))
     }
 
     /// Events rows no provider sent: the cancelled exceptions the Graph provider once
@@ -88,7 +100,7 @@ extension PageWriter {
 
     // MARK: One occurrence by its id
 
-    /// Inserts or replaces the occurrence with `occurrence.instanceID` in the calendar.
+    /// Inserts or replaces the occurrence with `occurrence.instanceID` in the sink's target.
     /// Returns false when it was not written: its event is not in the store, it lies
     /// outside the window, or the calendar reached its occurrence cap. A row of the same
     /// event at the same start (the table's key) is replaced too: the listing is the
@@ -96,52 +108,59 @@ extension PageWriter {
     /// id at once, instead of keeping it out until a sweep deletes both.
     @discardableResult
     mutating func storeListedOccurrence(_ occurrence: Occurrence, into sink: inout OccurrenceSink) throws -> Bool {
-        var events: [String: KeyedEvent] = [:]
-        return try storeListedOccurrence(occurrence, into: &sink, events: &events)
+        var rows = try ListedPageRows(db, target: sink.target, accountID: accountID, calendarID: calendarID)
+        return try storeListedOccurrence(occurrence, into: &sink, rows: &rows)
     }
 
-    /// The same, with the events already looked up for the page's other occurrences:
-    /// a page lists up to a thousand occurrences of a few series whose masters came on
-    /// earlier pages, and each master is read from `events` once, not once per occurrence.
+    /// The same, with the page's statements and events: a page lists up to a thousand
+    /// occurrences of hundreds of series whose masters came on earlier pages; each is read
+    /// once per page.
     @discardableResult
     private mutating func storeListedOccurrence(
-        _ occurrence: Occurrence, into sink: inout OccurrenceSink, events: inout [String: KeyedEvent]
+        _ occurrence: Occurrence, into sink: inout OccurrenceSink, rows: inout ListedPageRows
     ) throws -> Bool {
-        let event: KeyedEvent
-        if let known = events[occurrence.eventID] {
-            event = known
-        } else {
-            guard let read = try keyedEvent(occurrence.eventID) else { return false }
-            events[occurrence.eventID] = read
-            event = read
+        let id = occurrence.instanceID
+        guard let event = try rows.event(occurrence.eventID, written: pageEvents[occurrence.eventID]) else {
+            return false
         }
-        sink.removed(try deleteListedOccurrence(occurrence.instanceID, in: sink.target))
-        // A row the page's own insert of the event cannot have (its rowid is new).
-        if !freshKeys.contains(event.key) {
+        // An event the page inserted has no row yet (its rowid is new, and an event's rows
+        // go with it): nothing of it to replace. Most of a first listing's.
+        let fresh = freshKeys.contains(event.key)
+        var removed = try rows.deleteStored(id)
+        // A derived id names its event (a single's, an exception's: the event's own id) or
+        // its series (`<series>_<stamp>`); a fresh event's own id has no row to find.
+        let stamped = ListedPageRows.hasStampSuffix(id)
+        if removed == 0, stamped || (id == event.id && !fresh) {
+            removed = try rows.deleteDerived(id)
+        }
+        sink.removed(removed)
+        if !fresh {
             let allDayZone =
                 occurrence.start.isAllDay
-                ? sink.calendarZone ?? event.event.timeZone.flatMap(TimeZone.init(identifier:)) : nil
+                ? sink.calendarZone ?? event.timeZone.flatMap(TimeZone.init(identifier:)) : nil
             sink.removed(
-                try deleteOccurrenceRow(
-                    event: event.key, start: occurrence.start.unixSeconds(allDayZone: allDayZone), in: sink.target))
+                try rows.deleteRow(event: event.key, start: occurrence.start.unixSeconds(allDayZone: allDayZone)))
         }
         let derived =
-            event.event.kind == .series
-            ? RecurrenceExpander.instanceID(master: event.event.id, start: occurrence.start) : event.event.id
-        return try sink.add(
-            occurrence, event: event.key, eventZone: event.event.timeZone, derivedID: derived == occurrence.instanceID)
+            event.kind == .series
+            ? stamped && RecurrenceExpander.instanceID(master: event.id, start: occurrence.start) == id
+            : event.id == id
+        return try sink.add(occurrence, event: event.key, eventZone: event.timeZone, derivedID: derived)
     }
 
     /// Deletes the occurrence with this instance id from the calendar (live and staged);
     /// unknown ids are ignored. Returns how many rows went.
     @discardableResult
     mutating func removeListedOccurrence(_ instanceID: String) throws -> Int {
-        let live = try deleteListedOccurrence(instanceID, in: .live)
-        if live > 0 { setOccurrenceCount(try occurrenceCount(of: .live) - live, of: .live) }
-        let target = OccurrenceSink.Target.staged(calendar: calendarKey)
-        let staged = try deleteListedOccurrence(instanceID, in: target)
-        if staged > 0 { setOccurrenceCount(try occurrenceCount(of: target) - staged, of: target) }
-        return live + staged
+        var total = 0
+        for target in [OccurrenceSink.Target.live, .staged(calendar: calendarKey)] {
+            let rows = try ListedPageRows(db, target: target, accountID: accountID, calendarID: calendarID)
+            var removed = try rows.deleteStored(instanceID)
+            if removed == 0 { removed = try rows.deleteDerived(instanceID) }
+            if removed > 0 { setOccurrenceCount(try occurrenceCount(of: target) - removed, of: target) }
+            total += removed
+        }
+        return total
     }
 
     // MARK: Rows (every statement on occurrence rows for listed calendars)
@@ -150,152 +169,129 @@ extension PageWriter {
     /// the `occurrences` view gives it.
     private static let seriesOfRow = "CASE e.kind WHEN 'series' THEN e.id WHEN 'exception' THEN e.series_id END"
 
-    /// Inserts or replaces the listed occurrences that overlap the writer's window, live,
-    /// through the store's ``OccurrenceSink`` (SQLite's own bind calls, the calendar's
-    /// occurrence cap, all-day times in the calendar's zone).
-    private mutating func writeOccurrences(_ occurrences: [Occurrence]) throws {
+    /// Inserts or replaces the listed occurrences that overlap the writer's window in
+    /// `target`, through the store's ``OccurrenceSink`` (SQLite's own bind calls, the
+    /// calendar's occurrence cap, all-day times in the calendar's zone).
+    private mutating func writeOccurrences(_ occurrences: [Occurrence], into target: OccurrenceSink.Target) throws {
         guard !occurrences.isEmpty else { return }
         var sink = try OccurrenceSink(
-            writer: self, target: .live, window: window, startingCount: try occurrenceCount(of: .live))
+            writer: self, target: target, window: window, startingCount: try occurrenceCount(of: target))
         defer {
-            setOccurrenceCount(sink.count, of: .live)
+            setOccurrenceCount(sink.count, of: target)
             outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped
         }
-        var events: [String: KeyedEvent] = [:]
-        for occurrence in occurrences { try storeListedOccurrence(occurrence, into: &sink, events: &events) }
+        var rows = try ListedPageRows(db, target: target, accountID: accountID, calendarID: calendarID)
+        for occurrence in occurrences { try storeListedOccurrence(occurrence, into: &sink, rows: &rows) }
     }
 
-    /// Deletes the occurrence `instanceID`; returns its series, if it had one (nil too when
-    /// there was no such occurrence).
+    /// Deletes the occurrence `instanceID`, live or staged; returns its series, if it had
+    /// one (nil too when there was no such occurrence).
     private mutating func deleteOccurrence(instanceID: String) throws -> String? {
         let arguments: StatementArguments = [instanceID, accountID, calendarID]
-        // A stored id, by the partial index of stored ids.
-        var row = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(Self.seriesOfRow) AS series_id FROM internal_occurrences o JOIN events e ON e.rowid = o.event
-                    WHERE o.instance_id = ?1 AND e.account_id = ?2 AND e.calendar_id = ?3 LIMIT 1
-                    """),
-            arguments: arguments)
-        if row == nil {
-            // A derived id: the single or exception of that id, or a series' `<master>_<stamp>`.
+        var row: Row?
+        for target in [OccurrenceSink.Target.live, .staged(calendar: calendarKey)] where row == nil {
+            let rows = ListedPageRows.rows(of: target)
+            // A stored id, by the partial index of stored ids.
             row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT \(Self.seriesOfRow) AS series_id FROM events e JOIN internal_occurrences o ON o.event = e.rowid
-                        WHERE e.account_id = ?2 AND e.calendar_id = ?3 AND e.id IN (?1, rtrim(rtrim(?1, '0123456789TZ'), '_'))
-                        AND \(StoreSchema.derivedInstanceID("o.instance_id")) = ?1 LIMIT 1
+                        SELECT \(Self.seriesOfRow) AS series_id FROM \(rows.table) o JOIN events e ON e.rowid = o.event
+                        WHERE \(rows.ofCalendar("o.")) o.instance_id = ?1 AND e.account_id = ?2 AND e.calendar_id = ?3
+                        LIMIT 1
                         """),
                 arguments: arguments)
+            if row == nil {
+                // A derived id: the single or exception of that id, or a series' `<master>_<stamp>`.
+                row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT \(Self.seriesOfRow) AS series_id FROM events e JOIN \(rows.table) o ON o.event = e.rowid
+                            WHERE \(rows.ofCalendar("o.")) e.account_id = ?2 AND e.calendar_id = ?3
+                            AND e.id IN (?1, rtrim(rtrim(?1, '0123456789TZ'), '_'))
+                            AND \(StoreSchema.derivedInstanceID("o.instance_id")) = ?1 LIMIT 1
+                            """),
+                    arguments: arguments)
+            }
         }
         guard let row else { return nil }
         try removeListedOccurrence(instanceID)
         return row["series_id"]
     }
 
-    /// Deletes the rows of `target` whose instance id (stored, else derived) is `instanceID`.
-    /// A stored id is found by the partial index of listed ids; a derived one from the
-    /// event its id names.
-    private func deleteListedOccurrence(_ instanceID: String, in target: OccurrenceSink.Target) throws -> Int {
-        switch target {
-        case .live:
-            try db.cachedStatement(
-                sql: """
-                    DELETE FROM internal_occurrences WHERE instance_id = ?1
-                    AND (SELECT account_id = ?2 AND calendar_id = ?3 FROM events WHERE rowid = event)
-                    """
-            ).execute(arguments: [instanceID, accountID, calendarID])
-            if db.changesCount > 0 { return db.changesCount }
-            try db.cachedStatement(
-                sql: """
-                    DELETE FROM internal_occurrences
-                    WHERE (event, start_ts) IN (
-                        SELECT e.rowid, o.start_ts FROM events e JOIN internal_occurrences o ON o.event = e.rowid
-                        WHERE e.account_id = ?2 AND e.calendar_id = ?3
-                        AND e.id IN (?1, rtrim(rtrim(?1, '0123456789TZ'), '_'))
-                        AND \(StoreSchema.derivedInstanceID("o.instance_id")) = ?1)
-                    """
-            ).execute(arguments: [instanceID, accountID, calendarID])
-            return db.changesCount
-        case .staged(let calendar):
-            try db.cachedStatement(
-                sql: "DELETE FROM internal_occurrences_staged WHERE calendar = ? AND instance_id = ?"
-            ).execute(arguments: [calendar, instanceID])
-            return db.changesCount
-        }
-    }
-
-    /// Deletes the row of the `events` row `event` at `start` (the table's key) in `target`.
-    private func deleteOccurrenceRow(event: Int64, start: Int64, in target: OccurrenceSink.Target) throws -> Int {
-        switch target {
-        case .live:
-            try db.cachedStatement(sql: "DELETE FROM internal_occurrences WHERE event = ? AND start_ts = ?")
-                .execute(arguments: [event, start])
-        case .staged(let calendar):
-            try db.cachedStatement(
-                sql: "DELETE FROM internal_occurrences_staged WHERE calendar = ? AND event = ? AND start_ts = ?"
-            ).execute(arguments: [calendar, event, start])
-        }
-        return db.changesCount
-    }
-
-    /// Deletes the occurrences whose event or series is the event `id`.
+    /// Deletes the occurrences, live and staged, whose event or series is the event `id`.
     private mutating func deleteOccurrences(namingEvent id: String) throws {
-        try db.cachedStatement(
-            sql: """
-                DELETE FROM internal_occurrences WHERE event IN (
-                    SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND id = ?3
-                    UNION ALL
-                    SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND series_id = ?3)
-                """
-        ).execute(arguments: [accountID, calendarID, id])
-        let deleted = db.changesCount
-        if deleted > 0 { setOccurrenceCount(try occurrenceCount(of: .live) - deleted, of: .live) }
-    }
-
-    private func hasOccurrences(seriesID: String) throws -> Bool {
-        try Bool.fetchOne(
-            db.cachedStatement(
+        for target in [OccurrenceSink.Target.live, .staged(calendar: calendarKey)] {
+            let rows = ListedPageRows.rows(of: target)
+            try db.cachedStatement(
                 sql: """
-                    SELECT EXISTS (SELECT 1 FROM events e JOIN internal_occurrences o ON o.event = e.rowid
-                        WHERE e.account_id = ?1 AND e.calendar_id = ?2 AND e.id = ?3)
-                    OR EXISTS (SELECT 1 FROM events e JOIN internal_occurrences o ON o.event = e.rowid
-                        WHERE e.account_id = ?1 AND e.calendar_id = ?2 AND e.series_id = ?3)
-                    """),
-            arguments: [accountID, calendarID, seriesID]) ?? false
+                    DELETE FROM \(rows.table) WHERE \(rows.ofCalendar("")) event IN (
+                        SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND id = ?3
+                        UNION ALL
+                        SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND series_id = ?3)
+                    """
+            ).execute(arguments: [accountID, calendarID, id])
+            let deleted = db.changesCount
+            if deleted > 0 { setOccurrenceCount(try occurrenceCount(of: target) - deleted, of: target) }
+        }
     }
 
-    /// Deletes the rows that ended before the window or start after it, by the time index
-    /// (a zero-length row at the window's start stays, as the writer admits it).
+    /// Whether any row, live or staged, names the series `seriesID` or one of its exceptions.
+    private func hasOccurrences(seriesID: String) throws -> Bool {
+        for target in [OccurrenceSink.Target.live, .staged(calendar: calendarKey)] {
+            let rows = ListedPageRows.rows(of: target)
+            let found =
+                try Bool.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT EXISTS (SELECT 1 FROM events e JOIN \(rows.table) o ON o.event = e.rowid
+                                WHERE \(rows.ofCalendar("o.")) e.account_id = ?1 AND e.calendar_id = ?2 AND e.id = ?3)
+                            OR EXISTS (SELECT 1 FROM events e JOIN \(rows.table) o ON o.event = e.rowid
+                                WHERE \(rows.ofCalendar("o.")) e.account_id = ?1 AND e.calendar_id = ?2 AND e.series_id = ?3)
+                            """),
+                    arguments: [accountID, calendarID, seriesID]) ?? false
+            if found { return true }
+        }
+        return false
+    }
+
+    /// Deletes the rows, live and staged, that ended before the window or start after it
+    /// (a zero-length row at the window's start stays, as the writer admits it); live rows
+    /// by the time index.
     private mutating func deleteOccurrencesOutsideWindow() throws {
-        var live = try occurrenceCount(of: .live)
-        let calendar = "(SELECT account_id = ?2 AND calendar_id = ?3 FROM events WHERE rowid = event)"
-        try db.execute(
-            sql: "DELETE FROM internal_occurrences WHERE start_ts < ?1 AND end_ts <= ?1 AND \(calendar)",
-            arguments: [Int64(window.start.timeIntervalSince1970), accountID, calendarID])
-        live -= db.changesCount
-        try db.execute(
-            sql: "DELETE FROM internal_occurrences WHERE start_ts >= ?1 AND \(calendar)",
-            arguments: [Int64(window.end.timeIntervalSince1970), accountID, calendarID])
-        live -= db.changesCount
-        setOccurrenceCount(live, of: .live)
+        for target in [OccurrenceSink.Target.live, .staged(calendar: calendarKey)] {
+            let rows = ListedPageRows.rows(of: target)
+            var count = try occurrenceCount(of: target)
+            let calendar = "(SELECT account_id = ?2 AND calendar_id = ?3 FROM events WHERE rowid = event)"
+            try db.execute(
+                sql: """
+                    DELETE FROM \(rows.table) WHERE \(rows.ofCalendar("")) start_ts < ?1 AND end_ts <= ?1 AND \(calendar)
+                    """,
+                arguments: [Int64(window.start.timeIntervalSince1970), accountID, calendarID])
+            count -= db.changesCount
+            try db.execute(
+                sql: "DELETE FROM \(rows.table) WHERE \(rows.ofCalendar("")) start_ts >= ?1 AND \(calendar)",
+                arguments: [Int64(window.end.timeIntervalSince1970), accountID, calendarID])
+            count -= db.changesCount
+            setOccurrenceCount(count, of: target)
+        }
     }
 
-    /// Deletes the calendar's rows whose instance id (stored, else derived, as the views
-    /// give it) the re-sync did not mark: one statement over the calendar's events.
-    private mutating func deleteOccurrencesNotMarked() throws {
+    /// Deletes the calendar's rows in `target` whose instance id (stored, else derived, as
+    /// the views give it) the re-sync did not mark: one statement over the calendar's events.
+    private mutating func deleteOccurrencesNotMarked(in target: OccurrenceSink.Target) throws {
+        let rows = ListedPageRows.rows(of: target)
         try db.execute(
             sql: """
-                DELETE FROM internal_occurrences
-                WHERE (event, start_ts) IN (
-                    SELECT o.event, o.start_ts FROM events e JOIN internal_occurrences o ON o.event = e.rowid
-                    WHERE e.account_id = ?1 AND e.calendar_id = ?2
+                DELETE FROM \(rows.table)
+                WHERE \(rows.ofCalendar("")) (event, start_ts) IN (
+                    SELECT o.event, o.start_ts FROM events e JOIN \(rows.table) o ON o.event = e.rowid
+                    WHERE \(rows.ofCalendar("o.")) e.account_id = ?1 AND e.calendar_id = ?2
                     AND NOT EXISTS (SELECT 1 FROM internal_full_sync_seen s
                         WHERE s.account_id = ?1 AND s.calendar_id = ?2
                         AND s.event_id = ?3 || \(StoreSchema.derivedInstanceID("o.instance_id"))))
                 """,
             arguments: key + [Self.listedOccurrenceMark])
         let deleted = db.changesCount
-        if deleted > 0 { setOccurrenceCount(try occurrenceCount(of: .live) - deleted, of: .live) }
+        if deleted > 0 { setOccurrenceCount(try occurrenceCount(of: target) - deleted, of: target) }
     }
 }

@@ -86,13 +86,18 @@ struct PageWriter {
             let deleted = plan.steps.compactMap { step -> String? in
                 if case .delete(let id) = step { return id } else { return nil }
             }
-            try applyListedOccurrences(page, deletedEvents: deleted, marking: marking)
+            // A first listing stages them, as an expanded calendar's, for its last page to publish.
+            let target: OccurrenceSink.Target =
+                plan.occurrences == .rebuildTouched ? .live : .staged(calendar: calendarKey)
+            try applyListedOccurrences(page, deletedEvents: deleted, marking: marking, into: target)
             if plan.sweep != nil, marking { outcome.deleted += try deleteSynthesisedCancellations() }
         }
         if let sweep = plan.sweep {
             outcome.sweep = try self.sweep(maxDeleteRatio: sweep.maxDeleteRatio, force: sweep.force, marking: marking)
         }
-        // A listed calendar's occurrences were written above, live: nothing to expand or stage.
+        // A listed calendar's occurrences were written above: nothing to expand, only a
+        // first listing's stage to publish once its sweep is done.
+        if source == .listed, plan.occurrences == .loadAll { try publishStaged() }
         if source == .expanded {
             switch plan.occurrences {
             case .rebuildTouched: try rebuildTouched(into: .live)

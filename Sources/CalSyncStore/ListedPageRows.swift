@@ -1,0 +1,211 @@
+import CalSyncModel
+import GRDB
+import GRDBSQLite
+
+/// The statements a listed page (Graph's `calendarView/delta`, ~1,000 occurrences a page)
+/// runs per occurrence, prepared once per page for one ``OccurrenceSink/Target`` and bound
+/// with SQLite's own calls: GRDB's `cachedStatement(sql:)` hashes the SQL text on every call
+/// and its `StatementArguments` box every value (docs/benchmarks.md, issue 18).
+///
+/// Also the page's light event lookup: an occurrence needs of its event only the rowid,
+/// the kind, the id and the time zone, read once per page and event (a page lists
+/// occurrences of hundreds of series whose masters came on earlier pages).
+struct ListedPageRows {
+    /// What a listed occurrence needs of its event.
+    struct ListedEvent {
+        var key: Int64
+        var kind: CalendarEvent.Kind
+        var id: String
+        var timeZone: String?
+    }
+
+    let target: OccurrenceSink.Target
+    private let accountID: String
+    private let calendarID: String
+    private let selectEvent: HeldStatement
+    private let deleteByStoredID: HeldStatement
+    private let deleteByDerivedID: HeldStatement
+    private let deleteAtStart: HeldStatement
+    private var events: [String: ListedEvent] = [:]
+
+    init(_ db: Database, target: OccurrenceSink.Target, accountID: String, calendarID: String) throws {
+        self.target = target
+        self.accountID = accountID
+        self.calendarID = calendarID
+        selectEvent = try HeldStatement(
+            db, sql: "SELECT rowid, kind, time_zone FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND id = ?3")
+        let rows = Self.rows(of: target)
+        switch target {
+        case .live:
+            deleteByStoredID = try HeldStatement(
+                db,
+                sql: """
+                    DELETE FROM internal_occurrences WHERE instance_id = ?1
+                    AND (SELECT account_id = ?2 AND calendar_id = ?3 FROM events WHERE rowid = event)
+                    """)
+            deleteAtStart = try HeldStatement(
+                db, sql: "DELETE FROM internal_occurrences WHERE event = ?1 AND start_ts = ?2")
+        case .staged(let calendar):
+            deleteByStoredID = try HeldStatement(
+                db, sql: "DELETE FROM internal_occurrences_staged WHERE calendar = \(calendar) AND instance_id = ?1")
+            deleteAtStart = try HeldStatement(
+                db,
+                sql:
+                    "DELETE FROM internal_occurrences_staged WHERE calendar = \(calendar) AND event = ?1 AND start_ts = ?2"
+            )
+        }
+        deleteByDerivedID = try HeldStatement(
+            db,
+            sql: """
+                DELETE FROM \(rows.table)
+                WHERE \(rows.ofCalendar("")) (event, start_ts) IN (
+                    SELECT e.rowid, o.start_ts FROM events e JOIN \(rows.table) o ON \(rows.ofCalendar("o.")) o.event = e.rowid
+                    WHERE e.account_id = ?2 AND e.calendar_id = ?3
+                    AND e.id IN (?1, rtrim(rtrim(?1, '0123456789TZ'), '_'))
+                    AND \(StoreSchema.derivedInstanceID("o.instance_id")) = ?1)
+                """)
+    }
+
+    /// The table of `target`'s rows, and the condition that keeps a staged row to its
+    /// calendar (`prefix` the table's alias with its dot), with `AND`; empty when live.
+    static func rows(of target: OccurrenceSink.Target) -> (table: String, ofCalendar: (String) -> String) {
+        switch target {
+        case .live: ("internal_occurrences", { _ in "" })
+        case .staged(let calendar): ("internal_occurrences_staged", { "\($0)calendar = \(calendar) AND" })
+        }
+    }
+
+    /// The event `id` of the calendar: as the page wrote it (`written`), else as stored
+    /// (read once per page); nil when it is not in the store.
+    mutating func event(_ id: String, written: KeyedEvent?) throws -> ListedEvent? {
+        if let written {
+            return ListedEvent(
+                key: written.key, kind: written.event.kind, id: written.event.id, timeZone: written.event.timeZone)
+        }
+        if let known = events[id] { return known }
+        let read = try selectEvent.firstRow(.text(accountID), .text(calendarID), .text(id)) { row in
+            ListedEvent(
+                key: sqlite3_column_int64(row, 0),
+                kind: HeldStatement.text(row, 1).flatMap(CalendarEvent.Kind.init(rawValue:)) ?? .single, id: id,
+                timeZone: HeldStatement.text(row, 2))
+        }
+        events[id] = read
+        return read
+    }
+
+    /// Deletes the rows whose stored instance id is `instanceID`; returns how many went.
+    func deleteStored(_ instanceID: String) throws -> Int {
+        switch target {
+        case .live: try deleteByStoredID.execute(.text(instanceID), .text(accountID), .text(calendarID))
+        case .staged: try deleteByStoredID.execute(.text(instanceID))
+        }
+    }
+
+    /// Deletes the rows whose instance id, stored as NULL, the views derive as `instanceID`
+    /// (found from the event that id names); returns how many went.
+    func deleteDerived(_ instanceID: String) throws -> Int {
+        try deleteByDerivedID.execute(.text(instanceID), .text(accountID), .text(calendarID))
+    }
+
+    /// Deletes the row of the `events` row `event` at `start` (the table's key).
+    func deleteRow(event: Int64, start: Int64) throws -> Int {
+        try deleteAtStart.execute(.integer(event), .integer(start))
+    }
+
+    /// Whether `instanceID` can be one the views derive, and so be stored as NULL: an
+    /// event's own id (`eventID`, a single's or an exception's), or a series instance's
+    /// `<seriesId>_<YYYYMMDD>` / `<seriesId>_<YYYYMMDDTHHMMSSZ>`. Graph's ids of a series'
+    /// instances are neither, and need no look-up as derived ids.
+    static func mayBeDerived(_ instanceID: String, eventID: String) -> Bool {
+        instanceID == eventID || hasStampSuffix(instanceID)
+    }
+
+    /// Whether `id` ends in `_<YYYYMMDD>` or `_<YYYYMMDDTHHMMSSZ>` after a non-empty prefix.
+    static func hasStampSuffix(_ id: String) -> Bool {
+        let bytes = id.utf8
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        func stamp(_ suffix: Substring.UTF8View) -> Bool {
+            let stamp = Array(suffix)
+            switch stamp.count {
+            case 8: return stamp.allSatisfy(isDigit)
+            case 16:
+                return stamp[0..<8].allSatisfy(isDigit) && stamp[8] == UInt8(ascii: "T")
+                    && stamp[9..<15].allSatisfy(isDigit) && stamp[15] == UInt8(ascii: "Z")
+            default: return false
+            }
+        }
+        guard let underscore = bytes.lastIndex(of: UInt8(ascii: "_")), underscore != bytes.startIndex else {
+            return false
+        }
+        return stamp(Substring(id)[id.index(after: underscore)...].utf8)
+    }
+}
+
+/// A statement prepared once and run many times, bound with SQLite's own calls (?1, ?2…
+/// in order).
+struct HeldStatement {
+    enum Value {
+        case text(String)
+        case integer(Int64)
+    }
+
+    let statement: Statement
+
+    init(_ db: Database, sql: String) throws {
+        statement = try db.cachedStatement(sql: sql)
+    }
+
+    /// Runs the statement to its end; returns the rows it changed.
+    @discardableResult
+    func execute(_ values: Value...) throws -> Int {
+        let handle = bind(values)
+        defer { sqlite3_reset(handle) }
+        var code = sqlite3_step(handle)
+        while code == SQLITE_ROW { code = sqlite3_step(handle) }
+        try check(code, handle)
+        return Int(sqlite3_changes(sqlite3_db_handle(handle)))
+    }
+
+    /// The first row the query returns, read by `read`; nil when there is none.
+    func firstRow<T>(_ values: Value..., read: (OpaquePointer) -> T) throws -> T? {
+        let handle = bind(values)
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return read(handle) }
+        try check(code, handle)
+        return nil
+    }
+
+    /// The text of column `index` of the current row; nil when NULL.
+    static func text(_ row: OpaquePointer, _ index: Int32) -> String? {
+        guard let text = sqlite3_column_text(row, index) else { return nil }
+        return String(cString: text)
+    }
+
+    private func bind(_ values: [Value]) -> OpaquePointer {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .integer(let integer):
+                sqlite3_bind_int64(handle, index, integer)
+            case .text(var text):
+                // SQLite copies the text (`SQLITE_TRANSIENT`): the Swift string may go right after.
+                text.withUTF8 { bytes in
+                    _ = sqlite3_bind_text(
+                        handle, index, bytes.baseAddress, Int32(bytes.count),
+                        unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self))
+                }
+            }
+        }
+        return handle
+    }
+
+    private func check(_ code: Int32, _ handle: OpaquePointer) throws {
+        guard code != SQLITE_DONE else { return }
+        throw DatabaseError(
+            resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
+            sql: statement.sql)
+    }
+}

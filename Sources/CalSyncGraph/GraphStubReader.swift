@@ -17,10 +17,12 @@ enum GraphStubReader {
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
         var reader = StrictJSON.Reader(bytes: bytes, index: bytes.startIndex)
         var stub = GraphWire.InstanceStub()
-        var seen: Set<Member> = []
+        // The members met, one bit each: a Set hashed every key (1 % of a first sync).
+        var seen: UInt8 = 0
         let complete = readObject(&reader) { key, reader in
             guard let member = Member(key) else { return reader.value(depth: 1) }
-            guard seen.insert(member).inserted else { return false }
+            guard seen & member.bit == 0 else { return false }
+            seen |= member.bit
             switch member {
             case .id: return readString(&reader, into: &stub.id)
             case .type: return readString(&reader, into: &stub.type)
@@ -40,8 +42,10 @@ enum GraphStubReader {
         return reader.index == bytes.endIndex ? stub : nil
     }
 
-    enum Member: Hashable {
+    enum Member: UInt8 {
         case id, type, seriesMasterId, removed, start, end, etag
+
+        var bit: UInt8 { 1 << rawValue }
 
         init?(_ key: ArraySlice<UInt8>) {
             switch key.count {
@@ -60,19 +64,22 @@ enum GraphStubReader {
     /// `dateTimeTimeZone`: `dateTime` before `DateTime`, `timeZone` before `TimeZone`, as
     /// ``GraphWire/DateTimeTimeZone`` decodes them; a name met twice is left to JSONDecoder.
     static func readTimes(_ reader: inout StrictJSON.Reader, into times: inout GraphWire.DateTimeTimeZone) -> Bool {
-        var found: [String: String?] = [:]
+        // The four names by their bytes, in slots: no String, no dictionary per object (a
+        // first sync reads 400,000 of these; the dictionary was 3 % of its CPU).
+        let names = ["dateTime", "DateTime", "timeZone", "TimeZone"]
+        var found: [String?] = [nil, nil, nil, nil]
+        var seen: UInt8 = 0
         let complete = readObject(&reader) { key, reader in
-            let name = String(decoding: key, as: UTF8.self)
-            guard ["dateTime", "DateTime", "timeZone", "TimeZone"].contains(name) else { return reader.value(depth: 2) }
-            guard found[name] == nil else { return false }
-            var text: String?
-            guard readString(&reader, into: &text) else { return false }
-            found[name] = .some(text)
-            return true
+            guard let slot = names.firstIndex(where: { $0.utf8.elementsEqual(key) }) else {
+                return reader.value(depth: 2)
+            }
+            guard seen & (1 << slot) == 0 else { return false }
+            seen |= 1 << slot
+            return readString(&reader, into: &found[slot])
         }
         guard complete else { return false }
-        times.dateTime = (found["dateTime"] ?? nil) ?? (found["DateTime"] ?? nil)
-        times.timeZone = (found["timeZone"] ?? nil) ?? (found["TimeZone"] ?? nil)
+        times.dateTime = found[0] ?? found[1]
+        times.timeZone = found[2] ?? found[3]
         return true
     }
 

@@ -134,7 +134,9 @@ extension PageWriter {
             removed = try rows.deleteDerived(id)
         }
         sink.removed(removed)
-        if !fresh {
+        // Only the former expansion left rows under another id at an occurrence's key,
+        // and only live: a stage holds what this listing wrote, under the ids above.
+        if !fresh, sink.target == .live {
             let allDayZone =
                 occurrence.start.isAllDay
                 ? sink.calendarZone ?? event.timeZone.flatMap(TimeZone.init(identifier:)) : nil

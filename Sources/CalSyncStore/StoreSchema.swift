@@ -497,21 +497,16 @@ enum StoreSchema {
         ("internal_quarantine", true), ("internal_provider_notes", true),
     ]
 
-    /// The secondary indexes of `internal_occurrences` as the migrations leave them,
-    /// exactly as `sqlite_master` records them: the time index and the partial index of
-    /// provider-listed ids. A bulk load drops and re-creates them (``PageWriter``): Graph's
-    /// ids are random, so a first listing's 200,000 of them cost far more inserted one by
-    /// one into the index than sorted once (docs/benchmarks.md, issue 18).
-    /// StoreContractTests checks that they are the migrations' own.
+    /// The time index of `internal_occurrences` as the migrations leave it, exactly as
+    /// `sqlite_master` records it. A bulk load drops and re-creates it (``PageWriter``);
+    /// StoreContractTests checks that it is the migrations' own. (The partial index of
+    /// provider-listed ids stays: it holds no row of an expanded calendar, and rebuilt at a
+    /// listed first listing's publish it saved a second of CPU at 10,000 Graph events but
+    /// held its new pages in memory, +17 MiB per 200,000 ids; docs/benchmarks.md, issue 18.)
     static let occurrenceIndexes: [(name: String, sql: String)] = [
         (
             "internal_occurrences_by_time",
             "CREATE INDEX internal_occurrences_by_time ON internal_occurrences(start_ts, end_ts)"
-        ),
-        (
-            "internal_occurrences_by_listed_id",
-            "CREATE INDEX internal_occurrences_by_listed_id ON internal_occurrences(instance_id)\n"
-                + "    WHERE instance_id IS NOT NULL"
-        ),
+        )
     ]
 }

@@ -112,15 +112,10 @@ struct ListedPageRows {
         try deleteAtStart.execute(.integer(event), .integer(start))
     }
 
-    /// Whether `instanceID` can be one the views derive, and so be stored as NULL: an
-    /// event's own id (`eventID`, a single's or an exception's), or a series instance's
-    /// `<seriesId>_<YYYYMMDD>` / `<seriesId>_<YYYYMMDDTHHMMSSZ>`. Graph's ids of a series'
-    /// instances are neither, and need no look-up as derived ids.
-    static func mayBeDerived(_ instanceID: String, eventID: String) -> Bool {
-        instanceID == eventID || hasStampSuffix(instanceID)
-    }
-
-    /// Whether `id` ends in `_<YYYYMMDD>` or `_<YYYYMMDDTHHMMSSZ>` after a non-empty prefix.
+    /// Whether `id` ends in `_<YYYYMMDD>` or `_<YYYYMMDDTHHMMSSZ>` after a non-empty prefix:
+    /// the form of a series instance's derived id. A derived id is that or its event's own
+    /// id (a single's, an exception's); Graph's ids of a series' instances are neither, and
+    /// need no look-up as derived ids.
     static func hasStampSuffix(_ id: String) -> Bool {
         let bytes = id.utf8
         let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

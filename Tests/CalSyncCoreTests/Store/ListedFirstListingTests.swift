@@ -143,4 +143,16 @@ struct ListedFirstListingTests {
         #expect(try await Self.count(store, "SELECT occurrences_count FROM sync_state") == 2)
         #expect(try await Self.staged(store) == 0)
     }
+
+    @Test func onlyIDsOfTheDerivedFormAreLookedUpAsDerived() {
+        #expect(ListedPageRows.hasStampSuffix("m_20260302"))
+        #expect(ListedPageRows.hasStampSuffix("m_20260302T080000Z"))
+        #expect(ListedPageRows.hasStampSuffix("AAMk_x_20260302T080000Z"))
+        #expect(!ListedPageRows.hasStampSuffix("_20260302"))
+        #expect(!ListedPageRows.hasStampSuffix("AAMkAGI2TG93AAA="))
+        #expect(!ListedPageRows.hasStampSuffix("m_2026030"))
+        #expect(!ListedPageRows.hasStampSuffix("m_20260302T0800Z"))
+        #expect(!ListedPageRows.hasStampSuffix("m_20260302X080000Z"))
+        #expect(!ListedPageRows.hasStampSuffix("m_2026030a"))
+    }
 }

@@ -497,16 +497,21 @@ enum StoreSchema {
         ("internal_quarantine", true), ("internal_provider_notes", true),
     ]
 
-    /// The time index of `internal_occurrences` as the migrations leave it, exactly as
-    /// `sqlite_master` records it. A bulk load drops and re-creates it (``PageWriter``);
-    /// StoreContractTests checks that it is the migrations' own. (The partial index of
-    /// provider-listed ids stays: it holds no row of an expanded calendar, and rebuilt at a
-    /// listed first listing's publish it saved a second of CPU at 10,000 Graph events but
-    /// held its new pages in memory, +17 MiB per 200,000 ids; docs/benchmarks.md, issue 18.)
+    /// The indexes of `internal_occurrences` as the migrations leave them, exactly as
+    /// `sqlite_master` records them. A bulk load drops and re-creates them by sorting
+    /// (``PageWriter``); StoreContractTests checks that they are the migrations' own. The
+    /// partial index of provider-listed ids is rebuilt too: Graph's ids are random, and
+    /// filled one by one at a listed first listing's publish they cost a second of CPU at
+    /// 10,000 Graph events. (Built after the stage was emptied, it held its pages in the
+    /// in-memory statement journal; publish builds the indexes first: docs/benchmarks.md.)
     static let occurrenceIndexes: [(name: String, sql: String)] = [
         (
             "internal_occurrences_by_time",
             "CREATE INDEX internal_occurrences_by_time ON internal_occurrences(start_ts, end_ts)"
-        )
+        ),
+        (
+            "internal_occurrences_by_listed_id",
+            "CREATE INDEX internal_occurrences_by_listed_id ON internal_occurrences(instance_id)\n    WHERE instance_id IS NOT NULL"
+        ),
     ]
 }

@@ -29,7 +29,7 @@ struct FirstListingBulkLoadTests {
                 db,
                 sql: """
                     SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'internal_occurrences'
-                    AND name != 'internal_occurrences_by_listed_id' ORDER BY name
+                    ORDER BY name
                     """)
         }
     }

@@ -81,12 +81,12 @@ struct StoreContractTests {
             }
             #expect(indexed.contains(["start_ts", "end_ts"]))
             #expect(try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = 'occurrences'") == "view")
-            // The bulk load re-creates the time index from StoreSchema.occurrenceIndexes:
-            // it must be exactly what the migrations made.
+            // The bulk load re-creates the occurrence indexes from StoreSchema.occurrenceIndexes:
+            // they must be exactly what the migrations made.
             let made = try Row.fetchAll(
                 db,
-                sql:
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name = 'internal_occurrences_by_time'"
+                sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'internal_occurrences'"
+                    + " AND sql IS NOT NULL ORDER BY name"
             ).map { "\($0["name"] as String): \($0["sql"] as String)" }
             #expect(made == StoreSchema.occurrenceIndexes.map { "\($0.name): \($0.sql)" }.sorted())
         }

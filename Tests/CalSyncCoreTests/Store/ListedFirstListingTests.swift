@@ -25,6 +25,20 @@ struct ListedFirstListingTests {
         return rows
     }
 
+    /// A store whose calendar's first listing has applied its first page: a series master
+    /// with two listed occurrences (opaque ids) and a single, three rows staged.
+    static func firstPageStaged(in directory: TemporaryDirectory) async throws -> CalendarStore {
+        let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
+        try await store.beginFullSync(accountID: "a", calendarID: "c", now: StoreFixtures.now)
+        _ = try await Listed.apply(
+            store, upserts: [Listed.master, StoreFixtures.timed("s", "2026-03-03T12:00:00Z")],
+            listed: [
+                Listed.occurrence("AAo1", "2026-03-02T08:00:00Z"), Listed.occurrence("AAo2", "2026-03-03T08:00:00Z"),
+                Listed.occurrence("s", "2026-03-03T12:00:00Z", series: nil, event: "s"),
+            ], mode: .fullSync)
+        return store
+    }
+
     static var exception: CalendarEvent {
         var exception = StoreFixtures.timed("AAx", "2026-03-04T10:00:00Z")
         exception.kind = .exception
@@ -35,14 +49,7 @@ struct ListedFirstListingTests {
 
     @Test func aFirstListingStagesItsOccurrencesAndItsLastPagePublishesThemAsListed() async throws {
         let directory = try TemporaryDirectory()
-        let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
-        try await store.beginFullSync(accountID: "a", calendarID: "c", now: StoreFixtures.now)
-        _ = try await Listed.apply(
-            store, upserts: [Listed.master, StoreFixtures.timed("s", "2026-03-03T12:00:00Z")],
-            listed: [
-                Listed.occurrence("AAo1", "2026-03-02T08:00:00Z"), Listed.occurrence("AAo2", "2026-03-03T08:00:00Z"),
-                Listed.occurrence("s", "2026-03-03T12:00:00Z", series: nil, event: "s"),
-            ], mode: .fullSync)
+        let store = try await Self.firstPageStaged(in: directory)
         // Readers see the events, no occurrence yet: never half an agenda.
         #expect(try await Self.count(store, "SELECT COUNT(*) FROM occurrences") == 0)
         #expect(try await Self.staged(store) == 3)
@@ -111,14 +118,7 @@ struct ListedFirstListingTests {
 
     @Test func aFirstListingCutShortGoesOnOrStartsOverWithItsStagedOccurrences() async throws {
         let directory = try TemporaryDirectory()
-        let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
-        try await store.beginFullSync(accountID: "a", calendarID: "c", now: StoreFixtures.now)
-        _ = try await Listed.apply(
-            store, upserts: [Listed.master, StoreFixtures.timed("s", "2026-03-03T12:00:00Z")],
-            listed: [
-                Listed.occurrence("AAo1", "2026-03-02T08:00:00Z"), Listed.occurrence("AAo2", "2026-03-03T08:00:00Z"),
-                Listed.occurrence("s", "2026-03-03T12:00:00Z", series: nil, event: "s"),
-            ], mode: .fullSync)
+        let store = try await Self.firstPageStaged(in: directory)
         // Resumed at the next page (its own transaction): the stage is kept and added to.
         _ = try await Listed.apply(
             store, listed: [Listed.occurrence("AAo3", "2026-03-04T08:00:00Z")], mode: .fullSync)

@@ -112,14 +112,7 @@ extension PageWriter {
     mutating func publishStaged() throws {
         let staged = try occurrenceCount(of: .staged(calendar: calendarKey))
         let live = try occurrenceCount(of: .live)
-        let elsewhere =
-            try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COALESCE(SUM(occurrences_count), 0) FROM sync_state
-                    WHERE NOT (account_id = ? AND calendar_id = ?)
-                    """,
-                arguments: key) ?? 0
+        let elsewhere = try occurrencesElsewhere()
         let rebuildIndexes = elsewhere + live < staged
         if rebuildIndexes {
             for index in StoreSchema.occurrenceIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
@@ -149,7 +142,19 @@ extension PageWriter {
         setOccurrenceCount(0, of: .staged(calendar: calendarKey))
     }
 
-    /// Builds the time index by sorting. The sort of a large index spills to temporary
+    /// The occurrences of every other calendar: whether this one brings most of the table,
+    /// and so whether its load rebuilds the indexes by sorting.
+    private func occurrencesElsewhere() throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(SUM(occurrences_count), 0) FROM sync_state
+                WHERE NOT (account_id = ? AND calendar_id = ?)
+                """,
+            arguments: key) ?? 0
+    }
+
+    /// Builds the occurrence indexes by sorting. The sort of a large index spills to temporary
     /// files, not to memory, and its in-memory runs are sized from the page cache: 2 MiB
     /// instead of the store's 4 keeps the daemon's peak memory where the pages put it.
     private func createOccurrenceIndexes() throws {
@@ -208,14 +213,7 @@ extension PageWriter {
     /// the time index rebuilt by sorting when the calendar holds most of the table.
     private mutating func expandEverything() throws {
         let live = try occurrenceCount(of: .live)
-        let elsewhere =
-            try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COALESCE(SUM(occurrences_count), 0) FROM sync_state
-                    WHERE NOT (account_id = ? AND calendar_id = ?)
-                    """,
-                arguments: key) ?? 0
+        let elsewhere = try occurrencesElsewhere()
         try db.execute(
             sql: """
                 DELETE FROM internal_occurrences

@@ -97,6 +97,16 @@ def summary(samples, key):
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
 
 
+def stop(process):
+    """SIGTERM, then SIGKILL if the process is still there after 30 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def http(method, url, body=None, timeout=600):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method)
@@ -136,12 +146,7 @@ class Emulator:
         http("DELETE", self.url + "/_emulator/requests")
 
     def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
         self.logfile.close()
 
 
@@ -513,12 +518,7 @@ class Bench:
                       "cpu_s": used, "cpu_s_per_min": used * 60 / seconds, "memory_mib": memory()}
             self.report("idle_10_accounts_50_calendars", result)
         finally:
-            daemon.send_signal(signal.SIGTERM)
-            try:
-                daemon.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                daemon.wait()
+            stop(daemon)
 
     def reader(self, wanted):
         """A reader's two queries on the largest calendar: idle, then while calsyncd writes
@@ -588,12 +588,7 @@ class Bench:
             db.close()
         finally:
             if daemon:
-                daemon.send_signal(signal.SIGTERM)
-                try:
-                    daemon.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    daemon.kill()
-                    daemon.wait()
+                stop(daemon)
 
     @staticmethod
     def timed(db, sql, parameters):
@@ -712,12 +707,7 @@ class Bench:
                 log(f"   write {number + 1}: {sample}")
                 samples.append(sample)
         finally:
-            daemon.send_signal(signal.SIGTERM)
-            try:
-                daemon.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                daemon.wait()
+            stop(daemon)
             emulator.stop()
             shutil.rmtree(directory, ignore_errors=True)
 

@@ -19,17 +19,28 @@ public struct GraphProvider: CalendarProvider {
         /// `Prefer: odata.maxpagesize`: Graph's largest page for `calendarView/delta` (1,000)
         /// by default, so a full sync takes as few requests (and store transactions) as it can.
         public var pageSize: Int
+        /// How much the delta pages handed to the store at once may weigh: a round's pages
+        /// are fetched and merged (``GraphMergedPages``) until they weigh this many
+        /// occurrence stubs (an event weighs five), reach ``pagesPerStorePage``, or the round
+        /// ends. 5,000: five of Graph's largest pages of occurrences make one transaction and
+        /// share their `$batch`es; a round cut short redoes at most that much.
+        public var itemsPerStorePage: Int
+        /// The most delta pages merged into one page for the store, however light: Graph may
+        /// send pages with few or no items, and a chain of them must still commit progress.
+        public var pagesPerStorePage: Int
         /// The account's configured `time_zone`, for when the mailbox's cannot be read.
         public var timeZone: String?
         /// `[sync] window_slide`: how long a round's frozen window lasts (see ``deltaWindow(_:)``).
         public var windowSlide: Duration
 
         public init(
-            apiBaseURL: String, pageSize: Int = 1000, timeZone: String? = nil,
-            windowSlide: Duration = .seconds(7 * 86_400)
+            apiBaseURL: String, pageSize: Int = 1000, itemsPerStorePage: Int = 5000, pagesPerStorePage: Int = 10,
+            timeZone: String? = nil, windowSlide: Duration = .seconds(7 * 86_400)
         ) {
             self.apiBaseURL = apiBaseURL
             self.pageSize = pageSize
+            self.itemsPerStorePage = itemsPerStorePage
+            self.pagesPerStorePage = pagesPerStorePage
             self.timeZone = timeZone
             self.windowSlide = windowSlide
         }
@@ -114,10 +125,12 @@ public struct GraphProvider: CalendarProvider {
         SyncWindow(start: window.start, end: deltaWindow(window).end)
     }
 
-    /// One delta page: its singles and exceptions as events, every occurrence, exception
-    /// and single it lists as an occurrence under Graph's id, its `@removed` ids as removed
-    /// occurrences (and deletions of the events we may hold under them), and the masters
-    /// of its series read in `$batch`es where the round needs them (``masters(_:calendarID:logger:)``).
+    /// One page for the store, made of one or more delta pages of the round
+    /// (``GraphMergedPages``): its singles and exceptions as events, every occurrence,
+    /// exception and single it lists as an occurrence under Graph's id, its `@removed` ids
+    /// as removed occurrences (and deletions of the events we may hold under them), and the
+    /// masters of its series read in `$batch`es where the round needs them
+    /// (``masters(_:calendarID:logger:)``).
     public func changes(
         calendarID: String, cursor: SyncCursor, window: SyncWindow, logger: Logger
     ) async throws -> ProviderPage {
@@ -132,25 +145,24 @@ public struct GraphProvider: CalendarProvider {
         case .delta(let link), .page(let link):
             url = try storedLink(link)
         }
-        let response = try await send(url, storedLink: cursor != .initial)
         let zone = fallbackZone
-        let decoded = try GraphMapping.page(Array(response.body), fallbackZone: zone)
-        // The links first: a page that names another origin fails before any request it causes.
-        let next: SyncCursor
-        if let nextLink = decoded.links.nextLink {
-            next = .page(try follow(nextLink, "the @odata.nextLink of \(calendarID)'s delta page"))
-        } else if let deltaLink = decoded.links.deltaLink {
-            next = .delta(try follow(deltaLink, "the @odata.deltaLink of \(calendarID)'s delta page"))
-        } else {
-            throw CalSyncError(
-                .decoding, "the delta page of \(calendarID) has neither @odata.nextLink nor @odata.deltaLink")
+        let first = try await deltaPage(url, storedLink: cursor != .initial, calendarID: calendarID, zone: zone)
+        var merged = GraphMergedPages(first.decoded, next: first.next)
+        while case .page(let link) = merged.next, merged.weight < configuration.itemsPerStorePage,
+            merged.pages < configuration.pagesPerStorePage
+        {
+            // A link of this round, checked by ``follow(_:_:)`` as it was read.
+            let page = try await deltaPage(link, storedLink: true, calendarID: calendarID, zone: zone)
+            merged.append(page.decoded, next: page.next)
         }
-        var changes = decoded.changes
+        let next = merged.next
+        var changes = merged.changes
+        let stubs = merged.stubs
         // The series the page names, in first-seen order, and the change key its occurrences carry.
         var seriesIDs: [String] = []
         var named: Set<String> = []
         var changeKeys: [String: String] = [:]
-        for stub in decoded.stubs {
+        for stub in stubs {
             if named.insert(stub.seriesID).inserted { seriesIDs.append(stub.seriesID) }
             if let key = stub.changeKey { changeKeys[stub.seriesID] = key }
         }
@@ -180,8 +192,8 @@ public struct GraphProvider: CalendarProvider {
             }
         }
         var occurrences: [Occurrence] = []
-        occurrences.reserveCapacity(decoded.stubs.count + changes.upserts.count)
-        for stub in decoded.stubs {
+        occurrences.reserveCapacity(stubs.count + changes.upserts.count)
+        for stub in stubs {
             // A stub of a series whose master is gone or unreadable adds nothing.
             guard let master = known[stub.seriesID], !master.gone,
                 let occurrence = stub.occurrence(allDay: master.allDay, fallbackZone: zone)
@@ -206,7 +218,7 @@ public struct GraphProvider: CalendarProvider {
         // Masters first: the page's exceptions name them.
         changes.upserts = readMasters + changes.upserts
         changes.listedOccurrences = occurrences
-        changes.removedOccurrences = decoded.changes.deletions
+        changes.removedOccurrences = merged.changes.deletions
         changes.calendarTimeZone = mailbox.timeZone
         changes.notes = ProviderNotes(clearFirst: clearNotes)
         logger.debug(
@@ -214,9 +226,26 @@ public struct GraphProvider: CalendarProvider {
             metadata: [
                 "calsync.calendar": "\(calendarID)", "calsync.upserts": "\(changes.upserts.count)",
                 "calsync.deletions": "\(changes.deletions.count)", "calsync.occurrences": "\(occurrences.count)",
-                "calsync.masters": "\(wanted.count)",
+                "calsync.masters": "\(wanted.count)", "calsync.pages": "\(merged.pages)",
             ])
         return ProviderPage(changes: changes, next: next)
+    }
+
+    /// One `calendarView/delta` page, decoded, and the cursor its links lead to. The links
+    /// are read first: a page that names another origin fails before any request it causes.
+    func deltaPage(
+        _ url: String, storedLink: Bool, calendarID: String, zone: String
+    ) async throws -> (decoded: GraphMapping.DecodedPage, next: SyncCursor) {
+        let response = try await send(url, storedLink: storedLink)
+        let decoded = try GraphMapping.page(Array(response.body), fallbackZone: zone)
+        if let nextLink = decoded.links.nextLink {
+            return (decoded, .page(try follow(nextLink, "the @odata.nextLink of \(calendarID)'s delta page")))
+        }
+        if let deltaLink = decoded.links.deltaLink {
+            return (decoded, .delta(try follow(deltaLink, "the @odata.deltaLink of \(calendarID)'s delta page")))
+        }
+        throw CalSyncError(
+            .decoding, "the delta page of \(calendarID) has neither @odata.nextLink nor @odata.deltaLink")
     }
 
     /// How often a batch's throttled requests are sent again (after the `Retry-After` it

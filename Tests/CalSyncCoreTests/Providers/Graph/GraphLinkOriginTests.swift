@@ -17,7 +17,8 @@ struct GraphLinkOriginTests {
 
     static func provider(_ transport: any HTTPTransport) -> GraphProvider {
         GraphProvider(
-            configuration: .init(apiBaseURL: base, pageSize: 50, timeZone: "UTC"),
+            // One delta page per store page, as the script answers them.
+            configuration: .init(apiBaseURL: base, pageSize: 50, pagesPerStorePage: 1, timeZone: "UTC"),
             tokens: GraphProviderTests.CountingTokens(), transport: transport, mailbox: GraphMailbox())
     }
 

@@ -28,13 +28,18 @@ struct GraphProviderTests {
         }
     }
 
+    /// A provider over `transport`. The scripts here answer page by page, so by default each
+    /// delta page is a page of its own for the store (`pagesPerStorePage` 1); the merging of
+    /// pages has its own tests (GraphMergedPagesTests).
     static func provider(
         _ transport: any HTTPTransport, tokens: any AccessTokenProviding = CountingTokens(),
-        mailbox: GraphMailbox = GraphMailbox()
+        mailbox: GraphMailbox = GraphMailbox(), pagesPerStorePage: Int = 1, itemsPerStorePage: Int = 5000
     ) -> GraphProvider {
         GraphProvider(
-            configuration: .init(apiBaseURL: base + "/", pageSize: 50, timeZone: "Europe/Berlin"), tokens: tokens,
-            transport: transport, mailbox: mailbox)
+            configuration: .init(
+                apiBaseURL: base + "/", pageSize: 50, itemsPerStorePage: itemsPerStorePage,
+                pagesPerStorePage: pagesPerStorePage, timeZone: "Europe/Berlin"),
+            tokens: tokens, transport: transport, mailbox: mailbox)
     }
 
     static func ok(_ fixture: String) throws -> HTTPResponse {

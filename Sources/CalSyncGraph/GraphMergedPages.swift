@@ -29,11 +29,28 @@ struct GraphMergedPages {
     /// page commits (its columns and raw JSON, in the page and in the store's plan), several
     /// times a stub's memory: a round's pages of events (Graph lists them together) are
     /// then merged less, which keeps the daemon's peak memory where 1,000-item pages put it.
+    /// The provider adds the masters the pages need read, at an event's weight each.
     var weight: Int {
         stubs.count + Self.eventWeight * (changes.upserts.count + changes.deletions.count + changes.quarantined.count)
     }
 
     static let eventWeight = 5
+
+    /// The series the pages name (by their stubs and exceptions), in first-seen order, and
+    /// the change key their occurrences carry (absent for a series named only by exceptions).
+    var namedSeries: (ids: [String], changeKeys: [String: String]) {
+        var ids: [String] = []
+        var named: Set<String> = []
+        var changeKeys: [String: String] = [:]
+        for stub in stubs {
+            if named.insert(stub.seriesID).inserted { ids.append(stub.seriesID) }
+            if let key = stub.changeKey { changeKeys[stub.seriesID] = key }
+        }
+        for event in changes.upserts where event.kind == .exception {
+            if let series = event.seriesID, named.insert(series).inserted { ids.append(series) }
+        }
+        return (ids, changeKeys)
+    }
 
     /// Appends the round's next page (the one `next` led to), and the cursor after it.
     mutating func append(_ page: GraphMapping.DecodedPage, next: SyncCursor) {

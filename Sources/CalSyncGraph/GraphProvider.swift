@@ -21,7 +21,7 @@ public struct GraphProvider: CalendarProvider {
         public var pageSize: Int
         /// How much the delta pages handed to the store at once may weigh: a round's pages
         /// are fetched and merged (``GraphMergedPages``) until they weigh this many
-        /// occurrence stubs (an event weighs five), reach ``pagesPerStorePage``, or the round
+        /// occurrence stubs (an event, or a master to read, weighs five), reach ``pagesPerStorePage``, or the round
         /// ends. 5,000: five of Graph's largest pages of occurrences make one transaction and
         /// share their `$batch`es; a round cut short redoes at most that much.
         public var itemsPerStorePage: Int
@@ -148,8 +148,14 @@ public struct GraphProvider: CalendarProvider {
         let zone = fallbackZone
         let first = try await deltaPage(url, storedLink: cursor != .initial, calendarID: calendarID, zone: zone)
         var merged = GraphMergedPages(first.decoded, next: first.next)
-        while case .page(let link) = merged.next, merged.weight < configuration.itemsPerStorePage,
-            merged.pages < configuration.pagesPerStorePage
+        // The masters to read weigh as events: a round's first pages name most of its series.
+        func weight(_ merged: GraphMergedPages) -> Int {
+            let series = merged.namedSeries
+            let masters = mailbox.mastersToRead(series.ids, changeKeys: series.changeKeys, calendarID: calendarID)
+            return merged.weight + GraphMergedPages.eventWeight * masters.count
+        }
+        while case .page(let link) = merged.next, merged.pages < configuration.pagesPerStorePage,
+            weight(merged) < configuration.itemsPerStorePage
         {
             // A link of this round, checked by ``follow(_:_:)`` as it was read.
             let page = try await deltaPage(link, storedLink: true, calendarID: calendarID, zone: zone)
@@ -158,17 +164,7 @@ public struct GraphProvider: CalendarProvider {
         let next = merged.next
         var changes = merged.changes
         let stubs = merged.stubs
-        // The series the page names, in first-seen order, and the change key its occurrences carry.
-        var seriesIDs: [String] = []
-        var named: Set<String> = []
-        var changeKeys: [String: String] = [:]
-        for stub in stubs {
-            if named.insert(stub.seriesID).inserted { seriesIDs.append(stub.seriesID) }
-            if let key = stub.changeKey { changeKeys[stub.seriesID] = key }
-        }
-        for event in changes.upserts where event.kind == .exception {
-            if let series = event.seriesID, named.insert(series).inserted { seriesIDs.append(series) }
-        }
+        let (seriesIDs, changeKeys) = merged.namedSeries
         let wanted = mailbox.mastersToRead(seriesIDs, changeKeys: changeKeys, calendarID: calendarID)
         let read = try await masters(wanted, calendarID: calendarID, logger: logger)
         var known = mailbox.masters(seriesIDs, calendarID: calendarID)

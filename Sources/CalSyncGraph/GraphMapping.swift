@@ -49,6 +49,13 @@ enum GraphMapping {
         let decoder = JSONDecoder()
         let (links, changes) = try PageDecoder.decode(
             bytes, arrayKey: "value", envelope: GraphWire.Page.self, naming: "a delta page",
+            extraRead: { itemBytes in
+                // Only a stub read whole and strictly by GraphStubReader (no JSONDecoder).
+                guard let wire = GraphStubReader.read(itemBytes),
+                    case .extra(let stub)? = occurrenceStub(wire).map(\.item)
+                else { return nil }
+                return stub
+            },
             read: { itemBytes, raw, _ -> PageDecoder.Read<Stub>? in
                 if let stub = occurrenceStub(itemBytes, decoder: decoder) {
                     return (stub.id, stub.item)
@@ -115,9 +122,14 @@ enum GraphMapping {
     static func occurrenceStub(_ itemBytes: ArraySlice<UInt8>, decoder: JSONDecoder) -> (id: String, item: Item)? {
         guard
             let stub = GraphStubReader.read(itemBytes)
-                ?? (try? decoder.decode(GraphWire.InstanceStub.self, from: Data(itemBytes))),
-            stub.type == "occurrence", stub.removed == nil, let wireID = stub.id
+                ?? (try? decoder.decode(GraphWire.InstanceStub.self, from: Data(itemBytes)))
         else { return nil }
+        return occurrenceStub(stub)
+    }
+
+    /// The same, from the stub's members as read.
+    static func occurrenceStub(_ stub: GraphWire.InstanceStub) -> (id: String, item: Item)? {
+        guard stub.type == "occurrence", stub.removed == nil, let wireID = stub.id else { return nil }
         let id = wireID.trimmingWhitespace()
         guard !id.isEmpty else { return nil }
         return (

@@ -33,9 +33,15 @@ package enum PageDecoder {
     ///     kept as `events.raw`); nil when it is not a readable event object at all.
     ///   - seen: every item read, in page order (for what a provider keeps beside the
     ///     changes: Graph's series instances and its occurrence stubs).
+    ///   - extraRead: a provider's single pass over an item it keeps beside the changes
+    ///     (Graph's occurrence stubs, 95 % of a first listing's items), tried first: nothing
+    ///     of such an item is stored as JSON, so it needs neither its text nor the strictness
+    ///     check. It answers only for items it reads whole; anything else (nil) takes the
+    ///     steps below.
     package static func decode<Envelope: Decodable, Extra>(
         _ bytes: [UInt8], arrayKey: String, envelope: Envelope.Type, naming page: String,
         changes: (Envelope) -> ChangePage = { _ in ChangePage() },
+        extraRead: ((_ item: ArraySlice<UInt8>) -> Extra?)? = nil,
         fastRead: ((_ item: ArraySlice<UInt8>, _ raw: String, _ envelope: Envelope) -> Read<Extra>?)? = nil,
         read: (_ item: ArraySlice<UInt8>, _ raw: String, _ envelope: Envelope) -> Read<Extra>?,
         seen: (PageItem<Extra>) -> Void = { _ in }
@@ -46,6 +52,10 @@ package enum PageDecoder {
             // Bounded before anything is decoded (``ItemLimits``).
             if let oversize = ItemLimits.oversizeItem(itemBytes) {
                 decoded.quarantined.append(oversize)
+                continue
+            }
+            if let extra = extraRead?(itemBytes) {
+                seen(.extra(extra))
                 continue
             }
             let raw = String(decoding: itemBytes, as: UTF8.self)

@@ -79,6 +79,11 @@ struct GraphCalendarRecord {
         return Set(changeLog[low...].map(\.id))
     }
 
+    /// The ids of a series' exceptions (live and cancelled).
+    func exceptionIDs(of masterID: String) -> Set<String> {
+        exceptionIDs[masterID] ?? []
+    }
+
     /// The exceptions (live and cancelled) of a series, by id.
     func exceptions(of masterID: String) -> [String: GraphEventRecord] {
         var result: [String: GraphEventRecord] = [:]

@@ -63,6 +63,14 @@ enum GraphIDs {
         occurrencePrefix + base64URL(Array(dayKey.utf8) + [UInt8(ascii: "|")] + Array(masterID.utf8))
     }
 
+    /// The same id from the master's id already in base64: the day key and `|` are nine
+    /// bytes, whole base64 groups, so the master's part never depends on the day and a
+    /// round encodes each series once instead of once per occurrence.
+    static func occurrenceID(masterID: String, encodedMasterID: String, dayKey: String) -> String {
+        guard dayKey.utf8.count == 8 else { return occurrenceID(masterID: masterID, dayKey: dayKey) }
+        return occurrencePrefix + base64URL(Array(dayKey.utf8) + [UInt8(ascii: "|")]) + encodedMasterID
+    }
+
     static func occurrenceParts(_ id: String) -> (masterID: String, dayKey: String)? {
         guard id.hasPrefix(occurrencePrefix), let bytes = decodeBase64URL(id.dropFirst(occurrencePrefix.count)),
             bytes.count > 9, bytes[8] == UInt8(ascii: "|"), bytes[..<8].allSatisfy({ (0x30...0x39).contains($0) })

@@ -6,7 +6,7 @@ package struct JSONWriter {
         output.reserveCapacity(capacity)
     }
 
-    mutating func write(_ value: JSONValue) {
+    package mutating func write(_ value: JSONValue) {
         switch value {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")

@@ -12,6 +12,11 @@ public enum EmulatorClock {
     /// Graph's `dateTime`: seven fractional digits, no offset, in `zone`
     /// (`2026-03-29T07:30:00.0000000`).
     public static func graphDateTime(_ date: Date, in zone: TimeZone) -> String {
+        // Whole seconds (every generated time) need no calendar: a big Graph round
+        // formats millions of these.
+        if let local = CivilDate.localSeconds(date, in: zone), let text = CivilDate.localDateTime(local) {
+            return text + ".0000000"
+        }
         let parts = Calendar.gregorian(in: zone).dateComponents(
             [.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
         let ticks = (parts.nanosecond ?? 0) / 100

@@ -1,0 +1,122 @@
+import CalSyncEmulatorCalendars
+import CalSyncEmulatorServer
+package import Foundation
+
+/// The items of a full calendarView delta round (no `$deltatoken`), rendered straight
+/// into bytes.
+///
+/// A full round of a big calendar is mostly occurrence stubs (a 100,000-event mailbox
+/// has about two million in a year's window). Building each as a `JSONValue` tree, then
+/// a dictionary of all of them, then serializing, took seconds per round; here a series
+/// writes the members its stubs share once and each stub adds its id and times. The
+/// items equal the general path's (`graphViewItems`, which increments still take); a
+/// test compares the two for a generated calendar.
+extension EmulatorState {
+    func graphFullRoundItems(
+        of calendar: GraphCalendarRecord, window: (start: Date, end: Date), output: GraphEventResource.OutputZone
+    ) -> [(id: String, bytes: [UInt8])] {
+        var items: [(id: String, bytes: [UInt8])] = []
+        for id in calendar.eventIDs {
+            guard let record = calendar.event(id), !record.isDeleted else { continue }
+            if record.isSeriesMaster {
+                let stubs = GraphOccurrenceStubWriter(master: record, output: output)
+                let exceptions = calendar.exceptionIDs(of: id)
+                for occurrence in GraphEventResource.occurrences(
+                    of: record, floatingZone: calendar.zone, from: window.start, to: window.end)
+                {
+                    let occurrenceID = stubs.occurrenceID(occurrence)
+                    // An exception (or cancellation) stands for its occurrence.
+                    if exceptions.contains(occurrenceID) { continue }
+                    items.append(
+                        (occurrenceID, stubs.stub(occurrence, id: occurrenceID, floatingZone: calendar.zone)))
+                }
+            } else if graphIsLive(record, in: calendar, window: window) {
+                items.append((id, GraphEventResource.deltaItem(record.resource, in: output).bytes))
+            }
+        }
+        // Ids are unique here (an occurrence with an exception was skipped), so a plain
+        // sort gives the general path's id order.
+        items.sort { $0.id < $1.id }
+        return items
+    }
+
+    /// Both renderings of a full round of `calendarID` over `[start, end)` in UTC, for the
+    /// test that keeps them equal.
+    package func graphFullRoundRenderings(
+        calendarID: String, start: Date, end: Date
+    ) -> (fast: [(id: String, bytes: [UInt8])], general: [(id: String, bytes: [UInt8])]) {
+        let calendar = graph.calendars[calendarID]!
+        let window = (start: start, end: end)
+        var items: [String: JSONValue] = [:]
+        for id in calendar.eventIDs {
+            graphViewItems(of: id, in: calendar, window: window, output: .utc, since: nil, into: &items)
+        }
+        let general = items.keys.sorted().map { (id: $0, bytes: items[$0]!.bytes) }
+        return (graphFullRoundItems(of: calendar, window: window, output: .utc), general)
+    }
+}
+
+/// Writes the occurrence stubs of one series master:
+/// `{"@odata.type","@odata.etag","id","seriesMasterId","type","start","end"}`, the members
+/// and order of ``GraphEventResource/stub(_:master:floatingZone:output:)``.
+struct GraphOccurrenceStubWriter {
+    let master: GraphEventRecord
+    let output: GraphEventResource.OutputZone
+    /// The master's id in base64, the tail of every occurrence id of the series.
+    private let encodedMasterID: String
+    /// `{"@odata.type":…,"@odata.etag":…,"id":`
+    private let head: [UInt8]
+    /// `,"seriesMasterId":…,"type":"occurrence","start":{"dateTime":`
+    private let middle: [UInt8]
+    /// `,"timeZone":…}` after each dateTime.
+    private let zoneTail: [UInt8]
+
+    init(master: GraphEventRecord, output: GraphEventResource.OutputZone) {
+        self.master = master
+        self.output = output
+        encodedMasterID = GraphIDs.base64URL(Array(master.id.utf8))
+        var writer = JSONWriter()
+        writer.append("{\"@odata.type\":\"#microsoft.graph.event\",\"@odata.etag\":")
+        writer.write(master.resource["@odata.etag"] ?? .null)
+        writer.append(",\"id\":")
+        head = writer.output
+        writer = JSONWriter()
+        writer.append(",\"seriesMasterId\":")
+        writer.writeString(master.id)
+        writer.append(",\"type\":\"occurrence\",\"start\":{\"dateTime\":")
+        middle = writer.output
+        writer = JSONWriter()
+        writer.append(",\"timeZone\":")
+        writer.writeString(output.name)
+        writer.append("}")
+        zoneTail = writer.output
+    }
+
+    func occurrenceID(_ occurrence: GraphRecurrence.Occurrence) -> String {
+        GraphIDs.occurrenceID(masterID: master.id, encodedMasterID: encodedMasterID, dayKey: occurrence.dayKey)
+    }
+
+    func stub(_ occurrence: GraphRecurrence.Occurrence, id: String, floatingZone: TimeZone) -> [UInt8] {
+        let (start, end): (String, String)
+        if master.isAllDay {
+            // All-day series are few; they keep the general path's calendar arithmetic.
+            let times = GraphEventResource.times(
+                occurrence, master: master, floatingZone: floatingZone, output: output)
+            (start, end) = (times.start["dateTime"]?.stringValue ?? "", times.end["dateTime"]?.stringValue ?? "")
+        } else {
+            start = EmulatorClock.graphDateTime(occurrence.start, in: output.zone)
+            end = EmulatorClock.graphDateTime(occurrence.start.addingTimeInterval(master.duration), in: output.zone)
+        }
+        var writer = JSONWriter(reservingCapacity: head.count + middle.count + 2 * zoneTail.count + id.utf8.count + 90)
+        writer.writeRaw(head)
+        writer.writeString(id)
+        writer.writeRaw(middle)
+        writer.writeString(start)
+        writer.writeRaw(zoneTail)
+        writer.append(",\"end\":{\"dateTime\":")
+        writer.writeString(end)
+        writer.writeRaw(zoneTail)
+        writer.append("}")
+        return writer.output
+    }
+}

@@ -38,6 +38,9 @@ struct GraphCalendarRecord {
 
     func event(_ id: String) -> GraphEventRecord? { events[id] }
 
+    /// Every stored event (tombstones included), in no particular order.
+    var records: Dictionary<String, GraphEventRecord>.Values { events.values }
+
     /// Every stored id (tombstones included).
     var eventIDs: Dictionary<String, GraphEventRecord>.Keys { events.keys }
 

@@ -97,10 +97,11 @@ package enum CivilDate {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Exactly `width` decimal digits of a non-negative `value` below 10^width.
+    /// A non-negative `value` in decimal with leading zeros to `width` digits.
     static func append(_ value: Int, width: Int, to text: inout [UInt8]) {
         var divisor = 1
         for _ in 1..<width { divisor *= 10 }
+        while divisor * 10 <= value { divisor *= 10 }
         while divisor > 0 {
             text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
             divisor /= 10

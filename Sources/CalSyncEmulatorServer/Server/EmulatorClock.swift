@@ -66,6 +66,15 @@ public enum EmulatorClock {
         let main = text.split(separator: ".", maxSplits: 1)
         let fields = main[0].split(whereSeparator: { $0 == "-" || $0 == "T" || $0 == ":" }).compactMap { Int($0) }
         guard fields.count == 6 else { return nil }
+        // Whole seconds away from a DST change need no calendar (see `CivilDate`).
+        if main.count == 1, CivilDate.fastYears.contains(fields[0]), (1...12).contains(fields[1]),
+            (1...31).contains(fields[2]),
+            let instant = CivilDate.instant(
+                localSeconds: CivilDate.day(year: fields[0], month: fields[1], day: fields[2]) * 86_400 + fields[3]
+                    * 3600 + fields[4] * 60 + fields[5], in: zone)
+        {
+            return instant
+        }
         var components = DateComponents(
             year: fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5])
         if main.count > 1, let fraction = Double("0." + main[1]) {

@@ -139,8 +139,8 @@ extension EmulatorState {
     /// `Prefer: odata.maxpagesize=N`, lowered to the largest page the emulator serves.
     func graphPageSize(_ request: EmulatorRequest) -> (size: Int, applied: String?) {
         for preference in request.headerValues("Prefer") {
-            let parts = preference.split(separator: "=", maxSplits: 1).map {
-                $0.trimmingCharacters(in: .whitespaces)
+            let parts = preference.splitting("=", maxSplits: 1).map {
+                $0.trimmingSpacesAndTabs
             }
             if parts.count == 2, parts[0].lowercased() == "odata.maxpagesize", let size = Int(parts[1]), size > 0 {
                 let granted = min(size, options.graphMaximumPageSize)

@@ -63,8 +63,11 @@ public enum EmulatorClock {
 
     /// Graph's zone-less `dateTime` read in `zone` (any number of fractional digits).
     public static func parseLocal(_ text: String, in zone: TimeZone) -> Date? {
-        let main = text.split(separator: ".", maxSplits: 1)
-        let fields = main[0].split(whereSeparator: { $0 == "-" || $0 == "T" || $0 == ":" }).compactMap { Int($0) }
+        let main = text.splitting(".", maxSplits: 1)
+        guard !main.isEmpty else { return nil }
+        let fields = main[0].utf8.split(whereSeparator: { $0 == 0x2D || $0 == 0x54 || $0 == 0x3A }).compactMap {
+            Int(Substring($0))
+        }
         guard fields.count == 6 else { return nil }
         // Whole seconds away from a DST change need no calendar (see `CivilDate`).
         if main.count == 1, CivilDate.fastYears.contains(fields[0]), (1...12).contains(fields[1]),

@@ -17,6 +17,7 @@ extension EmulatorState {
     ) -> [(id: String, bytes: [UInt8])] {
         var items: [(id: String, bytes: [UInt8])] = []
         items.reserveCapacity(calendar.records.count * 4)
+        let floatingZone = calendar.zone
         // Records are read in place: looking each id up copied the record (and retained
         // its members) once per event.
         for record in calendar.records where !record.isDeleted {
@@ -25,16 +26,16 @@ extension EmulatorState {
                 let stubs = GraphOccurrenceStubWriter(master: record, output: output)
                 let exceptions = calendar.exceptionIDs(of: id)
                 for occurrence in GraphEventResource.occurrences(
-                    of: record, floatingZone: calendar.zone, from: window.start, to: window.end)
+                    of: record, floatingZone: floatingZone, from: window.start, to: window.end)
                 {
                     let occurrenceID = stubs.occurrenceID(occurrence)
                     // An exception (or cancellation) stands for its occurrence.
                     if exceptions.contains(occurrenceID) { continue }
                     items.append(
-                        (occurrenceID, stubs.stub(occurrence, id: occurrenceID, floatingZone: calendar.zone)))
+                        (occurrenceID, stubs.stub(occurrence, id: occurrenceID, floatingZone: floatingZone)))
                 }
             } else if graphIsLive(record, in: calendar, window: window) {
-                items.append((id, GraphEventResource.deltaItem(record.resource, in: output).bytes))
+                items.append((id, GraphEventResource.deltaItemBytes(record.resource, in: output)))
             }
         }
         // Ids are unique here (an occurrence with an exception was skipped), so any sort
@@ -90,6 +91,10 @@ extension EmulatorState {
 struct GraphOccurrenceStubWriter {
     let master: GraphEventRecord
     let output: GraphEventResource.OutputZone
+    /// The master's id, all-day flag and duration, read once: each is a member lookup.
+    private let masterID: String
+    private let isAllDay: Bool
+    private let duration: TimeInterval
     /// The master's id in base64, the tail of every occurrence id of the series.
     private let encodedMasterID: String
     /// `{"@odata.type":…,"@odata.etag":…,"id":`
@@ -102,7 +107,10 @@ struct GraphOccurrenceStubWriter {
     init(master: GraphEventRecord, output: GraphEventResource.OutputZone) {
         self.master = master
         self.output = output
-        encodedMasterID = GraphIDs.base64URL(Array(master.id.utf8))
+        masterID = master.id
+        isAllDay = master.isAllDay
+        duration = master.duration
+        encodedMasterID = GraphIDs.base64URL(Array(masterID.utf8))
         var writer = JSONWriter()
         writer.append("{\"@odata.type\":\"#microsoft.graph.event\",\"@odata.etag\":")
         writer.write(master.resource["@odata.etag"] ?? .null)
@@ -110,7 +118,7 @@ struct GraphOccurrenceStubWriter {
         head = writer.output
         writer = JSONWriter()
         writer.append(",\"seriesMasterId\":")
-        writer.writeString(master.id)
+        writer.writeString(masterID)
         writer.append(",\"type\":\"occurrence\",\"start\":{\"dateTime\":")
         middle = writer.output
         writer = JSONWriter()
@@ -121,19 +129,19 @@ struct GraphOccurrenceStubWriter {
     }
 
     func occurrenceID(_ occurrence: GraphRecurrence.Occurrence) -> String {
-        GraphIDs.occurrenceID(masterID: master.id, encodedMasterID: encodedMasterID, dayKey: occurrence.dayKey)
+        GraphIDs.occurrenceID(masterID: masterID, encodedMasterID: encodedMasterID, dayKey: occurrence.dayKey)
     }
 
     func stub(_ occurrence: GraphRecurrence.Occurrence, id: String, floatingZone: TimeZone) -> [UInt8] {
         let (start, end): (String, String)
-        if master.isAllDay {
+        if isAllDay {
             // All-day series are few; they keep the general path's calendar arithmetic.
             let times = GraphEventResource.times(
                 occurrence, master: master, floatingZone: floatingZone, output: output)
             (start, end) = (times.start["dateTime"]?.stringValue ?? "", times.end["dateTime"]?.stringValue ?? "")
         } else {
             start = EmulatorClock.graphDateTime(occurrence.start, in: output.zone)
-            end = EmulatorClock.graphDateTime(occurrence.start.addingTimeInterval(master.duration), in: output.zone)
+            end = EmulatorClock.graphDateTime(occurrence.start.addingTimeInterval(duration), in: output.zone)
         }
         var writer = JSONWriter(reservingCapacity: head.count + middle.count + 2 * zoneTail.count + id.utf8.count + 90)
         writer.writeRaw(head)
@@ -144,6 +152,45 @@ struct GraphOccurrenceStubWriter {
         writer.append(",\"end\":{\"dateTime\":")
         writer.writeString(end)
         writer.writeRaw(zoneTail)
+        writer.append("}")
+        return writer.output
+    }
+}
+
+extension GraphEventResource {
+    /// `deltaItem(resource, in: output).bytes`, written member by member: the resource's
+    /// members are not copied twice over for `start` and `end` (`render`) and once more
+    /// for `@odata.type`, which made a single event cost as much as a hundred stubs.
+    static func deltaItemBytes(_ resource: JSONValue, in output: OutputZone) -> [UInt8] {
+        guard case .object(let members) = resource else { return deltaItem(resource, in: output).bytes }
+        let isAllDay = resource["isAllDay"]?.boolValue == true
+        /// The value `render` gives `key`, or nil where it keeps the stored one.
+        func rendered(_ key: String, _ value: JSONValue?) -> JSONValue? {
+            if isAllDay { return GraphTime.floating(value, named: output.name) }
+            return GraphTime.instant(value).map { GraphTime.value($0, in: output.zone, named: output.name) }
+        }
+        var writer = JSONWriter(reservingCapacity: 2048)
+        writer.append("{\"@odata.type\":\"#microsoft.graph.event\"")
+        var seen = (start: false, end: false)
+        for (key, value) in members {
+            writer.append(",")
+            writer.writeString(key)
+            writer.append(":")
+            if key == "start" || key == "end" {
+                if key == "start" { seen.start = true } else { seen.end = true }
+                writer.write(rendered(key, value) ?? value)
+            } else {
+                writer.write(value)
+            }
+        }
+        // `render` appends an all-day event's missing times at the end.
+        for (key, present) in [("start", seen.start), ("end", seen.end)] where !present {
+            guard let value = rendered(key, nil) else { continue }
+            writer.append(",")
+            writer.writeString(key)
+            writer.append(":")
+            writer.write(value)
+        }
         writer.append("}")
         return writer.output
     }

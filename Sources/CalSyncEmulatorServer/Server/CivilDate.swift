@@ -50,7 +50,14 @@ package enum CivilDate {
     package static func localSeconds(_ date: Date, in zone: TimeZone) -> Int? {
         let seconds = date.timeIntervalSince1970
         guard seconds == seconds.rounded(.down), abs(seconds) < 1e12 else { return nil }
-        return Int(seconds) + zone.secondsFromGMT(for: date)
+        return Int(seconds) + offset(of: zone, at: date)
+    }
+
+    /// `zone.secondsFromGMT(for:)`; UTC answers without asking ICU, whose zones take a
+    /// lock per call (and Graph output is mostly UTC).
+    static func offset(of zone: TimeZone, at date: Date) -> Int {
+        let identifier = zone.identifier
+        return identifier == "GMT" || identifier == "UTC" ? 0 : zone.secondsFromGMT(for: date)
     }
 
     /// The instant a wall-clock time has in `zone`, when the zone's offset is the same a
@@ -58,10 +65,10 @@ package enum CivilDate {
     /// a skipped or repeated hour needs Foundation's rules.
     package static func instant(localSeconds: Int, in zone: TimeZone) -> Date? {
         let guess = Date(timeIntervalSince1970: TimeInterval(localSeconds))
-        let offset = zone.secondsFromGMT(for: guess.addingTimeInterval(-86_400))
-        guard zone.secondsFromGMT(for: guess.addingTimeInterval(86_400)) == offset else { return nil }
+        let offset = offset(of: zone, at: guess.addingTimeInterval(-86_400))
+        guard Self.offset(of: zone, at: guess.addingTimeInterval(86_400)) == offset else { return nil }
         let instant = Date(timeIntervalSince1970: TimeInterval(localSeconds - offset))
-        return zone.secondsFromGMT(for: instant) == offset ? instant : nil
+        return Self.offset(of: zone, at: instant) == offset ? instant : nil
     }
 
     /// `YYYY-MM-DDTHH:MM:SS` of wall-clock seconds; nil outside ``fastYears``.

@@ -40,33 +40,8 @@ extension EmulatorState {
         }
         // Ids are unique here (an occurrence with an exception was skipped), so any sort
         // gives the general path's id order.
-        return Self.sortedByID(items)
-    }
-
-    /// `items` in id order. Sorting a hundred thousand `(String, [UInt8])` pairs with
-    /// `String <` cost more than rendering them: the pairs are retained and released at
-    /// every move. ASCII ids (all the emulator makes) are compared as bytes of one buffer
-    /// through an index array instead, which orders them as `String <` does.
-    static func sortedByID(_ items: [(id: String, bytes: [UInt8])]) -> [(id: String, bytes: [UInt8])] {
-        var text: [UInt8] = []
-        var bounds: [(start: Int, count: Int)] = []
-        bounds.reserveCapacity(items.count)
-        for item in items {
-            bounds.append((text.count, item.id.utf8.count))
-            text.append(contentsOf: item.id.utf8)
-        }
-        guard !text.contains(where: { $0 >= 0x80 }) else { return items.sorted { $0.id < $1.id } }
-        var order = Array(items.indices)
-        text.withUnsafeBufferPointer { text in
-            bounds.withUnsafeBufferPointer { bounds in
-                order.sort { left, right in
-                    let (a, b) = (bounds[left], bounds[right])
-                    let common = memcmp(text.baseAddress! + a.start, text.baseAddress! + b.start, min(a.count, b.count))
-                    return common != 0 ? common < 0 : a.count < b.count
-                }
-            }
-        }
-        return order.map { items[$0] }
+        GraphRoundOrder.sortByID(&items)
+        return items
     }
 
     /// Both renderings of a full round of `calendarID` over `[start, end)` in UTC, for the
@@ -101,8 +76,10 @@ struct GraphOccurrenceStubWriter {
     private let head: [UInt8]
     /// `,"seriesMasterId":…,"type":"occurrence","start":{"dateTime":`
     private let middle: [UInt8]
-    /// `,"timeZone":…}` after each dateTime.
-    private let zoneTail: [UInt8]
+    /// `","timeZone":…},"end":{"dateTime":"` from the start's time to the end's.
+    private let startToEnd: [UInt8]
+    /// `","timeZone":…}}` after the end's time.
+    private let tail: [UInt8]
 
     init(master: GraphEventRecord, output: GraphEventResource.OutputZone) {
         self.master = master
@@ -122,38 +99,44 @@ struct GraphOccurrenceStubWriter {
         writer.append(",\"type\":\"occurrence\",\"start\":{\"dateTime\":")
         middle = writer.output
         writer = JSONWriter()
-        writer.append(",\"timeZone\":")
+        writer.append("\",\"timeZone\":")
         writer.writeString(output.name)
         writer.append("}")
-        zoneTail = writer.output
+        let zoneTail = writer.output
+        startToEnd = zoneTail + Array(",\"end\":{\"dateTime\":\"".utf8)
+        tail = zoneTail + [UInt8(ascii: "}")]
     }
 
     func occurrenceID(_ occurrence: GraphRecurrence.Occurrence) -> String {
         GraphIDs.occurrenceID(masterID: masterID, encodedMasterID: encodedMasterID, dayKey: occurrence.dayKey)
     }
 
+    /// The stub's bytes, appended without `JSONWriter`: the id (base64 the emulator
+    /// made) and the times (digits) never need escaping.
     func stub(_ occurrence: GraphRecurrence.Occurrence, id: String, floatingZone: TimeZone) -> [UInt8] {
-        let (start, end): (String, String)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(head.count + middle.count + startToEnd.count + tail.count + id.utf8.count + 60)
+        bytes.append(contentsOf: head)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: id.utf8)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: middle)
+        bytes.append(UInt8(ascii: "\""))
         if isAllDay {
             // All-day series are few; they keep the general path's calendar arithmetic.
             let times = GraphEventResource.times(
                 occurrence, master: master, floatingZone: floatingZone, output: output)
-            (start, end) = (times.start["dateTime"]?.stringValue ?? "", times.end["dateTime"]?.stringValue ?? "")
+            bytes.append(contentsOf: (times.start["dateTime"]?.stringValue ?? "").utf8)
+            bytes.append(contentsOf: startToEnd)
+            bytes.append(contentsOf: (times.end["dateTime"]?.stringValue ?? "").utf8)
         } else {
-            start = EmulatorClock.graphDateTime(occurrence.start, in: output.zone)
-            end = EmulatorClock.graphDateTime(occurrence.start.addingTimeInterval(duration), in: output.zone)
+            EmulatorClock.appendGraphDateTime(occurrence.start, in: output.zone, to: &bytes)
+            bytes.append(contentsOf: startToEnd)
+            EmulatorClock.appendGraphDateTime(
+                occurrence.start.addingTimeInterval(duration), in: output.zone, to: &bytes)
         }
-        var writer = JSONWriter(reservingCapacity: head.count + middle.count + 2 * zoneTail.count + id.utf8.count + 90)
-        writer.writeRaw(head)
-        writer.writeString(id)
-        writer.writeRaw(middle)
-        writer.writeString(start)
-        writer.writeRaw(zoneTail)
-        writer.append(",\"end\":{\"dateTime\":")
-        writer.writeString(end)
-        writer.writeRaw(zoneTail)
-        writer.append("}")
-        return writer.output
+        bytes.append(contentsOf: tail)
+        return bytes
     }
 }
 

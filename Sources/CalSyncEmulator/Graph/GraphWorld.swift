@@ -99,10 +99,18 @@ enum GraphIDs {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Byte by byte: Foundation's `replacingOccurrences` bridges to NSString, and the
+    /// generator reads back the id of every occurrence it edits.
     static func decodeBase64URL(_ text: Substring) -> [UInt8]? {
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.count % 4 != 0 { standard += "=" }
-        return Data(base64Encoded: standard).map(Array.init)
+        var standard = text.utf8.map { byte in
+            switch byte {
+            case UInt8(ascii: "-"): UInt8(ascii: "+")
+            case UInt8(ascii: "_"): UInt8(ascii: "/")
+            default: byte
+            }
+        }
+        while standard.count % 4 != 0 { standard.append(UInt8(ascii: "=")) }
+        return Data(base64Encoded: Data(standard)).map(Array.init)
     }
 
     static func changeKey(_ number: Int) -> String {

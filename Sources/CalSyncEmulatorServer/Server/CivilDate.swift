@@ -73,12 +73,19 @@ package enum CivilDate {
 
     /// `YYYY-MM-DDTHH:MM:SS` of wall-clock seconds; nil outside ``fastYears``.
     package static func localDateTime(_ localSeconds: Int) -> String? {
-        let dayNumber = floorDivide(localSeconds, 86_400)
-        let (year, month, day) = civil(fromDay: dayNumber)
-        guard fastYears.contains(year) else { return nil }
-        let time = localSeconds - dayNumber * 86_400
         var text: [UInt8] = []
         text.reserveCapacity(27)
+        guard appendLocalDateTime(localSeconds, to: &text) else { return nil }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends `YYYY-MM-DDTHH:MM:SS` of wall-clock seconds; false (nothing appended)
+    /// outside ``fastYears``.
+    package static func appendLocalDateTime(_ localSeconds: Int, to text: inout [UInt8]) -> Bool {
+        let dayNumber = floorDivide(localSeconds, 86_400)
+        let (year, month, day) = civil(fromDay: dayNumber)
+        guard fastYears.contains(year) else { return false }
+        let time = localSeconds - dayNumber * 86_400
         append(year, width: 4, to: &text)
         text.append(UInt8(ascii: "-"))
         append(month, width: 2, to: &text)
@@ -90,7 +97,7 @@ package enum CivilDate {
         append(time % 3600 / 60, width: 2, to: &text)
         text.append(UInt8(ascii: ":"))
         append(time % 60, width: 2, to: &text)
-        return String(decoding: text, as: UTF8.self)
+        return true
     }
 
     /// `yyyyMMdd` of a day number (the date part of Graph occurrence ids).

@@ -23,6 +23,16 @@ public enum EmulatorClock {
         return localDateTime(parts) + "." + padded(ticks, 7)
     }
 
+    /// ``graphDateTime(_:in:)`` appended to UTF-8 bytes, without making a string on the
+    /// arithmetic path (a round writes two per occurrence).
+    public static func appendGraphDateTime(_ date: Date, in zone: TimeZone, to bytes: inout [UInt8]) {
+        if let local = CivilDate.localSeconds(date, in: zone), CivilDate.appendLocalDateTime(local, to: &bytes) {
+            bytes.append(contentsOf: ".0000000".utf8)
+        } else {
+            bytes.append(contentsOf: graphDateTime(date, in: zone).utf8)
+        }
+    }
+
     /// Google's `dateTime` with the offset of `zone` at that instant (`2025-03-24T07:30:00-05:00`).
     public static func googleDateTime(_ date: Date, in zone: TimeZone) -> String {
         let parts = Calendar.gregorian(in: zone).dateComponents(
@@ -69,8 +79,10 @@ public enum EmulatorClock {
             Int(Substring($0))
         }
         guard fields.count == 6 else { return nil }
-        // Whole seconds away from a DST change need no calendar (see `CivilDate`).
-        if main.count == 1, CivilDate.fastYears.contains(fields[0]), (1...12).contains(fields[1]),
+        // Whole seconds (Graph writes `.0000000`) away from a DST change need no calendar
+        // (see `CivilDate`).
+        if main.count == 1 || main[1].utf8.allSatisfy({ $0 == UInt8(ascii: "0") }),
+            CivilDate.fastYears.contains(fields[0]), (1...12).contains(fields[1]),
             (1...31).contains(fields[2]),
             let instant = CivilDate.instant(
                 localSeconds: CivilDate.day(year: fields[0], month: fields[1], day: fields[2]) * 86_400 + fields[3]

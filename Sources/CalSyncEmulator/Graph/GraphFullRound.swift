@@ -30,7 +30,7 @@ extension EmulatorState {
                 {
                     let occurrenceID = stubs.occurrenceID(occurrence)
                     // An exception (or cancellation) stands for its occurrence.
-                    if exceptions.contains(occurrenceID) { continue }
+                    if !exceptions.isEmpty, exceptions.contains(occurrenceID) { continue }
                     items.append(
                         (occurrenceID, stubs.stub(occurrence, id: occurrenceID, floatingZone: floatingZone)))
                 }

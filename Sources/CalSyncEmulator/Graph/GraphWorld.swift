@@ -68,7 +68,12 @@ enum GraphIDs {
     /// round encodes each series once instead of once per occurrence.
     static func occurrenceID(masterID: String, encodedMasterID: String, dayKey: String) -> String {
         guard dayKey.utf8.count == 8 else { return occurrenceID(masterID: masterID, dayKey: dayKey) }
-        return occurrencePrefix + base64URL(Array(dayKey.utf8) + [UInt8(ascii: "|")]) + encodedMasterID
+        var id: [UInt8] = []
+        id.reserveCapacity(20 + encodedMasterID.utf8.count)
+        id.append(contentsOf: occurrencePrefix.utf8)
+        appendBase64URL(Array(dayKey.utf8) + [UInt8(ascii: "|")], to: &id)
+        id.append(contentsOf: encodedMasterID.utf8)
+        return String(decoding: id, as: UTF8.self)
     }
 
     static func occurrenceParts(_ id: String) -> (masterID: String, dayKey: String)? {
@@ -85,6 +90,11 @@ enum GraphIDs {
     static func base64URL(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        appendBase64URL(bytes, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func appendBase64URL(_ bytes: [UInt8], to output: inout [UInt8]) {
         var index = 0
         while index < bytes.count {
             let b0 = bytes[index]
@@ -96,7 +106,6 @@ enum GraphIDs {
             output.append(index + 2 < bytes.count ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
             index += 3
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// Byte by byte: Foundation's `replacingOccurrences` bridges to NSString, and the

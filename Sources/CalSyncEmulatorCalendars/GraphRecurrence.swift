@@ -80,83 +80,83 @@ package struct GraphRecurrence {
     }
 
     /// The occurrences overlapping `[from, to)`, each lasting `duration`.
+    ///
+    /// Dates are day numbers (``CivilDate``), not Foundation dates: a big round expands
+    /// tens of thousands of series, and calendar arithmetic per candidate date was most
+    /// of its time. The calendar is the proleptic Gregorian one.
     package func occurrences(from: Date, to: Date, duration: TimeInterval) -> [Occurrence] {
-        var calendar = Calendar.gregorian(in: zone)
-        calendar.firstWeekday = firstDayOfWeek
-        guard let startDay = calendar.date(from: rangeStart) else { return [] }
-        let lastDay = rangeEnd.flatMap { calendar.date(from: $0) }
+        guard let startYear = rangeStart.year, let startMonth = rangeStart.month, let startDayOfMonth = rangeStart.day
+        else { return [] }
+        let startDay = CivilDate.day(year: startYear, month: startMonth, day: startDayOfMonth)
+        let lastDay = rangeEnd.flatMap { end in
+            end.year.map { CivilDate.day(year: $0, month: end.month ?? 1, day: end.day ?? 1) }
+        }
+        let secondOfDay = (timeOfDay.hour ?? 0) * 3600 + (timeOfDay.minute ?? 0) * 60 + (timeOfDay.second ?? 0)
         var result: [Occurrence] = []
         var produced = 0
         var steps = 0
-        for day in candidateDays(calendar: calendar, from: startDay) {
-            steps += 1
-            if steps > Self.maximumSteps || result.count >= Self.maximumOccurrences { break }
-            if day < startDay { continue }
-            if let lastDay, day > lastDay { break }
-            if rangeType == "numbered", produced >= count { break }
-            produced += 1
-            var components = calendar.dateComponents([.year, .month, .day], from: day)
-            components.hour = timeOfDay.hour
-            components.minute = timeOfDay.minute
-            components.second = timeOfDay.second
-            guard let start = calendar.date(from: components) else { continue }
-            if start >= to { break }
-            if start.addingTimeInterval(max(duration, 1)) > from {
-                result.append(
-                    Occurrence(
-                        dayKey: String(
-                            format: "%04d%02d%02d", components.year!, components.month!, components.day!),
-                        start: start))
+        var period = 0
+        walk: while period < Self.maximumSteps {
+            for day in periodDays(start: startDay, period: period) {
+                steps += 1
+                if steps > Self.maximumSteps || result.count >= Self.maximumOccurrences { break walk }
+                if day < startDay { continue }
+                if let lastDay, day > lastDay { break walk }
+                if rangeType == "numbered", produced >= count { break walk }
+                produced += 1
+                guard let start = instant(day: day, secondOfDay: secondOfDay) else { continue }
+                if start >= to { break walk }
+                if start.addingTimeInterval(max(duration, 1)) > from {
+                    result.append(Occurrence(dayKey: CivilDate.dayKey(day), start: start))
+                }
             }
+            period += 1
         }
         return result
     }
 
-    /// Candidate dates in order, from the period containing `start` on (unbounded).
-    private func candidateDays(calendar: Calendar, from start: Date) -> UnfoldSequence<Date, (Int, [Date])> {
-        sequence(state: (0, [Date]())) { state -> Date? in
-            while state.1.isEmpty {
-                guard state.0 < Self.maximumSteps else { return nil }
-                state.1 = periodDays(calendar: calendar, start: start, period: state.0)
-                state.0 += 1
-            }
-            return state.1.removeFirst()
-        }
+    /// The series' wall-clock time on `day` in its zone. Near a DST change Foundation
+    /// decides (a skipped hour moves forward, as Outlook shows it).
+    private func instant(day: Int, secondOfDay: Int) -> Date? {
+        if let instant = CivilDate.instant(localSeconds: day * 86_400 + secondOfDay, in: zone) { return instant }
+        let (year, month, dayOfMonth) = CivilDate.civil(fromDay: day)
+        return Calendar.gregorian(in: zone).date(
+            from: DateComponents(
+                year: year, month: month, day: dayOfMonth, hour: timeOfDay.hour, minute: timeOfDay.minute,
+                second: timeOfDay.second))
     }
 
-    /// The matching dates of the `period`-th period (day, week, month or year) of the series.
-    private func periodDays(calendar: Calendar, start: Date, period: Int) -> [Date] {
+    /// The matching dates of the `period`-th period (day, week, month or year) of the
+    /// series, as day numbers in order.
+    private func periodDays(start: Int, period: Int) -> [Int] {
         let step = period * interval
         switch patternType {
         case "daily":
-            return [calendar.date(byAdding: .day, value: step, to: start)!]
+            return [start + step]
         case "weekly":
-            let week = calendar.dateInterval(of: .weekOfYear, for: start)!.start
-            let base = calendar.date(byAdding: .day, value: 7 * step, to: week)!
-            let wanted = daysOfWeek.isEmpty ? [calendar.component(.weekday, from: start)] : daysOfWeek
-            return (0..<7).compactMap { offset -> Date? in
-                let day = calendar.date(byAdding: .day, value: offset, to: base)!
-                return wanted.contains(calendar.component(.weekday, from: day)) ? day : nil
+            let weekStart = start - (CivilDate.weekday(ofDay: start) - firstDayOfWeek + 7) % 7
+            let base = weekStart + 7 * step
+            let wanted = daysOfWeek.isEmpty ? [CivilDate.weekday(ofDay: start)] : daysOfWeek
+            return (0..<7).compactMap { offset in
+                wanted.contains(CivilDate.weekday(ofDay: base + offset)) ? base + offset : nil
             }
         case "absoluteMonthly", "relativeMonthly", "absoluteYearly", "relativeYearly":
-            let yearly = patternType.hasSuffix("Yearly")
-            var components = calendar.dateComponents([.year, .month], from: start)
-            if yearly {
-                components.year! += step
-                if month > 0 { components.month = month }
+            let first = CivilDate.civil(fromDay: start)
+            var (year, month) = (first.year, first.month)
+            if patternType.hasSuffix("Yearly") {
+                year += step
+                if self.month > 0 { month = self.month }
             } else {
-                components.month! += step
+                month += step
             }
-            components.day = 1
-            guard let monthStart = calendar.date(from: components) else { return [] }
-            let length = calendar.range(of: .day, in: .month, for: monthStart)!.count
+            let monthStart = CivilDate.day(year: year, month: month, day: 1)
+            let length = CivilDate.length(year: year, month: month)
             if patternType.hasPrefix("absolute") {
-                let day = dayOfMonth > 0 ? min(dayOfMonth, length) : calendar.component(.day, from: start)
-                return [calendar.date(byAdding: .day, value: min(day, length) - 1, to: monthStart)!]
+                let day = dayOfMonth > 0 ? min(dayOfMonth, length) : first.day
+                return [monthStart + min(day, length) - 1]
             }
-            let matching = (0..<length).compactMap { offset -> Date? in
-                let day = calendar.date(byAdding: .day, value: offset, to: monthStart)!
-                return daysOfWeek.contains(calendar.component(.weekday, from: day)) ? day : nil
+            let matching = (0..<length).compactMap { offset in
+                daysOfWeek.contains(CivilDate.weekday(ofDay: monthStart + offset)) ? monthStart + offset : nil
             }
             let position = ["first": 0, "second": 1, "third": 2, "fourth": 3][index]
             if let position { return position < matching.count ? [matching[position]] : [] }

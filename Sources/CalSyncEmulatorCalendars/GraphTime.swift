@@ -23,8 +23,15 @@ package enum GraphTime {
         "New Zealand Standard Time": "Pacific/Auckland", "Arabian Standard Time": "Asia/Dubai",
     ]
 
+    /// The zones of ``windowsZones``, made once: `TimeZone(identifier:)` loads ICU data
+    /// each time, and every stored event names its zone.
+    static let knownZones: [String: TimeZone] = windowsZones.compactMapValues { TimeZone(identifier: $0) }
+
+    static let utc = TimeZone(identifier: "UTC")!
+
     /// A Windows or IANA zone name as a `TimeZone`; nil when unknown.
     package static func zone(named name: String) -> TimeZone? {
+        if let zone = knownZones[name] { return zone }
         if let iana = windowsZones[name] { return TimeZone(identifier: iana) }
         guard !name.isEmpty, !name.hasPrefix("tzone://") else { return nil }
         return TimeZone(identifier: name)
@@ -34,16 +41,18 @@ package enum GraphTime {
     /// an offset or `Z` in the text wins; an unknown zone is read as UTC).
     package static func instant(_ value: JSONValue?) -> Date? {
         guard let text = value?["dateTime"]?.stringValue else { return nil }
-        if text.hasSuffix("Z") || text.dropFirst(19).contains("+") || text.dropFirst(19).contains("-") {
+        // Scalars, not Foundation's `contains`, which bridges to NSString on Linux.
+        let afterSeconds = text.dropFirst(19).unicodeScalars
+        if text.hasSuffix("Z") || afterSeconds.contains("+") || afterSeconds.contains("-") {
             if let instant = EmulatorClock.parseInstant(text) { return instant }
         }
-        let zone = value?["timeZone"]?.stringValue.flatMap(zone(named:)) ?? TimeZone(identifier: "UTC")!
+        let zone = value?["timeZone"]?.stringValue.flatMap(zone(named:)) ?? utc
         return EmulatorClock.parseLocal(text, in: zone)
     }
 
     /// The zone a `dateTimeTimeZone` is written in (UTC when unknown).
     package static func zone(of value: JSONValue?) -> TimeZone {
-        value?["timeZone"]?.stringValue.flatMap(zone(named:)) ?? TimeZone(identifier: "UTC")!
+        value?["timeZone"]?.stringValue.flatMap(zone(named:)) ?? utc
     }
 
     /// `{"dateTime", "timeZone"}` of `instant` in `zone`, labelled `zoneName`.
@@ -65,11 +74,11 @@ package enum GraphTime {
     /// A query's `startDateTime`/`endDateTime`: ISO 8601, an offset wins, none means UTC.
     package static func queryInstant(_ text: String) -> Date? {
         if let instant = EmulatorClock.parseInstant(text) { return instant }
-        return EmulatorClock.parseLocal(text, in: TimeZone(identifier: "UTC")!)
+        return EmulatorClock.parseLocal(text, in: utc)
     }
 
     /// `2026-03-29T07:30:00.1234567Z` (createdDateTime, lastModifiedDateTime).
     package static func timestamp(_ date: Date) -> String {
-        EmulatorClock.graphDateTime(date, in: TimeZone(identifier: "UTC")!) + "Z"
+        EmulatorClock.graphDateTime(date, in: utc) + "Z"
     }
 }

@@ -57,15 +57,13 @@ extension EmulatorState {
     /// One request of a batch, answered by the emulator's own routes.
     func graphBatchAnswer(_ item: JSONValue, method: String, url: String, batch: EmulatorRequest) -> EmulatorResponse {
         let relative = url.hasPrefix("/") ? url : "/" + url
-        let parts = relative.split(separator: "?", maxSplits: 1).map(String.init)
+        let parts = relative.splitting("?", maxSplits: 1).map(String.init)
         let root =
             options.graphBasePath.hasSuffix("/") ? String(options.graphBasePath.dropLast()) : options.graphBasePath
         let query: [(name: String, value: String)] =
             parts.count > 1
-            ? parts[1].split(separator: "&").map { pair in
-                let halves = pair.split(separator: "=", maxSplits: 1).map {
-                    String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-                }
+            ? parts[1].splitting("&").map { pair in
+                let halves = pair.splitting("=", maxSplits: 1).map { $0.formDecoded }
                 return (name: halves[0], value: halves.count > 1 ? halves[1] : "")
             } : []
         var headers = batch.headers.filter { $0.name == "authorization" }

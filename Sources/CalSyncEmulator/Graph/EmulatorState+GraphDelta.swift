@@ -139,8 +139,8 @@ extension EmulatorState {
     /// `Prefer: odata.maxpagesize=N`, lowered to the largest page the emulator serves.
     func graphPageSize(_ request: EmulatorRequest) -> (size: Int, applied: String?) {
         for preference in request.headerValues("Prefer") {
-            let parts = preference.split(separator: "=", maxSplits: 1).map {
-                $0.trimmingCharacters(in: .whitespaces)
+            let parts = preference.splitting("=", maxSplits: 1).map {
+                $0.trimmingSpacesAndTabs
             }
             if parts.count == 2, parts[0].lowercased() == "odata.maxpagesize", let size = Int(parts[1]), size > 0 {
                 let granted = min(size, options.graphMaximumPageSize)
@@ -163,19 +163,33 @@ extension EmulatorState {
         ].joined(separator: "|")
         if let cached = graph.roundCache.items(for: key) { return cached }
         let window = (start: token.windowStart, end: token.windowEnd)
-        var items: [String: JSONValue] = [:]
+        let rendered: [(id: String, bytes: [UInt8])]
         if token.base < 0 {
-            for id in calendar.eventIDs {
-                graphViewItems(of: id, in: calendar, window: window, output: output, since: nil, into: &items)
-            }
+            rendered = graphFullRoundItems(of: calendar, window: window, output: output)
         } else {
+            var items: [String: JSONValue] = [:]
             for id in calendar.changedIDs(after: token.base) {
                 graphViewItems(of: id, in: calendar, window: window, output: output, since: token.base, into: &items)
             }
+            rendered = items.keys.sorted().map { (id: $0, bytes: items[$0]!.bytes) }
         }
-        let rendered = items.keys.sorted().map { (id: $0, bytes: items[$0]!.bytes) }
         graph.roundCache.store(rendered, for: key)
         return rendered
+    }
+
+    /// Whether a single instance or exception is in a round over `window`: not deleted,
+    /// overlapping it, and (an exception) of a live series.
+    func graphIsLive(
+        _ record: GraphEventRecord, in calendar: GraphCalendarRecord, window: (start: Date, end: Date)
+    ) -> Bool {
+        guard !record.isDeleted, Self.graphOverlaps(record.span, window) else { return false }
+        guard let masterID = record.seriesMasterID else { return true }
+        return calendar.event(masterID).map { !$0.isDeleted } == true
+    }
+
+    /// Overlap as calendarView has it: an instant event counts at the window's start.
+    static func graphOverlaps(_ span: (start: Date, end: Date), _ window: (start: Date, end: Date)) -> Bool {
+        span.start < window.end && (span.end > window.start || (span.start == span.end && span.start >= window.start))
     }
 
     /// The delta items one stored event contributes. A full round (`since == nil`) lists
@@ -187,21 +201,9 @@ extension EmulatorState {
         output: GraphEventResource.OutputZone, since: Int?, into items: inout [String: JSONValue]
     ) {
         guard let record = calendar.event(id) else { return }
-        func overlaps(_ span: (start: Date, end: Date)) -> Bool {
-            span.start < window.end
-                && (span.end > window.start || (span.start == span.end && span.start >= window.start))
-        }
-        func addFull(_ resource: JSONValue) {
-            guard case .object(let members) = GraphEventResource.render(resource, in: output) else { return }
-            items[id] = .object([("@odata.type", "#microsoft.graph.event")] + members)
-        }
         if !record.isSeriesMaster {
-            var live = !record.isDeleted && overlaps(record.span)
-            if let masterID = record.seriesMasterID {
-                live = live && calendar.event(masterID).map { !$0.isDeleted } == true
-            }
-            if live {
-                addFull(record.resource)
+            if graphIsLive(record, in: calendar, window: window) {
+                items[id] = GraphEventResource.deltaItem(record.resource, in: output)
             } else if since != nil, items[id] == nil {
                 items[id] = GraphEventResource.removed(id)
             }
@@ -227,7 +229,7 @@ extension EmulatorState {
             let occurrenceID = GraphIDs.occurrenceID(masterID: id, dayKey: occurrence.dayKey)
             if current.contains(occurrenceID) && exceptions[occurrenceID] == nil { continue }
             if let exception = exceptions[occurrenceID], !exception.isDeleted, !record.isDeleted,
-                overlaps(exception.span)
+                Self.graphOverlaps(exception.span, window)
             {
                 continue
             }

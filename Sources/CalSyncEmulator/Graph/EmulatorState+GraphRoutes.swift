@@ -85,11 +85,11 @@ extension EmulatorState {
     /// `Prefer: outlook.timezone="…"`, when it names a zone the emulator knows.
     func graphOutputZone(_ request: EmulatorRequest) -> (zone: GraphEventResource.OutputZone, applied: String?) {
         for preference in request.headerValues("Prefer") {
-            let parts = preference.split(separator: "=", maxSplits: 1).map {
-                $0.trimmingCharacters(in: .whitespaces)
+            let parts = preference.splitting("=", maxSplits: 1).map {
+                $0.trimmingSpacesAndTabs
             }
             guard parts.count == 2, parts[0].lowercased() == "outlook.timezone" else { continue }
-            let name = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let name = parts[1].trimming(CharacterSet(charactersIn: "\""))
             if let zone = GraphTime.zone(named: name) {
                 return (GraphEventResource.OutputZone(zone: zone, name: name), "outlook.timezone=\"\(name)\"")
             }

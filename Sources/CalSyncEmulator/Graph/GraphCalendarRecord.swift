@@ -38,6 +38,9 @@ struct GraphCalendarRecord {
 
     func event(_ id: String) -> GraphEventRecord? { events[id] }
 
+    /// Every stored event (tombstones included), in no particular order.
+    var records: Dictionary<String, GraphEventRecord>.Values { events.values }
+
     /// Every stored id (tombstones included).
     var eventIDs: Dictionary<String, GraphEventRecord>.Keys { events.keys }
 
@@ -77,6 +80,11 @@ struct GraphCalendarRecord {
             if changeLog[middle].number <= number { low = middle + 1 } else { high = middle }
         }
         return Set(changeLog[low...].map(\.id))
+    }
+
+    /// The ids of a series' exceptions (live and cancelled).
+    func exceptionIDs(of masterID: String) -> Set<String> {
+        exceptionIDs[masterID] ?? []
     }
 
     /// The exceptions (live and cancelled) of a series, by id.

@@ -131,6 +131,13 @@ enum GraphEventResource {
         return rendered
     }
 
+    /// A single instance or exception as a delta item: `@odata.type` first, then the
+    /// event rendered in `output`.
+    static func deltaItem(_ resource: JSONValue, in output: OutputZone) -> JSONValue {
+        guard case .object(let members) = render(resource, in: output) else { return .null }
+        return .object([("@odata.type", "#microsoft.graph.event")] + members)
+    }
+
     /// The start and end values of an occurrence in `output`.
     static func times(
         _ occurrence: GraphRecurrence.Occurrence, master: GraphEventRecord, floatingZone: TimeZone,

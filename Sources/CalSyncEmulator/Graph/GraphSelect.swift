@@ -32,8 +32,8 @@ enum GraphSelect {
     static func selection(_ request: EmulatorRequest) -> Selection {
         guard let text = request.parameter("$select") else { return .everything }
         var names: Set<String> = []
-        for part in text.split(separator: ",") {
-            let name = part.trimmingCharacters(in: .whitespaces)
+        for part in text.splitting(",") {
+            let name = part.trimmingSpacesAndTabs
             guard eventProperties.contains(name) else { return .unknown(name) }
             names.insert(name)
         }

@@ -63,6 +63,19 @@ enum GraphIDs {
         occurrencePrefix + base64URL(Array(dayKey.utf8) + [UInt8(ascii: "|")] + Array(masterID.utf8))
     }
 
+    /// The same id from the master's id already in base64: the day key and `|` are nine
+    /// bytes, whole base64 groups, so the master's part never depends on the day and a
+    /// round encodes each series once instead of once per occurrence.
+    static func occurrenceID(masterID: String, encodedMasterID: String, dayKey: String) -> String {
+        guard dayKey.utf8.count == 8 else { return occurrenceID(masterID: masterID, dayKey: dayKey) }
+        var id: [UInt8] = []
+        id.reserveCapacity(20 + encodedMasterID.utf8.count)
+        id.append(contentsOf: occurrencePrefix.utf8)
+        appendBase64URL(Array(dayKey.utf8) + [UInt8(ascii: "|")], to: &id)
+        id.append(contentsOf: encodedMasterID.utf8)
+        return String(decoding: id, as: UTF8.self)
+    }
+
     static func occurrenceParts(_ id: String) -> (masterID: String, dayKey: String)? {
         guard id.hasPrefix(occurrencePrefix), let bytes = decodeBase64URL(id.dropFirst(occurrencePrefix.count)),
             bytes.count > 9, bytes[8] == UInt8(ascii: "|"), bytes[..<8].allSatisfy({ (0x30...0x39).contains($0) })
@@ -77,6 +90,11 @@ enum GraphIDs {
     static func base64URL(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        appendBase64URL(bytes, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func appendBase64URL(_ bytes: [UInt8], to output: inout [UInt8]) {
         var index = 0
         while index < bytes.count {
             let b0 = bytes[index]
@@ -88,13 +106,20 @@ enum GraphIDs {
             output.append(index + 2 < bytes.count ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
             index += 3
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
+    /// Byte by byte: Foundation's `replacingOccurrences` bridges to NSString, and the
+    /// generator reads back the id of every occurrence it edits.
     static func decodeBase64URL(_ text: Substring) -> [UInt8]? {
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.count % 4 != 0 { standard += "=" }
-        return Data(base64Encoded: standard).map(Array.init)
+        var standard = text.utf8.map { byte in
+            switch byte {
+            case UInt8(ascii: "-"): UInt8(ascii: "+")
+            case UInt8(ascii: "_"): UInt8(ascii: "/")
+            default: byte
+            }
+        }
+        while standard.count % 4 != 0 { standard.append(UInt8(ascii: "=")) }
+        return Data(base64Encoded: Data(standard)).map(Array.init)
     }
 
     static func changeKey(_ number: Int) -> String {

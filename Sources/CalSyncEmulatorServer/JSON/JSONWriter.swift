@@ -6,7 +6,7 @@ package struct JSONWriter {
         output.reserveCapacity(capacity)
     }
 
-    mutating func write(_ value: JSONValue) {
+    package mutating func write(_ value: JSONValue) {
         switch value {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")
@@ -47,8 +47,14 @@ package struct JSONWriter {
 
     package mutating func writeString(_ text: String) {
         output.append(UInt8(ascii: "\""))
-        // Most strings need no escape: one bulk append instead of a switch per byte.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        // Most strings need no escape: one bulk append instead of a switch per byte. The
+        // check runs over the contiguous UTF-8 (a big Graph round writes millions of ids
+        // and times; the generic `utf8.contains` was a tenth of its time).
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        if plain {
             output.append(contentsOf: text.utf8)
             output.append(UInt8(ascii: "\""))
             return

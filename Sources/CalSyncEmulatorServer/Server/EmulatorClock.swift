@@ -12,10 +12,25 @@ public enum EmulatorClock {
     /// Graph's `dateTime`: seven fractional digits, no offset, in `zone`
     /// (`2026-03-29T07:30:00.0000000`).
     public static func graphDateTime(_ date: Date, in zone: TimeZone) -> String {
+        // Whole seconds (every generated time) need no calendar: a big Graph round
+        // formats millions of these.
+        if let local = CivilDate.localSeconds(date, in: zone), let text = CivilDate.localDateTime(local) {
+            return text + ".0000000"
+        }
         let parts = Calendar.gregorian(in: zone).dateComponents(
             [.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
         let ticks = (parts.nanosecond ?? 0) / 100
         return localDateTime(parts) + "." + padded(ticks, 7)
+    }
+
+    /// ``graphDateTime(_:in:)`` appended to UTF-8 bytes, without making a string on the
+    /// arithmetic path (a round writes two per occurrence).
+    public static func appendGraphDateTime(_ date: Date, in zone: TimeZone, to bytes: inout [UInt8]) {
+        if let local = CivilDate.localSeconds(date, in: zone), CivilDate.appendLocalDateTime(local, to: &bytes) {
+            bytes.append(contentsOf: ".0000000".utf8)
+        } else {
+            bytes.append(contentsOf: graphDateTime(date, in: zone).utf8)
+        }
     }
 
     /// Google's `dateTime` with the offset of `zone` at that instant (`2025-03-24T07:30:00-05:00`).
@@ -58,9 +73,23 @@ public enum EmulatorClock {
 
     /// Graph's zone-less `dateTime` read in `zone` (any number of fractional digits).
     public static func parseLocal(_ text: String, in zone: TimeZone) -> Date? {
-        let main = text.split(separator: ".", maxSplits: 1)
-        let fields = main[0].split(whereSeparator: { $0 == "-" || $0 == "T" || $0 == ":" }).compactMap { Int($0) }
+        let main = text.splitting(".", maxSplits: 1)
+        guard !main.isEmpty else { return nil }
+        let fields = main[0].utf8.split(whereSeparator: { $0 == 0x2D || $0 == 0x54 || $0 == 0x3A }).compactMap {
+            Int(Substring($0))
+        }
         guard fields.count == 6 else { return nil }
+        // Whole seconds (Graph writes `.0000000`) away from a DST change need no calendar
+        // (see `CivilDate`).
+        if main.count == 1 || main[1].utf8.allSatisfy({ $0 == UInt8(ascii: "0") }),
+            CivilDate.fastYears.contains(fields[0]), (1...12).contains(fields[1]),
+            (1...31).contains(fields[2]),
+            let instant = CivilDate.instant(
+                localSeconds: CivilDate.day(year: fields[0], month: fields[1], day: fields[2]) * 86_400 + fields[3]
+                    * 3600 + fields[4] * 60 + fields[5], in: zone)
+        {
+            return instant
+        }
         var components = DateComponents(
             year: fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5])
         if main.count > 1, let fraction = Double("0." + main[1]) {

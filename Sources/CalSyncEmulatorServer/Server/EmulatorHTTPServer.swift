@@ -228,7 +228,7 @@ struct RequestReader {
         guard requestLine.count == 3 else { return nil }
         let headers = lines.compactMap { line -> (name: String, value: String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingSpacesAndTabs)
         }
         func header(_ name: String) -> String? {
             headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
@@ -249,7 +249,7 @@ struct RequestReader {
             pathPart.count > 1
             ? pathPart[1].split(separator: "&").map { pair in
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let decode = { (text: Substring) in String(text).removingPercentEncoding ?? String(text) }
+                let decode = { (text: Substring) in text.percentDecoded ?? String(text) }
                 return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
             } : []
         let keepAlive =

@@ -27,7 +27,7 @@ public struct EmulatorRequest: Sendable {
     ) {
         self.method = method
         self.rawPath = rawPath
-        self.path = rawPath.removingPercentEncoding ?? rawPath
+        self.path = rawPath.percentDecoded ?? rawPath
         self.query = query
         self.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
         self.body = body
@@ -52,7 +52,7 @@ public struct EmulatorRequest: Sendable {
     public func headerValues(_ name: String) -> [String] {
         let lowered = name.lowercased()
         return headers.filter { $0.name == lowered }.flatMap {
-            $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            $0.value.splitting(",").map { $0.trimmingSpacesAndTabs }
         }
     }
 
@@ -61,8 +61,8 @@ public struct EmulatorRequest: Sendable {
     public func segments(after prefix: String) -> [String]? {
         let trimmedPrefix = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
         guard rawPath == trimmedPrefix || rawPath.hasPrefix(trimmedPrefix + "/") else { return nil }
-        return rawPath.dropFirst(trimmedPrefix.count).split(separator: "/", omittingEmptySubsequences: true).map {
-            String($0).removingPercentEncoding ?? String($0)
+        return rawPath.dropFirst(trimmedPrefix.count).splitting("/").map {
+            $0.percentDecoded ?? String($0)
         }
     }
 

@@ -51,8 +51,8 @@ enum GraphMapping {
             bytes, arrayKey: "value", envelope: GraphWire.Page.self, naming: "a delta page",
             extraRead: { itemBytes in
                 // Only a stub read whole and strictly by GraphStubReader (no JSONDecoder).
-                guard let wire = GraphStubReader.read(itemBytes),
-                    case .extra(let stub)? = occurrenceStub(wire).map(\.item)
+                guard let wire = GraphStubReader.read(itemBytes), let read = occurrenceStub(wire),
+                    case .extra(let stub) = read.item
                 else { return nil }
                 return stub
             },

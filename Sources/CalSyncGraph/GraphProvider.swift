@@ -21,9 +21,11 @@ public struct GraphProvider: CalendarProvider {
         public var pageSize: Int
         /// How much the delta pages handed to the store at once may weigh: a round's pages
         /// are fetched and merged (``GraphMergedPages``) until they weigh this many
-        /// occurrence stubs (an event, or a master to read, weighs five), reach ``pagesPerStorePage``, or the round
-        /// ends. 5,000: five of Graph's largest pages of occurrences make one transaction and
-        /// share their `$batch`es; a round cut short redoes at most that much.
+        /// occurrence stubs (an event, or a master to read, weighs ten), reach
+        /// ``pagesPerStorePage``, or the round ends. 4,000: four of Graph's largest pages of
+        /// occurrences make one transaction and share their `$batch`es; a round cut short
+        /// redoes at most that much. (5,000 saved a little more CPU, but put a 100,000-event
+        /// first sync's peak memory within a MiB of its 64 MB goal: docs/benchmarks.md.)
         public var itemsPerStorePage: Int
         /// The most delta pages merged into one page for the store, however light: Graph may
         /// send pages with few or no items, and a chain of them must still commit progress.
@@ -34,7 +36,7 @@ public struct GraphProvider: CalendarProvider {
         public var windowSlide: Duration
 
         public init(
-            apiBaseURL: String, pageSize: Int = 1000, itemsPerStorePage: Int = 5000, pagesPerStorePage: Int = 10,
+            apiBaseURL: String, pageSize: Int = 1000, itemsPerStorePage: Int = 4000, pagesPerStorePage: Int = 10,
             timeZone: String? = nil, windowSlide: Duration = .seconds(7 * 86_400)
         ) {
             self.apiBaseURL = apiBaseURL

@@ -39,11 +39,12 @@ struct GraphMergedPagesTests {
             GraphProviderTests.masterBatch,
             GraphProviderTests.ok(json: Self.page("@odata.deltaLink", [Self.stub("o16")])),
         ])
-        let provider = GraphProviderTests.provider(transport, pagesPerStorePage: 10, itemsPerStorePage: 7)
+        let provider = GraphProviderTests.provider(
+            transport, pagesPerStorePage: 10, itemsPerStorePage: 2 + GraphMergedPages.eventWeight)
         let first = try await provider.changes(
             calendarID: "cal", cursor: .initial, window: GraphProviderTests.window, logger: GraphProviderTests.logger)
-        // The first page weighs 6 (a stub and its master to read), the first two 7: the
-        // third page waits for the next call.
+        // The first page weighs a stub and its master to read, the first two one stub
+        // more, which is the limit: the third page waits for the next call.
         #expect(first.changes.listedOccurrences.map(\.instanceID) == ["o02", "o09"])
         #expect(first.changes.upserts.map(\.id) == ["seriesMasterId"])
         #expect(first.next == .page("https://graph.microsoft.com/v1.0/@odata.nextLink"))

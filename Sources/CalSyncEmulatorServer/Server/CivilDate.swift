@@ -5,6 +5,10 @@ package import Foundation
 /// 100,000-event Graph round formats and expands millions of dates; these do the same
 /// work in nanoseconds. Only years ``fastYears`` take this path: before the Gregorian
 /// reform Foundation's calendar is Julian, so callers fall back to it there.
+///
+/// The same arithmetic as CalSyncModel's `CalendarDate`, written again on purpose: the
+/// emulator is the tests' independent model of the providers and imports nothing of
+/// calsync's own, so a mistake in one cannot hide the same mistake in the other.
 package enum CivilDate {
     /// The years plain arithmetic agrees with Foundation's Gregorian calendar.
     package static let fastYears = 1600...9999

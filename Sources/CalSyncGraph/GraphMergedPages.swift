@@ -17,11 +17,25 @@ struct GraphMergedPages {
     /// The cursor after the last page merged.
     private(set) var next: SyncCursor
     private(set) var pages = 1
+    /// The series the pages name (by their stubs and exceptions), in first-seen order, and
+    /// the change key their occurrences carry (absent for a series named only by
+    /// exceptions). Kept as pages come: the provider weighs the masters to read after each.
+    private(set) var namedSeries: (ids: [String], changeKeys: [String: String]) = ([], [:])
+    private var seriesSeen: Set<String> = []
+    /// Every id the pages name (listed, removed, unreadable), to find a later page's
+    /// repeats without walking the earlier pages.
+    private var idsSeen: Set<String> = []
 
     init(_ page: GraphMapping.DecodedPage, next: SyncCursor) {
+        // The first page's other members as they are; its items go through `append`.
         changes = page.changes
-        stubs = page.stubs
+        changes.upserts = []
+        changes.deletions = []
+        changes.quarantined = []
+        stubs = []
         self.next = next
+        pages = 0
+        append(page, next: next)
     }
 
     /// What the pages merged so far weigh, in occurrence stubs: a stub (an id, a series id
@@ -36,35 +50,21 @@ struct GraphMergedPages {
 
     static let eventWeight = 10
 
-    /// The series the pages name (by their stubs and exceptions), in first-seen order, and
-    /// the change key their occurrences carry (absent for a series named only by exceptions).
-    var namedSeries: (ids: [String], changeKeys: [String: String]) {
-        var ids: [String] = []
-        var named: Set<String> = []
-        var changeKeys: [String: String] = [:]
-        for stub in stubs {
-            if named.insert(stub.seriesID).inserted { ids.append(stub.seriesID) }
-            if let key = stub.changeKey { changeKeys[stub.seriesID] = key }
-        }
-        for event in changes.upserts where event.kind == .exception {
-            if let series = event.seriesID, named.insert(series).inserted { ids.append(series) }
-        }
-        return (ids, changeKeys)
-    }
-
     /// Appends the round's next page (the one `next` led to), and the cursor after it.
     mutating func append(_ page: GraphMapping.DecodedPage, next: SyncCursor) {
-        var named = Set<String>(minimumCapacity: page.stubs.count + page.changes.upserts.count)
-        for stub in page.stubs { named.insert(stub.id) }
-        for event in page.changes.upserts { named.insert(event.id) }
-        named.formUnion(page.changes.deletions)
-        for item in page.changes.quarantined { if let id = item.eventID { named.insert(id) } }
-        if mentionsAny(of: named) {
+        let named = Self.ids(of: page)
+        if !named.isDisjoint(with: idsSeen) {
+            // Rare: an item the round listed again. The earlier word on it goes.
             changes.upserts.removeAll { named.contains($0.id) }
             changes.deletions.removeAll { named.contains($0) }
             changes.quarantined.removeAll { $0.eventID.map(named.contains) ?? false }
             stubs.removeAll { named.contains($0.id) }
+            namedSeries = ([], [:])
+            seriesSeen = []
+            nameSeries(stubs: stubs, upserts: changes.upserts)
         }
+        idsSeen.formUnion(named)
+        nameSeries(stubs: page.stubs, upserts: page.changes.upserts)
         changes.upserts += page.changes.upserts
         changes.deletions += page.changes.deletions
         changes.quarantined += page.changes.quarantined
@@ -73,12 +73,23 @@ struct GraphMergedPages {
         pages += 1
     }
 
-    /// Whether the pages merged so far name any of `ids` (the common case is not: a round
-    /// lists each item once).
-    private func mentionsAny(of ids: Set<String>) -> Bool {
-        guard !ids.isEmpty else { return false }
-        return stubs.contains { ids.contains($0.id) } || changes.upserts.contains { ids.contains($0.id) }
-            || changes.deletions.contains(where: ids.contains)
-            || changes.quarantined.contains { $0.eventID.map(ids.contains) ?? false }
+    private mutating func nameSeries(stubs: [GraphMapping.Stub], upserts: [CalendarEvent]) {
+        for stub in stubs {
+            if seriesSeen.insert(stub.seriesID).inserted { namedSeries.ids.append(stub.seriesID) }
+            if let key = stub.changeKey { namedSeries.changeKeys[stub.seriesID] = key }
+        }
+        for event in upserts where event.kind == .exception {
+            if let series = event.seriesID, seriesSeen.insert(series).inserted { namedSeries.ids.append(series) }
+        }
+    }
+
+    /// The ids a page names: its stubs', its events', its removals and its unreadable items'.
+    private static func ids(of page: GraphMapping.DecodedPage) -> Set<String> {
+        var ids = Set<String>(minimumCapacity: page.stubs.count + page.changes.upserts.count)
+        for stub in page.stubs { ids.insert(stub.id) }
+        for event in page.changes.upserts { ids.insert(event.id) }
+        ids.formUnion(page.changes.deletions)
+        for item in page.changes.quarantined { if let id = item.eventID { ids.insert(id) } }
+        return ids
     }
 }

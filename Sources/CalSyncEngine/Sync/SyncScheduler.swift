@@ -72,6 +72,10 @@ public final class SyncScheduler: Service, Sendable {
         var inbox: [Event] = []
         var sleeper: Task<Void, Never>?
         var report: [String: StatusLine.AccountReport] = [:]
+        /// Each account's calendars as their last poll left them, by calendar id: a poll of
+        /// one calendar (`calsyncctl sync ACCOUNT/CAL`, a write-back) updates its entry, and
+        /// the status line still counts the others.
+        var calendarResults: [String: [String: AccountSync.CalendarResult]] = [:]
         var lastSync: Date?
     }
 
@@ -309,7 +313,12 @@ public final class SyncScheduler: Service, Sendable {
             }
             state.withLock { state in
                 state.lastSync = clock.date()
-                state.report[account] = StatusLine.AccountReport(results: results, nextRun: nextRun)
+                var calendars = coveredAllCalendars ? [:] : state.calendarResults[account] ?? [:]
+                for result in results { if let id = result.calendarID { calendars[id] = result } }
+                state.calendarResults[account] = calendars
+                // A poll that could not start (no calendar in its results) speaks for the account.
+                let counted = results.contains { $0.calendarID == nil } ? results : Array(calendars.values)
+                state.report[account] = StatusLine.AccountReport(results: counted, nextRun: nextRun)
             }
             hooks.status(statusLine())
         case .wedge:
@@ -443,6 +452,9 @@ public final class SyncScheduler: Service, Sendable {
             state.withLock { state in
                 state.configuration = configuration
                 state.report = state.report.filter { configuration.account(named: $0.key)?.enabled == true }
+                state.calendarResults = state.calendarResults.filter {
+                    configuration.account(named: $0.key)?.enabled == true
+                }
             }
             logger.notice(
                 "Configuration reloaded",

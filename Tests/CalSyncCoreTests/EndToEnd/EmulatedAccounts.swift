@@ -107,6 +107,21 @@ final class EmulatedAccounts: @unchecked Sendable {
     /// One `calsyncd --once` pass over every account, with real waits between retries
     /// unless `sleep` is given. `freshProcess` makes new providers for the pass, with none
     /// of the memory earlier passes kept in the process (a separate `calsyncd --once`).
+    /// The daemon's scheduler over these accounts (`configuration`, else theirs), with no
+    /// heartbeat and silent hooks; the caller runs it (`scheduler.run()`) and cancels it.
+    func scheduler(
+        configuration other: CalSyncConfiguration? = nil, askedPollSpacing: Duration = .seconds(60)
+    ) -> SyncScheduler {
+        let configuration = other ?? configuration
+        let base = AccountSync(
+            configuration: configuration, store: store, tokens: tokens, transport: transport, providers: providers,
+            environment: [:], logger: logs.logger)
+        return SyncScheduler(
+            configuration: configuration, makeSync: { base.reconfigured($0) }, reload: { configuration },
+            hooks: .init(ready: { _ in }, status: { _ in }, reloading: {}, stopping: {}), heartbeatPeriod: nil,
+            askedPollSpacing: askedPollSpacing, logger: logs.logger)
+    }
+
     func syncOnce(
         retry: AccountSync.RetryPolicy = .init(retries: 3, backoff: .oneShot),
         sleep: (@Sendable (Duration) async throws -> Void)? = nil, configuration other: CalSyncConfiguration? = nil,

@@ -18,15 +18,7 @@ import Testing
         let accounts = try await EmulatedAccounts()
         defer { Task { await accounts.stop() } }
         _ = try await accounts.state.generateGoogleEvents(calendarID: EmulatedAccounts.calendar, count: 10, seed: 2)
-        let base = AccountSync(
-            configuration: accounts.configuration, store: accounts.store, tokens: accounts.tokens,
-            transport: accounts.transport, providers: accounts.providers, environment: [:],
-            logger: accounts.logs.logger)
-        let scheduler = SyncScheduler(
-            configuration: accounts.configuration, makeSync: { base.reconfigured($0) },
-            reload: { accounts.configuration },
-            hooks: .init(ready: { _ in }, status: { _ in }, reloading: {}, stopping: {}), heartbeatPeriod: nil,
-            askedPollSpacing: .seconds(3600), logger: accounts.logs.logger)
+        let scheduler = accounts.scheduler(askedPollSpacing: .seconds(3600))
         let running = Task { try await scheduler.run() }
         defer { running.cancel() }
 

@@ -3,13 +3,7 @@ import CalSyncEmulatorServer
 import Foundation
 import Testing
 
-@testable import CalSyncAuth
 @testable import CalSyncEngine
-@testable import CalSyncGoogle
-@testable import CalSyncGraph
-@testable import CalSyncModel
-@testable import CalSyncRecurrence
-@testable import CalSyncStore
 
 /// The daemon's status line (`STATUS=`, the first line of `calsyncctl status`) as polls
 /// come and go.
@@ -25,13 +19,7 @@ import Testing
             $0.replacingOccurrences(
                 of: "calendars = [\"primary\"]", with: "calendars = [\"primary\", \"team@example.com\"]")
         }
-        let base = AccountSync(
-            configuration: both, store: accounts.store, tokens: accounts.tokens, transport: accounts.transport,
-            providers: accounts.providers, environment: [:], logger: accounts.logs.logger)
-        let scheduler = SyncScheduler(
-            configuration: both, makeSync: { base.reconfigured($0) }, reload: { both },
-            hooks: .init(ready: { _ in }, status: { _ in }, reloading: {}, stopping: {}), heartbeatPeriod: nil,
-            logger: accounts.logs.logger)
+        let scheduler = accounts.scheduler(configuration: both)
         let running = Task { try await scheduler.run() }
         defer { running.cancel() }
 

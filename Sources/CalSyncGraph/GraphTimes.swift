@@ -47,15 +47,10 @@ enum GraphTimes {
             return .success(.date(date))
         }
         let zoneName = ianaName(value?.timeZone) ?? fallbackZone ?? "UTC"
-        // UTC, what calsync asks Graph for (`Prefer: outlook.timezone`), needs no zone:
-        // `Etc/UTC` would take Foundation's calendar for every occurrence's two times.
-        let zone = utcNames.contains(zoneName) ? nil : TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC")!
+        let zone = TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC")!
         guard let instant = Timestamp.parse(text, assumingTimeZone: zone) else { return .failure(.unreadable(text)) }
         return .success(.instant(instant))
     }
-
-    /// The IANA names of UTC that ``ianaName(_:)`` and the configuration may give.
-    static let utcNames: Set<String> = ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu"]
 
     /// `originalStart` (a DateTimeOffset, normally UTC with a `Z`, sometimes with an offset)
     /// as the instance's start in its series: a date for all-day series (the day in the

@@ -33,6 +33,12 @@ public enum Timestamp {
         bytes.append(UInt8(ascii: "Z"))
     }
 
+    /// The IANA names of UTC (Graph's `"UTC"` maps to `Etc/UTC`, and calsync asks Graph for
+    /// UTC: every occurrence's two times come in it).
+    static let utcIdentifiers: Set<String> = [
+        "UTC", "Etc/UTC", "GMT", "Etc/GMT", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu",
+    ]
+
     /// Parses RFC 3339 date-times as providers send them: `Z` or a numeric offset, any number
     /// of fractional digits (Graph sends seven). Without an offset the text is read in
     /// `assumingTimeZone` (Graph's `{"dateTime", "timeZone"}` pairs); nil when unreadable.
@@ -71,8 +77,9 @@ public enum Timestamp {
         let date = CalendarDate(year: year, month: month, day: day)
         let wallSeconds = Double(date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second) + fraction
         if index == bytes.count {
-            // No offset: wall-clock time in the given zone (UTC when none).
-            guard let zone, zone.identifier != "UTC", zone.identifier != "GMT" else {
+            // No offset: wall-clock time in the given zone (UTC when none, or one of UTC's
+            // names: Foundation's calendar would cost every time a microsecond for nothing).
+            guard let zone, !utcIdentifiers.contains(zone.identifier) else {
                 return Date(timeIntervalSince1970: wallSeconds)
             }
             var calendar = Calendar(identifier: .gregorian)

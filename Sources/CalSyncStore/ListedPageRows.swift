@@ -3,7 +3,8 @@ import GRDB
 import GRDBSQLite
 
 /// The statements a listed page (Graph's `calendarView/delta`, ~1,000 occurrences a page)
-/// runs per occurrence, prepared once per page for one ``OccurrenceSink/Target`` and bound
+/// runs per occurrence written live or removed, prepared once per page for one
+/// ``OccurrenceSink/Target`` (staged: `internal_listed_staged`, read whole) and bound
 /// with SQLite's own calls: GRDB's `cachedStatement(sql:)` hashes the SQL text on every call
 /// and its `StatementArguments` box every value (docs/benchmarks.md, issue 18).
 ///
@@ -45,14 +46,14 @@ struct ListedPageRows {
                     """)
             deleteAtStart = try HeldStatement(
                 db, sql: "DELETE FROM internal_occurrences WHERE event = ?1 AND start_ts = ?2")
-        case .staged(let calendar):
+        case .staged:
+            // The stage has no index but its order of arrival: these scan the calendar's
+            // staged rows, and run only for removals (a listed row is not looked for there
+            // when it is written: the newest of an id wins at publish).
             deleteByStoredID = try HeldStatement(
-                db, sql: "DELETE FROM internal_occurrences_staged WHERE calendar = \(calendar) AND instance_id = ?1")
+                db, sql: "DELETE FROM \(rows.table) WHERE \(rows.ofCalendar("")) instance_id = ?1")
             deleteAtStart = try HeldStatement(
-                db,
-                sql:
-                    "DELETE FROM internal_occurrences_staged WHERE calendar = \(calendar) AND event = ?1 AND start_ts = ?2"
-            )
+                db, sql: "DELETE FROM \(rows.table) WHERE \(rows.ofCalendar("")) event = ?1 AND start_ts = ?2")
         }
         deleteByDerivedID = try HeldStatement(
             db,
@@ -67,11 +68,13 @@ struct ListedPageRows {
     }
 
     /// The table of `target`'s rows, and the condition that keeps a staged row to its
-    /// calendar (`prefix` the table's alias with its dot), with `AND`; empty when live.
+    /// calendar and to listed occurrences (not the marks of deleted events) (`prefix` the
+    /// table's alias with its dot), with `AND`; empty when live.
     static func rows(of target: OccurrenceSink.Target) -> (table: String, ofCalendar: (String) -> String) {
         switch target {
         case .live: ("internal_occurrences", { _ in "" })
-        case .staged(let calendar): ("internal_occurrences_staged", { "\($0)calendar = \(calendar) AND" })
+        case .staged(let calendar):
+            ("internal_listed_staged", { "\($0)calendar = \(calendar) AND \($0)drops_event = 0 AND" })
         }
     }
 

@@ -16,7 +16,9 @@ import GRDBSQLite
 ///
 /// Rows go where the page's ``Target`` says: `live` (what readers see) or `staged` (a first
 /// listing's, published by its last page). `INSERT OR IGNORE`: an instance already there
-/// stays, which the window's slide relies on, and the count stays exact.
+/// stays, which the window's slide relies on, and the count stays exact. A listed
+/// calendar's stage is appended to instead, every row counted until its publish settles
+/// it (PageWriter+ListedStage).
 ///
 /// The sink also enforces the calendar's occurrence cap
 /// (``CalendarStore/maximumOccurrencesPerCalendar``): it starts from the calendar's count
@@ -42,8 +44,10 @@ struct OccurrenceSink {
     private let windowStart: Int64
     private let windowEnd: Int64
     private let insert: Statement
-    /// The first parameter after the staged row's calendar.
+    /// The first parameter after the staged row's calendar (and a listed stage's `seq`).
     private let first: Int32
+    /// The `seq` of a listed stage's last row; nil for the other targets.
+    private var lastSeq: Int64?
     /// One TimeZone per name and transaction, not one per occurrence.
     private var zones: [String: TimeZone] = [:]
 
@@ -62,6 +66,20 @@ struct OccurrenceSink {
             )
             sqlite3_reset(insert.sqliteStatement)
             first = 1
+        case .staged(let calendar) where writer.source == .listed:
+            // Appended in order of arrival (StoreSchema v8): no lookup, no random insert.
+            insert = try writer.db.cachedStatement(
+                sql: """
+                    INSERT INTO internal_listed_staged(calendar, seq, event, start_ts, end_ts, instance_id)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+            sqlite3_reset(insert.sqliteStatement)
+            sqlite3_bind_int64(insert.sqliteStatement, 1, calendar)
+            lastSeq =
+                try Int64.fetchOne(
+                    writer.db, sql: PageWriter.lastListedSeq.replacingOccurrences(of: "?1", with: "?"),
+                    arguments: [calendar]) ?? 0
+            first = 3
         case .staged(let calendar):
             insert = try writer.db.cachedStatement(
                 sql: """
@@ -93,6 +111,10 @@ struct OccurrenceSink {
             return false
         }
         let statement = insert.sqliteStatement
+        if let lastSeq {
+            sqlite3_bind_int64(statement, first - 1, lastSeq + 1)
+            self.lastSeq = lastSeq + 1
+        }
         sqlite3_bind_int64(statement, first, event)
         sqlite3_bind_int64(statement, first + 1, start)
         sqlite3_bind_int64(statement, first + 2, end)

@@ -14,10 +14,11 @@ import GRDB
 /// master goes too.
 ///
 /// Where they are written is the page's ``PagePlan/Occurrences``, as for expanded
-/// calendars: live, or, during a calendar's first listing, staged
-/// (`internal_occurrences_staged`) and published by its last page in one sorted copy
-/// (``publishStaged()``). Every removal looks at both, so a first listing's `@removed`
-/// instances, deleted events and emptied series leave nothing behind in the stage.
+/// calendars: live, or, during a calendar's first listing, staged in order of arrival
+/// (`internal_listed_staged`, PageWriter+ListedStage) and published by its last page in
+/// one sorted copy (``publishStaged()``). Every removal looks at both, so a first
+/// listing's `@removed` instances, deleted events and emptied series leave nothing behind
+/// in the stage.
 ///
 /// Rows are issue 19's `internal_occurrences` (StoreSchema v6): the `events` rowid, the
 /// times, and the instance id only when the views cannot derive it (Graph's opaque ids of
@@ -123,25 +124,28 @@ extension PageWriter {
         guard let event = try rows.event(occurrence.eventID, written: pageEvents[occurrence.eventID]) else {
             return false
         }
-        // An event the page inserted has no row yet (its rowid is new, and an event's rows
-        // go with it): nothing of it to replace. Most of a first listing's.
-        let fresh = freshKeys.contains(event.key)
-        var removed = try rows.deleteStored(id)
-        // A derived id names its event (a single's, an exception's: the event's own id) or
-        // its series (`<series>_<stamp>`); a fresh event's own id has no row to find.
         let stamped = ListedPageRows.hasStampSuffix(id)
-        if removed == 0, stamped || (id == event.id && !fresh) {
-            removed = try rows.deleteDerived(id)
-        }
-        sink.removed(removed)
-        // Only the former expansion left rows under another id at an occurrence's key,
-        // and only live: a stage holds what this listing wrote, under the ids above.
-        if !fresh, sink.target == .live {
-            let allDayZone =
-                occurrence.start.isAllDay
-                ? sink.calendarZone ?? event.timeZone.flatMap(TimeZone.init(identifier:)) : nil
-            sink.removed(
-                try rows.deleteRow(event: event.key, start: occurrence.start.unixSeconds(allDayZone: allDayZone)))
+        // A first listing's stage is appended to, never looked up: an id listed twice is
+        // staged twice, and its publish keeps the newest (``publishListedStage()``).
+        if sink.target == .live {
+            // An event the page inserted has no row yet (its rowid is new, and an event's
+            // rows go with it): nothing of it to replace.
+            let fresh = freshKeys.contains(event.key)
+            var removed = try rows.deleteStored(id)
+            // A derived id names its event (a single's, an exception's: the event's own id)
+            // or its series (`<series>_<stamp>`); a fresh event's own id has no row to find.
+            if removed == 0, stamped || (id == event.id && !fresh) {
+                removed = try rows.deleteDerived(id)
+            }
+            sink.removed(removed)
+            // Only the former expansion left rows under another id at an occurrence's key.
+            if !fresh {
+                let allDayZone =
+                    occurrence.start.isAllDay
+                    ? sink.calendarZone ?? event.timeZone.flatMap(TimeZone.init(identifier:)) : nil
+                sink.removed(
+                    try rows.deleteRow(event: event.key, start: occurrence.start.unixSeconds(allDayZone: allDayZone)))
+            }
         }
         let derived =
             event.kind == .series
@@ -220,24 +224,31 @@ extension PageWriter {
         return row["series_id"]
     }
 
-    /// Deletes the occurrences, live and staged, whose event or series is the event `id`.
+    /// Deletes the occurrences, live and staged, whose event or series is the event `id`
+    /// (staged: marks those events dropped, ``dropStagedListed(event:calendar:)``).
     private mutating func deleteOccurrences(namingEvent id: String) throws {
-        for target in [OccurrenceSink.Target.live, .staged(calendar: calendarKey)] {
-            let rows = ListedPageRows.rows(of: target)
-            try db.cachedStatement(
-                sql: """
-                    DELETE FROM \(rows.table) WHERE \(rows.ofCalendar("")) event IN (
-                        SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND id = ?3
-                        UNION ALL
-                        SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND series_id = ?3)
-                    """
-            ).execute(arguments: [accountID, calendarID, id])
-            let deleted = db.changesCount
-            if deleted > 0 { setOccurrenceCount(try occurrenceCount(of: target) - deleted, of: target) }
-        }
+        let named = try Int64.fetchAll(
+            db.cachedStatement(
+                sql:
+                    "SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND (id = ?3 OR series_id = ?3)"
+            ),
+            arguments: [accountID, calendarID, id])
+        for event in named { try dropStagedListed(event: event, calendar: calendarKey) }
+        try db.cachedStatement(
+            sql: """
+                DELETE FROM internal_occurrences WHERE event IN (
+                    SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND id = ?3
+                    UNION ALL
+                    SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND series_id = ?3)
+                """
+        ).execute(arguments: [accountID, calendarID, id])
+        let deleted = db.changesCount
+        if deleted > 0 { setOccurrenceCount(try occurrenceCount(of: .live) - deleted, of: .live) }
     }
 
     /// Whether any row, live or staged, names the series `seriesID` or one of its exceptions.
+    /// (A staged row a drop mark voids counts only if its rowid came back for this series
+    /// within the listing: then the master stays, without occurrences.)
     private func hasOccurrences(seriesID: String) throws -> Bool {
         for target in [OccurrenceSink.Target.live, .staged(calendar: calendarKey)] {
             let rows = ListedPageRows.rows(of: target)

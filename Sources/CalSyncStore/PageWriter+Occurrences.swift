@@ -105,10 +105,12 @@ extension PageWriter {
     /// Publishes the occurrences a first listing staged page by page, in the transaction of
     /// its last page: readers see the agenda empty, then whole.
     ///
-    /// Staged rows are in event order, so the live table is written in order. When this
-    /// calendar brings most of the table's rows, the time index is dropped for the copy and
-    /// built again by sorting, inside the same transaction: readers keep the committed index
-    /// until it commits, and a failure rolls all of it back (docs/benchmarks.md).
+    /// An expanded calendar's staged rows are in event order, so the live table is written
+    /// in order; a listed calendar's are in order of arrival, sorted once here
+    /// (``copyListedStage()``). When this calendar brings most of the table's rows, the
+    /// occurrence indexes are dropped for the copy and built again by sorting, inside the
+    /// same transaction: readers keep the committed indexes until it commits, and a failure
+    /// rolls all of it back (docs/benchmarks.md).
     mutating func publishStaged() throws {
         let staged = try occurrenceCount(of: .staged(calendar: calendarKey))
         let live = try occurrenceCount(of: .live)
@@ -117,27 +119,40 @@ extension PageWriter {
         if rebuildIndexes {
             for index in StoreSchema.occurrenceIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
         }
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id)
-                SELECT event, start_ts, end_ts, instance_id FROM internal_occurrences_staged WHERE calendar = ?
-                ORDER BY event, start_ts
-                """,
-            arguments: [calendarKey])
+        let stage = source == .listed ? "internal_listed_staged" : "internal_occurrences_staged"
+        if source == .listed {
+            try copyListedStage()
+        } else {
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id)
+                    SELECT event, start_ts, end_ts, instance_id FROM internal_occurrences_staged WHERE calendar = ?
+                    ORDER BY event, start_ts
+                    """,
+                arguments: [calendarKey])
+        }
         setOccurrenceCount(live + db.changesCount, of: .live)
         // The index before the staged rows go: built on pages appended to the file, it needs
         // no statement journal. Built after the deletion, it reused the freed pages, and
         // SQLite kept each one's former content in the in-memory statement journal: 23 MiB
         // at 100,000 events, the sync's peak memory (docs/benchmarks.md).
         if rebuildIndexes { try createOccurrenceIndexes() }
+        if source == .listed {
+            let superseded = try deleteSupersededListedRows()
+            setOccurrenceCount(try occurrenceCount(of: .live) - superseded, of: .live)
+        }
         // Usually the only calendar staging: then the table is emptied whole, which SQLite
         // does by freeing its pages instead of deleting 1.5 million rows one by one.
         let others =
             try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM internal_occurrences_staged WHERE calendar != ?)",
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM \(stage) WHERE calendar < ?1)
+                        OR EXISTS (SELECT 1 FROM \(stage) WHERE calendar > ?1)
+                    """,
                 arguments: [calendarKey]) ?? true
         try db.execute(
-            sql: "DELETE FROM internal_occurrences_staged" + (others ? " WHERE calendar = ?" : ""),
+            sql: "DELETE FROM \(stage)" + (others ? " WHERE calendar = ?" : ""),
             arguments: others ? [calendarKey] : [])
         setOccurrenceCount(0, of: .staged(calendar: calendarKey))
     }
@@ -154,15 +169,22 @@ extension PageWriter {
             arguments: key) ?? 0
     }
 
-    /// Builds the occurrence indexes by sorting. The sort of a large index spills to temporary
-    /// files, not to memory, and its in-memory runs are sized from the page cache: 2 MiB
-    /// instead of the store's 4 keeps the daemon's peak memory where the pages put it.
+    /// Builds the occurrence indexes by sorting (``sortingOnDisk(_:)``).
     private func createOccurrenceIndexes() throws {
+        try sortingOnDisk {
+            for index in StoreSchema.occurrenceIndexes { try db.execute(sql: index.sql) }
+        }
+    }
+
+    /// Runs `body`, whose large sorts spill to temporary files, not to memory, with their
+    /// in-memory runs sized from the page cache: 2 MiB instead of the store's 4 keeps the
+    /// daemon's peak memory where the pages put it.
+    func sortingOnDisk(_ body: () throws -> Void) throws {
         try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048")
         defer {
             try? db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(CalendarStore.pageCacheKiB)")
         }
-        for index in StoreSchema.occurrenceIndexes { try db.execute(sql: index.sql) }
+        try body()
     }
 
     // MARK: The window's slide
@@ -292,10 +314,15 @@ extension PageWriter {
     // MARK: Rows and counts
 
     /// Deletes the occurrence rows of the `events` row `event` in `target`; returns how many.
+    /// A listed calendar's stage, which has no index by event, is marked instead
+    /// (``dropStagedListed(event:calendar:)``): 0 then, its rows counted until the publish.
     func deleteOccurrences(ofEvent event: Int64, in target: OccurrenceSink.Target) throws -> Int {
         switch target {
         case .live:
             try db.cachedStatement(sql: "DELETE FROM internal_occurrences WHERE event = ?").execute(arguments: [event])
+        case .staged(let calendar) where source == .listed:
+            try dropStagedListed(event: event, calendar: calendar)
+            return 0
         case .staged(let calendar):
             try db.cachedStatement(sql: "DELETE FROM internal_occurrences_staged WHERE calendar = ? AND event = ?")
                 .execute(arguments: [calendar, event])

@@ -7,7 +7,7 @@ import GRDB
 /// (docs/store.md: raise the schema version and document the migration under "Schema versions").
 enum StoreSchema {
     /// The schema version readers see in `PRAGMA user_version` and `meta.schema_version`.
-    static let version = 7
+    static let version = 8
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -38,6 +38,10 @@ enum StoreSchema {
             try db.execute(sql: "PRAGMA user_version = 6")
         }
         migrator.registerMigration("v7") { db in try migrateOutbox(db, version: 7) }
+        migrator.registerMigration("v8") { db in
+            try db.execute(sql: v8)
+            try db.execute(sql: "PRAGMA user_version = 8")
+        }
         return migrator
     }
 
@@ -484,6 +488,45 @@ enum StoreSchema {
                     ELSE strftime('%Y-%m-%dT%H:%M:%SZ', \(seconds), 'unixepoch') END
         """
     }
+
+    /// Version 8: a listed calendar's first listing (Graph's) stages its occurrences in
+    /// `internal_listed_staged`, in the order they arrive, with no index but its key
+    /// `(calendar, seq)`: Graph lists a round's occurrences by time, naming thousands of
+    /// series a page, so the keyed stage of v6 took each page's rows at random places of a
+    /// table and an index of random ids, rewriting thousands of pages per commit
+    /// (docs/benchmarks.md, issue 18). Appended, a page writes a few dozen. The stage is
+    /// read in order once, when the last page publishes it: the newest row of an id (or of
+    /// an event's own occurrence) wins there, and `drops_event` rows void what their event
+    /// staged before them (an event deleted during the listing: its rowid may come back).
+    ///
+    /// Microsoft calendars' rows staged by v6's table move over (a first listing under
+    /// way goes on), numbered in the table's order.
+    static let v8 = """
+        CREATE TABLE internal_listed_staged (
+            calendar INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            event INTEGER NOT NULL,
+            start_ts INTEGER NOT NULL,
+            end_ts INTEGER NOT NULL,
+            instance_id TEXT,
+            drops_event INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (calendar, seq)
+        ) WITHOUT ROWID;
+
+        INSERT INTO internal_listed_staged(calendar, seq, event, start_ts, end_ts, instance_id)
+        SELECT s.calendar, row_number() OVER (PARTITION BY s.calendar ORDER BY s.event, s.start_ts),
+            s.event, s.start_ts, s.end_ts, s.instance_id
+        FROM internal_occurrences_staged s
+        WHERE s.calendar IN (
+            SELECT c.rowid FROM calendars c JOIN accounts a ON a.id = c.account_id WHERE a.provider = 'microsoft');
+        DELETE FROM internal_occurrences_staged WHERE calendar IN (
+            SELECT c.rowid FROM calendars c JOIN accounts a ON a.id = c.account_id WHERE a.provider = 'microsoft');
+
+        CREATE TRIGGER internal_listed_staged_leaves_with_its_calendar AFTER DELETE ON calendars
+        BEGIN
+            DELETE FROM internal_listed_staged WHERE calendar = old.rowid;
+        END;
+        """
 
     /// Every table whose rows belong to one calendar (`account_id`, `calendar_id`), and
     /// whether a foreign key removes them with the calendar's row (`cascades`) or the writer

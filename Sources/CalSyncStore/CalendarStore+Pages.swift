@@ -119,7 +119,7 @@ extension CalendarStore {
         _ page: ChangePage, accountID: String, calendarID: String, cursor: SyncCursor, fingerprint: String,
         mode: PageMode, window: SyncWindow, now: Date, occurrenceSource: OccurrenceSource = .expanded
     ) async throws -> PageOutcome {
-        try await write { db in
+        try await write(page: true) { db in
             var writer = try PageWriter(
                 db: db, store: self, accountID: accountID, calendarID: calendarID, window: window,
                 now: Timestamp.string(from: now), source: occurrenceSource)

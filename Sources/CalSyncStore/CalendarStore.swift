@@ -30,6 +30,8 @@ public final class CalendarStore: Sendable {
     /// past it, no more are written for that calendar (docs/resilience.md "Limits").
     public let maximumOccurrencesPerCalendar: Int
     private let lock: WriterLock
+    /// The events listed calendars' pages read, kept across pages (issue 18).
+    let listedEvents = ListedEventCache()
     /// 64 MiB: a 100,000-event first listing writes more than that to the WAL, an ordinary
     /// poll a few pages (docs/store.md "The WAL").
     public static let defaultWALSizeLimit = 64 << 20
@@ -404,9 +406,17 @@ public final class CalendarStore: Sendable {
 
     // MARK: Access
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs `body` in a write transaction. Unless it is a `page` (which keeps
+    /// ``listedEvents`` true itself), the cache of listed events is forgotten first, in the
+    /// writer's order: `body` may change any event.
+    func write<T: Sendable>(
+        page: Bool = false, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         do {
-            return try await pool.write(body)
+            return try await pool.write { db in
+                if !page { self.listedEvents.clear() }
+                return try body(db)
+            }
         } catch let error as CalSyncError {
             throw error
         } catch {

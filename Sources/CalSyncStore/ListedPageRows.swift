@@ -23,16 +23,26 @@ struct ListedPageRows {
     let target: OccurrenceSink.Target
     private let accountID: String
     private let calendarID: String
+    /// The events earlier pages read, by `calendarKey`; nil: none kept.
+    private let cache: ListedEventCache?
+    private let calendarKey: Int64
+    /// The events this page read from the store (not from the cache), for the cache to learn.
+    private(set) var readFromStore: [String: ListedEventCache.Event] = [:]
     private let selectEvent: HeldStatement
     private let deleteByStoredID: HeldStatement
     private let deleteByDerivedID: HeldStatement
     private let deleteAtStart: HeldStatement
     private var events: [String: ListedEvent] = [:]
 
-    init(_ db: Database, target: OccurrenceSink.Target, accountID: String, calendarID: String) throws {
+    init(
+        _ db: Database, target: OccurrenceSink.Target, accountID: String, calendarID: String,
+        cache: ListedEventCache? = nil, calendarKey: Int64 = 0
+    ) throws {
         self.target = target
         self.accountID = accountID
         self.calendarID = calendarID
+        self.cache = cache
+        self.calendarKey = calendarKey
         selectEvent = try HeldStatement(
             db, sql: "SELECT rowid, kind, time_zone FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND id = ?3")
         let rows = Self.rows(of: target)
@@ -78,14 +88,20 @@ struct ListedPageRows {
         }
     }
 
-    /// The event `id` of the calendar: as the page wrote it (`written`), else as stored
-    /// (read once per page); nil when it is not in the store.
-    mutating func event(_ id: String, written: KeyedEvent?) throws -> ListedEvent? {
+    /// The event `id` of the calendar: as the page wrote it (`written`), else as an earlier
+    /// page read it (the cache; not when this page `deleted` it), else as stored (read once
+    /// per page); nil when it is not in the store.
+    mutating func event(_ id: String, written: KeyedEvent?, deleted: Bool = false) throws -> ListedEvent? {
         if let written {
             return ListedEvent(
                 key: written.key, kind: written.event.kind, id: written.event.id, timeZone: written.event.timeZone)
         }
         if let known = events[id] { return known }
+        if !deleted, let cached = cache?.event(id, calendar: calendarKey) {
+            let event = ListedEvent(key: cached.key, kind: cached.kind, id: id, timeZone: cached.timeZone)
+            events[id] = event
+            return event
+        }
         let read = try selectEvent.firstRow(.text(accountID), .text(calendarID), .text(id)) { row in
             ListedEvent(
                 key: sqlite3_column_int64(row, 0),
@@ -93,6 +109,9 @@ struct ListedPageRows {
                 timeZone: HeldStatement.text(row, 2))
         }
         events[id] = read
+        if let read {
+            readFromStore[id] = ListedEventCache.Event(key: read.key, kind: read.kind, timeZone: read.timeZone)
+        }
         return read
     }
 

@@ -121,7 +121,11 @@ extension PageWriter {
         _ occurrence: Occurrence, into sink: inout OccurrenceSink, rows: inout ListedPageRows
     ) throws -> Bool {
         let id = occurrence.instanceID
-        guard let event = try rows.event(occurrence.eventID, written: pageEvents[occurrence.eventID]) else {
+        guard
+            let event = try rows.event(
+                occurrence.eventID, written: pageEvents[occurrence.eventID],
+                deleted: deletedIDs.contains(occurrence.eventID))
+        else {
             return false
         }
         let stamped = ListedPageRows.hasStampSuffix(id)
@@ -186,8 +190,11 @@ extension PageWriter {
             setOccurrenceCount(sink.count, of: target)
             outcome.occurrencesCapped = outcome.occurrencesCapped || sink.capped
         }
-        var rows = try ListedPageRows(db, target: target, accountID: accountID, calendarID: calendarID)
+        var rows = try ListedPageRows(
+            db, target: target, accountID: accountID, calendarID: calendarID, cache: store.listedEvents,
+            calendarKey: calendarKey)
         for occurrence in occurrences { try storeListedOccurrence(occurrence, into: &sink, rows: &rows) }
+        learnedEvents.merge(rows.readFromStore) { _, read in read }
     }
 
     /// Deletes the occurrence `instanceID`, live or staged; returns its series, if it had

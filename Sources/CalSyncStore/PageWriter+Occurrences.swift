@@ -121,6 +121,8 @@ extension PageWriter {
         }
         let stage = source == .listed ? "internal_listed_staged" : "internal_occurrences_staged"
         if source == .listed {
+            store.listedEvents.forget(calendar: calendarKey)
+            learnedEvents = [:]
             try copyListedStage()
         } else {
             try db.execute(
@@ -138,7 +140,9 @@ extension PageWriter {
         // at 100,000 events, the sync's peak memory (docs/benchmarks.md).
         if rebuildIndexes { try createOccurrenceIndexes() }
         if source == .listed {
-            let superseded = try deleteSupersededListedRows()
+            var superseded = 0
+            // Its grouping of the calendar's singles and exceptions goes to disk too.
+            try sortingOnDisk(cacheKiB: 1024) { superseded = try deleteSupersededListedRows() }
             setOccurrenceCount(try occurrenceCount(of: .live) - superseded, of: .live)
         }
         // Usually the only calendar staging: then the table is emptied whole, which SQLite
@@ -177,10 +181,10 @@ extension PageWriter {
     }
 
     /// Runs `body`, whose large sorts spill to temporary files, not to memory, with their
-    /// in-memory runs sized from the page cache: 2 MiB instead of the store's 4 keeps the
-    /// daemon's peak memory where the pages put it.
-    func sortingOnDisk(_ body: () throws -> Void) throws {
-        try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048")
+    /// in-memory runs sized from the page cache: 2 MiB (`cacheKiB`) instead of the store's
+    /// 4 keeps the daemon's peak memory where the pages put it.
+    func sortingOnDisk(cacheKiB: Int = 2048, _ body: () throws -> Void) throws {
+        try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -\(cacheKiB)")
         defer {
             try? db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(CalendarStore.pageCacheKiB)")
         }

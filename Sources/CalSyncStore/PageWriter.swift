@@ -30,6 +30,10 @@ struct PageWriter {
     var freshKeys = Set<Int64>()
     /// The ids of the page's upserts that were not in the store.
     private var newIDs = Set<String>()
+    /// The ids of the events this page deleted.
+    var deletedIDs = Set<String>()
+    /// The events a listed page read from the store, for ``CalendarStore/listedEvents``.
+    var learnedEvents: [String: ListedEventCache.Event] = [:]
     /// The calendar's live and staged occurrences, once read, as this writer changed them.
     var liveOccurrences: Int?
     var stagedOccurrences: Int?
@@ -129,6 +133,10 @@ struct PageWriter {
             break
         }
         try updateCounts()
+        if source == .listed {
+            store.listedEvents.update(
+                calendar: calendarKey, learned: learnedEvents, forgetting: deletedIDs.union(pageEvents.keys))
+        }
         return outcome
     }
 
@@ -232,6 +240,7 @@ struct PageWriter {
                 if isNew { freshKeys.insert(rowid) }
                 try appendChange(event.id, .upsert)
             case .delete(let id):
+                deletedIDs.insert(id)
                 if let rowid = try Int64.fetchOne(
                     db.cachedStatement(
                         sql: "SELECT rowid FROM events WHERE account_id = ? AND calendar_id = ? AND id = ?"),

@@ -40,8 +40,10 @@ extension PageWriter {
     /// copied (`INSERT OR IGNORE`, newest first); a live row already at a key stays, as
     /// for an expanded calendar (a re-sync's sweep has removed the live rows it did not list).
     func copyListedStage() throws {
-        // Sorted on disk: the stage of 100,000 events is some 190 MB.
-        try sortingOnDisk {
+        // Sorted on disk: the stage of 100,000 events is some 190 MB. Its runs of 1 MiB,
+        // not 2: the sort's buffers come and go while the last page's items are still in
+        // memory, the sync's peak (docs/benchmarks.md).
+        try sortingOnDisk(cacheKiB: 1024) {
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id)

@@ -55,6 +55,21 @@ struct GraphStubReaderTests {
                 == .init(dateTime: "first", timeZone: "Tokyo"))
     }
 
+    /// A stub's `@odata.etag` is its master's change key, quoted and marked weak.
+    @Test func theChangeKeyIsTheEtagWithoutItsQuotes() {
+        #expect(
+            GraphMapping.changeKey(etag: #"W/"DwAAABYAAAC9YbapXssvT4RTG13UUr6AAAhT48i7""#)
+                == "DwAAABYAAAC9YbapXssvT4RTG13UUr6AAAhT48i7")
+        #expect(GraphMapping.changeKey(etag: #""m1""#) == "m1")
+        #expect(GraphMapping.changeKey(etag: "W/m1") == "m1")
+        #expect(GraphMapping.changeKey(etag: #"W/"""#) == nil)
+        #expect(GraphMapping.changeKey(etag: "") == nil)
+        #expect(GraphMapping.changeKey(etag: nil) == nil)
+        // One quote is no pair of quotes: kept as it is.
+        #expect(GraphMapping.changeKey(etag: #"W/""#) == #"""#)
+        #expect(GraphMapping.changeKey(etag: #""é"#) == #""é"#)
+    }
+
     /// Every item of the Graph fixtures, and 5,000 damaged copies of them: where the reader
     /// answers, JSONDecoder answers the same.
     @Test func itNeverAnswersOtherwiseThanJSONDecoder() throws {

@@ -8,12 +8,15 @@
 public struct JSONItemScanner {
     /// The page with the array replaced by `[]`, for decoding the envelope cheaply.
     public var envelope: [UInt8]
-    /// Each element's bytes, compacted (insignificant whitespace removed).
+    /// Each element's bytes, compacted (insignificant whitespace removed) unless the scan
+    /// was asked not to.
     public var items: [ArraySlice<UInt8>]
 
     /// Scans a top-level object for the array under `key` (`items` for Google, `value` for Graph).
+    /// - Parameter compacting: false leaves each element as sent, for a caller that
+    ///   compacts only the elements it keeps as text (``PageDecoder``).
     /// - Throws: ``CalSyncError`` `.decoding` when the page is not a JSON object or is cut short.
-    public init(page bytes: [UInt8], arrayKey key: String) throws {
+    public init(page bytes: [UInt8], arrayKey key: String, compacting: Bool = true) throws {
         var scanner = Cursor(bytes: bytes)
         scanner.skipWhitespace()
         guard scanner.peek == UInt8(ascii: "{") else { throw Cursor.malformed("the page is not a JSON object") }
@@ -58,7 +61,7 @@ public struct JSONItemScanner {
         guard scanner.peek == nil else { throw Cursor.malformed("there is more after the page's object") }
         if let found {
             envelope = Array(bytes[..<found.start]) + Array("[]".utf8) + Array(bytes[found.end...])
-            items = found.elements.map { JSONItemScanner.compact(bytes[$0]) }
+            items = found.elements.map { compacting ? JSONItemScanner.compact(bytes[$0]) : bytes[$0] }
         } else {
             envelope = bytes
             items = []

@@ -10,13 +10,14 @@ package enum PageDecoder {
     /// A page's envelope (everything but the item array) and its items, unparsed.
     /// - Throws: ``CalSyncError`` `.decoding` naming `page` when the page is not a JSON
     ///   object or its envelope does not decode.
+    /// - Parameter compacting: false leaves the items as sent (``JSONItemScanner``).
     package static func scan<Envelope: Decodable>(
-        _ bytes: [UInt8], arrayKey: String, envelope: Envelope.Type, naming page: String
+        _ bytes: [UInt8], arrayKey: String, envelope: Envelope.Type, naming page: String, compacting: Bool = true
     ) throws -> (envelope: Envelope, items: [ArraySlice<UInt8>]) {
         // A body that is not JSON at all (cut short, garbled) is a `.transport` error of the
         // request (``ResponseBody``); JSON of the wrong shape stays `.decoding`.
         do {
-            let scanned = try JSONItemScanner(page: bytes, arrayKey: arrayKey)
+            let scanned = try JSONItemScanner(page: bytes, arrayKey: arrayKey, compacting: compacting)
             return (try JSONBody.decode(envelope, Data(scanned.envelope), what: page), scanned.items)
         } catch let error as CalSyncError {
             throw ResponseBody.classify(error, body: bytes)
@@ -37,7 +38,8 @@ package enum PageDecoder {
     ///     (Graph's occurrence stubs, 95 % of a first listing's items), tried first: nothing
     ///     of such an item is stored as JSON, so it needs neither its text nor the strictness
     ///     check. It answers only for items it reads whole; anything else (nil) takes the
-    ///     steps below.
+    ///     steps below. It gets the item as sent, whitespace and all (``GraphStubReader``
+    ///     reads whitespace as JSON does).
     package static func decode<Envelope: Decodable, Extra>(
         _ bytes: [UInt8], arrayKey: String, envelope: Envelope.Type, naming page: String,
         changes: (Envelope) -> ChangePage = { _ in ChangePage() },
@@ -46,16 +48,22 @@ package enum PageDecoder {
         read: (_ item: ArraySlice<UInt8>, _ raw: String, _ envelope: Envelope) -> Read<Extra>?,
         seen: (PageItem<Extra>) -> Void = { _ in }
     ) throws -> (envelope: Envelope, changes: ChangePage) {
-        let (envelope, items) = try scan(bytes, arrayKey: arrayKey, envelope: envelope, naming: page)
+        // With a provider's own reader the items are compacted one by one, after it
+        // passed on them: what it reads whole (Graph's stubs) is never kept as text, and
+        // compacting them was a pass over most of a Graph first listing's bytes for nothing.
+        let (envelope, items) = try scan(
+            bytes, arrayKey: arrayKey, envelope: envelope, naming: page, compacting: extraRead == nil)
         var decoded = changes(envelope)
-        for itemBytes in items {
-            // Bounded before anything is decoded (``ItemLimits``).
-            if let oversize = ItemLimits.oversizeItem(itemBytes) {
-                decoded.quarantined.append(oversize)
+        for item in items {
+            // Bounded before anything is decoded (``ItemLimits``): an item over the limit as
+            // sent takes the steps below, which check it compacted.
+            if item.count <= ItemLimits.maximumItemBytes, let extra = extraRead?(item) {
+                seen(.extra(extra))
                 continue
             }
-            if let extra = extraRead?(itemBytes) {
-                seen(.extra(extra))
+            let itemBytes = extraRead == nil ? item : JSONItemScanner.compact(item)
+            if let oversize = ItemLimits.oversizeItem(itemBytes) {
+                decoded.quarantined.append(oversize)
                 continue
             }
             let raw = String(decoding: itemBytes, as: UTF8.self)

@@ -55,6 +55,31 @@ struct GraphStubReaderTests {
                 == .init(dateTime: "first", timeZone: "Tokyo"))
     }
 
+    /// A page as Graph may send it, indented: its stubs are read as sent (not compacted
+    /// first) and equal those of the same page without whitespace; an event beside them
+    /// is still kept compacted.
+    @Test func anIndentedPagesStubsAreReadAsSent() throws {
+        let stub = String(decoding: try GraphFixture.data("calendarview-delta-occurrence-bare-2023"), as: UTF8.self)
+        #expect(stub.contains("\n"))
+        let single = """
+            {
+              "id": "single-1", "type": "singleInstance", "subject": "Lunch",
+              "start": { "dateTime": "2023-07-24T12:00:00.0000000", "timeZone": "UTC" },
+              "end": { "dateTime": "2023-07-24T13:00:00.0000000", "timeZone": "UTC" }
+            }
+            """
+        let page =
+            "{\n  \"@odata.deltaLink\": \"https://graph.microsoft.com/d\",\n  \"value\": [\n\(stub),\n\(single)\n  ]\n}"
+        let indented = try GraphMapping.page(Array(page.utf8), fallbackZone: "UTC")
+        let compact = try GraphMapping.page(
+            Array(JSONItemScanner.compact(Array(page.utf8)[...])), fallbackZone: "UTC")
+        #expect(indented.stubs.count == 1)
+        #expect(indented.stubs == compact.stubs)
+        #expect(indented.changes.upserts.map(\.id) == ["single-1"])
+        #expect(indented.changes.upserts.first?.raw == compact.changes.upserts.first?.raw)
+        #expect(indented.changes.upserts.first?.raw.contains("\n") == false)
+    }
+
     /// A stub's `@odata.etag` is its master's change key, quoted and marked weak.
     @Test func theChangeKeyIsTheEtagWithoutItsQuotes() {
         #expect(

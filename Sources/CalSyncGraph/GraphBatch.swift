@@ -63,16 +63,16 @@ enum GraphBatch {
     /// The bytes of a top-level member's value of a JSON object; nil when absent or when
     /// the object cannot be walked.
     static func member(_ name: String, of object: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        var reader = StrictJSON.Reader(bytes: object, index: object.startIndex)
-        var found: ArraySlice<UInt8>?
-        let wanted = Array(name.utf8)
-        let complete = GraphStubReader.readObject(&reader) { key, reader in
-            reader.skipWhitespace()
-            let start = reader.index
-            guard reader.value(depth: 1) else { return false }
-            if key.elementsEqual(wanted) { found = object[start..<reader.index] }
-            return true
+        object.withUnsafeBufferPointer { buffer in
+            var walk = GraphStubReader.Walk(buffer: buffer, slice: object)
+            var found: ArraySlice<UInt8>?
+            let complete = walk.object { key, walk in
+                let start = object.startIndex + walk.position
+                guard walk.skipValue(depth: 1) else { return false }
+                if key.elementsEqual(name.utf8) { found = object[start..<(object.startIndex + walk.position)] }
+                return true
+            }
+            return complete ? found : nil
         }
-        return complete ? found : nil
     }
 }

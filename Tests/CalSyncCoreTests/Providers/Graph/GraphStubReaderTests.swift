@@ -93,6 +93,8 @@ struct GraphStubReaderTests {
         // One quote is no pair of quotes: kept as it is.
         #expect(GraphMapping.changeKey(etag: #"W/""#) == #"""#)
         #expect(GraphMapping.changeKey(etag: #""é"#) == #""é"#)
+        #expect(GraphMapping.changeKey(etag: #""é""#) == "é")
+        #expect(GraphMapping.changeKey(etag: "W/") == nil)
     }
 
     /// Every item of the Graph fixtures, and 5,000 damaged copies of them: where the reader

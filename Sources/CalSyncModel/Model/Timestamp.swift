@@ -43,7 +43,13 @@ public enum Timestamp {
     /// of fractional digits (Graph sends seven). Without an offset the text is read in
     /// `assumingTimeZone` (Graph's `{"dateTime", "timeZone"}` pairs); nil when unreadable.
     public static func parse(_ text: String, assumingTimeZone zone: TimeZone? = nil) -> Date? {
-        let bytes = Array(text.utf8)
+        // The string's own UTF-8, not an array of it: a Graph first sync parses two times
+        // per occurrence (400,000 at 10,000 events).
+        var text = text
+        return text.withUTF8 { parse(utf8: $0, assumingTimeZone: zone) }
+    }
+
+    private static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, assumingTimeZone zone: TimeZone?) -> Date? {
         guard bytes.count >= 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
             bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")

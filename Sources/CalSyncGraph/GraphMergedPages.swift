@@ -22,9 +22,12 @@ struct GraphMergedPages {
     /// exceptions). Kept as pages come: the provider weighs the masters to read after each.
     private(set) var namedSeries: (ids: [String], changeKeys: [String: String]) = ([], [:])
     private var seriesSeen: Set<String> = []
-    /// Every id the pages name (listed, removed, unreadable), to find a later page's
-    /// repeats without walking the earlier pages.
-    private var idsSeen: Set<String> = []
+    /// The hash of every id the pages name (listed, removed, unreadable), to find a later
+    /// page's repeats without walking the earlier pages. Hashes, not the ids: each id of a
+    /// round (Graph's are some 150 bytes) was hashed three times into sets of strings, 4 %
+    /// of a first sync. A hash met again is only a hint: the repeat is then looked for by
+    /// the ids themselves.
+    private var idHashesSeen: Set<Int> = []
 
     init(_ page: GraphMapping.DecodedPage, next: SyncCursor) {
         // The first page's other members as they are; its items go through `append`.
@@ -52,9 +55,13 @@ struct GraphMergedPages {
 
     /// Appends the round's next page (the one `next` led to), and the cursor after it.
     mutating func append(_ page: GraphMapping.DecodedPage, next: SyncCursor) {
-        let named = Self.ids(of: page)
-        if !named.isDisjoint(with: idsSeen) {
-            // Rare: an item the round listed again. The earlier word on it goes.
+        var hashes: [Int] = []
+        hashes.reserveCapacity(page.stubs.count + page.changes.upserts.count)
+        Self.forEachID(of: page) { hashes.append($0.hashValue) }
+        if hashes.contains(where: idHashesSeen.contains) {
+            // Rare: an item the round listed again (or two ids of the same hash, where
+            // nothing below matches). The earlier word on it goes.
+            let named = Self.ids(of: page)
             changes.upserts.removeAll { named.contains($0.id) }
             changes.deletions.removeAll { named.contains($0) }
             changes.quarantined.removeAll { $0.eventID.map(named.contains) ?? false }
@@ -63,7 +70,7 @@ struct GraphMergedPages {
             seriesSeen = []
             nameSeries(stubs: stubs, upserts: changes.upserts)
         }
-        idsSeen.formUnion(named)
+        idHashesSeen.formUnion(hashes)
         nameSeries(stubs: page.stubs, upserts: page.changes.upserts)
         changes.upserts += page.changes.upserts
         changes.deletions += page.changes.deletions
@@ -86,10 +93,14 @@ struct GraphMergedPages {
     /// The ids a page names: its stubs', its events', its removals and its unreadable items'.
     private static func ids(of page: GraphMapping.DecodedPage) -> Set<String> {
         var ids = Set<String>(minimumCapacity: page.stubs.count + page.changes.upserts.count)
-        for stub in page.stubs { ids.insert(stub.id) }
-        for event in page.changes.upserts { ids.insert(event.id) }
-        ids.formUnion(page.changes.deletions)
-        for item in page.changes.quarantined { if let id = item.eventID { ids.insert(id) } }
+        forEachID(of: page) { ids.insert($0) }
         return ids
+    }
+
+    private static func forEachID(of page: GraphMapping.DecodedPage, _ body: (String) -> Void) {
+        for stub in page.stubs { body(stub.id) }
+        for event in page.changes.upserts { body(event.id) }
+        for id in page.changes.deletions { body(id) }
+        for item in page.changes.quarantined { if let id = item.eventID { body(id) } }
     }
 }

@@ -24,12 +24,7 @@ enum GraphStubReader {
             guard high < 0x80 else { return nil }
             var walk = Walk(buffer: buffer, slice: bytes)
             var stub = GraphWire.InstanceStub()
-            // The members met, one bit each: a Set hashed every key (1 % of a first sync).
-            var seen: UInt8 = 0
-            let complete = walk.object { key, walk in
-                guard let member = Member(key) else { return walk.skipValue(depth: 1) }
-                guard seen & member.bit == 0 else { return false }
-                seen |= member.bit
+            let complete = walk.members(depth: 1) { (member: Member, walk) in
                 switch member {
                 case .id: return walk.string(into: &stub.id)
                 case .type: return walk.string(into: &stub.type)
@@ -50,10 +45,13 @@ enum GraphStubReader {
         }
     }
 
-    enum Member: UInt8 {
-        case id, type, seriesMasterId, removed, start, end, etag
+    /// A member an object is read for, recognised by its key's bytes.
+    protocol KeptMember: RawRepresentable<UInt8> {
+        init?(_ key: UnsafeBufferPointer<UInt8>)
+    }
 
-        var bit: UInt8 { 1 << rawValue }
+    enum Member: UInt8, KeptMember {
+        case id, type, seriesMasterId, removed, start, end, etag
 
         init?(_ key: UnsafeBufferPointer<UInt8>) {
             switch key.count {
@@ -70,18 +68,20 @@ enum GraphStubReader {
     }
 
     /// The members of a `dateTimeTimeZone` the stub keeps, in both spellings Graph uses.
-    enum TimeMember: UInt8 {
+    enum TimeMember: UInt8, KeptMember {
         case dateTime, pascalDateTime, timeZone, pascalTimeZone
 
-        var bit: UInt8 { 1 << rawValue }
-
         init?(_ key: UnsafeBufferPointer<UInt8>) {
-            switch key.count {
-            case 8 where key.spells("dateTime"): self = .dateTime
-            case 8 where key.spells("DateTime"): self = .pascalDateTime
-            case 8 where key.spells("timeZone"): self = .timeZone
-            case 8 where key.spells("TimeZone"): self = .pascalTimeZone
-            default: return nil
+            if key.spells("dateTime") {
+                self = .dateTime
+            } else if key.spells("DateTime") {
+                self = .pascalDateTime
+            } else if key.spells("timeZone") {
+                self = .timeZone
+            } else if key.spells("TimeZone") {
+                self = .pascalTimeZone
+            } else {
+                return nil
             }
         }
     }
@@ -154,15 +154,25 @@ enum GraphStubReader {
             }
         }
 
+        /// Walks an object for the members of `M` it keeps, handing each to `read`; others
+        /// are skipped. A member met twice makes it false (left to JSONDecoder); one bit a
+        /// member, as a Set hashed every key (1 % of a first sync).
+        mutating func members<M: KeptMember>(depth: Int, read: (M, inout Walk) -> Bool) -> Bool {
+            var seen: UInt8 = 0
+            return object { key, walk in
+                guard let member = M(key) else { return walk.skipValue(depth: depth) }
+                let bit: UInt8 = 1 << member.rawValue
+                guard seen & bit == 0 else { return false }
+                seen |= bit
+                return read(member, &walk)
+            }
+        }
+
         /// `dateTimeTimeZone`: `dateTime` before `DateTime`, `timeZone` before `TimeZone`, as
         /// ``GraphWire/DateTimeTimeZone`` decodes them; a name met twice is left to JSONDecoder.
         mutating func times(into times: inout GraphWire.DateTimeTimeZone) -> Bool {
             var found: (dateTime: String?, pascalDateTime: String?, timeZone: String?, pascalTimeZone: String?)
-            var seen: UInt8 = 0
-            let complete = object { key, walk in
-                guard let member = TimeMember(key) else { return walk.skipValue(depth: 2) }
-                guard seen & member.bit == 0 else { return false }
-                seen |= member.bit
+            let complete = members(depth: 2) { (member: TimeMember, walk) in
                 switch member {
                 case .dateTime: return walk.string(into: &found.dateTime)
                 case .pascalDateTime: return walk.string(into: &found.pascalDateTime)

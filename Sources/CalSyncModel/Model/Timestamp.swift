@@ -35,7 +35,7 @@ public enum Timestamp {
 
     /// The IANA names of UTC (Graph's `"UTC"` maps to `Etc/UTC`, and calsync asks Graph for
     /// UTC: every occurrence's two times come in it).
-    static let utcIdentifiers: Set<String> = [
+    package static let utcIdentifiers: Set<String> = [
         "UTC", "Etc/UTC", "GMT", "Etc/GMT", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu",
     ]
 

@@ -48,6 +48,28 @@ struct GraphTimeZoneTests {
                 == .success(.instant(Timestamp.parse("2026-03-29T07:00:00Z")!)))
     }
 
+    /// The zone a value is read in, resolved once per name and fallback: UTC's names read
+    /// without a zone (nil), others mapped, an unknown one falling back; asked again, the
+    /// same answer.
+    @Test func aValuesZoneIsResolvedByItsNameThenItsFallback() throws {
+        for _ in 0..<2 {
+            #expect(GraphTimes.zone(named: "UTC", fallbackZone: "Europe/Berlin") == nil)
+            #expect(GraphTimes.zone(named: "tzone://Microsoft/Utc", fallbackZone: nil) == nil)
+            #expect(
+                GraphTimes.zone(named: "Pacific Standard Time", fallbackZone: "UTC")?.identifier
+                    == "America/Los_Angeles")
+            #expect(
+                GraphTimes.zone(named: "tzone://Microsoft/Custom", fallbackZone: "Europe/Berlin")?.identifier
+                    == "Europe/Berlin")
+            #expect(GraphTimes.zone(named: nil, fallbackZone: nil) == nil)
+        }
+        // Read in the zone named, whatever the fallback.
+        let berlinNoon = GraphWire.DateTimeTimeZone(dateTime: "2026-07-01T12:00:00.0000000", timeZone: "Europe/Berlin")
+        #expect(
+            try GraphTimes.time(berlinNoon, allDay: false, fallbackZone: "UTC").get()
+                == .instant(Date(timeIntervalSince1970: 1_782_900_000)))
+    }
+
     @Test func sentinelsAreNoTime() {
         for text in ["0001-01-01T00:00:00", "0001-01-01T00:00:00.0000000Z", "9999-12-31T23:59:59.9999999"] {
             let value = GraphWire.DateTimeTimeZone(dateTime: text, timeZone: "UTC")

@@ -51,8 +51,9 @@ package enum PageDecoder {
         // With a provider's own reader the items are compacted one by one, after it
         // passed on them: what it reads whole (Graph's stubs) is never kept as text, and
         // compacting them was a pass over most of a Graph first listing's bytes for nothing.
+        let compactedByScan = extraRead == nil
         let (envelope, items) = try scan(
-            bytes, arrayKey: arrayKey, envelope: envelope, naming: page, compacting: extraRead == nil)
+            bytes, arrayKey: arrayKey, envelope: envelope, naming: page, compacting: compactedByScan)
         var decoded = changes(envelope)
         for item in items {
             // Bounded before anything is decoded (``ItemLimits``): an item over the limit as
@@ -61,7 +62,7 @@ package enum PageDecoder {
                 seen(.extra(extra))
                 continue
             }
-            let itemBytes = extraRead == nil ? item : JSONItemScanner.compact(item)
+            let itemBytes = compactedByScan ? item : JSONItemScanner.compact(item)
             if let oversize = ItemLimits.oversizeItem(itemBytes) {
                 decoded.quarantined.append(oversize)
                 continue

@@ -328,87 +328,8 @@ struct GoogleEventReader {
         }
     }
 
-    /// The string starting at `index` (its opening quote), unescaped.
-    mutating func stringValue() -> String? {
-        index += 1
-        let start = index
-        var bits: UInt8 = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == Self.quote {
-                let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                // ASCII needs no check; anything else must be valid UTF-8, as JSONDecoder requires.
-                return bits < 0x80 ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
-            }
-            if byte == Self.backslash { return escapedString(from: start) }
-            guard byte >= 0x20 else { return nil }
-            bits |= byte
-            index += 1
-        }
-        return nil
-    }
-
-    /// The rest of a string that holds escapes, from its first byte `start`.
-    mutating func escapedString(from start: Int) -> String? {
-        var text = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            switch byte {
-            case Self.quote: return String(validating: text, as: UTF8.self)
-            case Self.backslash:
-                guard let escaped = peek else { return nil }
-                index += 1
-                switch escaped {
-                case Self.quote, Self.backslash, UInt8(ascii: "/"): text.append(escaped)
-                case UInt8(ascii: "b"): text.append(0x08)
-                case UInt8(ascii: "f"): text.append(0x0C)
-                case UInt8(ascii: "n"): text.append(0x0A)
-                case UInt8(ascii: "r"): text.append(0x0D)
-                case UInt8(ascii: "t"): text.append(0x09)
-                case UInt8(ascii: "u"):
-                    guard let scalar = unicodeEscape() else { return nil }
-                    text.append(contentsOf: UTF8.encode(scalar)!)
-                default: return nil
-                }
-            case 0..<0x20: return nil
-            default: text.append(byte)
-            }
-        }
-        return nil
-    }
-
-    /// The scalar of `\uXXXX` (after its `u`), a surrogate pair taken whole; nil for a lone
-    /// surrogate, which JSONDecoder refuses.
-    mutating func unicodeEscape() -> Unicode.Scalar? {
-        guard let first = hex4() else { return nil }
-        switch first {
-        case 0xD800...0xDBFF:
-            guard literal("\\u"), let second = hex4(), (0xDC00...0xDFFF).contains(second) else { return nil }
-            return Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
-        case 0xDC00...0xDFFF: return nil
-        default: return Unicode.Scalar(first)
-        }
-    }
-
-    mutating func hex4() -> UInt32? {
-        guard bytes.count - index >= 4 else { return nil }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt32(digit)
-            index += 1
-        }
-        return value
-    }
+    /// The string starting at `index` (its opening quote), unescaped (``JSONStringValue``).
+    mutating func stringValue() -> String? { JSONStringValue.read(bytes, at: &index) }
 }
 
 /// Which known keys of one object were read, to hand an object with a duplicated one to

@@ -64,7 +64,7 @@ enum GraphBatch {
     /// the object cannot be walked.
     static func member(_ name: String, of object: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
         object.withUnsafeBufferPointer { buffer in
-            var walk = GraphStubReader.Walk(buffer: buffer, slice: object)
+            var walk = JSONWalk(buffer: buffer, slice: object)
             var found: ArraySlice<UInt8>?
             let complete = walk.object { key, walk in
                 let start = object.startIndex + walk.position

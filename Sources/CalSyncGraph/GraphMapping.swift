@@ -43,8 +43,19 @@ enum GraphMapping {
     }
 
     /// Decodes a page (``PageDecoder``); unreadable items are quarantined with their raw
-    /// bytes, not fatal.
+    /// bytes, not fatal. Stubs are read by ``GraphStubReader``, other items by
+    /// ``GraphEventReader``; whatever either leaves takes `JSONDecoder`.
     static func page(_ bytes: [UInt8], fallbackZone: String?) throws -> DecodedPage {
+        try page(bytes, fallbackZone: fallbackZone, singlePass: true)
+    }
+
+    /// The same page with every item but a stub decoded by `JSONDecoder`: the path
+    /// ``GraphEventReader`` must agree with (GraphEventReaderEquivalenceTests).
+    static func codablePage(_ bytes: [UInt8], fallbackZone: String?) throws -> DecodedPage {
+        try page(bytes, fallbackZone: fallbackZone, singlePass: false)
+    }
+
+    private static func page(_ bytes: [UInt8], fallbackZone: String?, singlePass: Bool) throws -> DecodedPage {
         var stubs: [Stub] = []
         let decoder = JSONDecoder()
         let (links, changes) = try PageDecoder.decode(
@@ -56,6 +67,14 @@ enum GraphMapping {
                 else { return nil }
                 return stub
             },
+            fastRead: !singlePass
+                ? nil
+                : { itemBytes, raw, _ -> PageDecoder.Read<Stub>? in
+                    // What `read` below makes of the same wire event: an occurrence whose
+                    // stub reading succeeds maps alike through `item`.
+                    guard let wire = GraphEventReader.event(itemBytes) else { return nil }
+                    return (wire.id, item(wire, raw: raw, fallbackZone: fallbackZone))
+                },
             read: { itemBytes, raw, _ -> PageDecoder.Read<Stub>? in
                 if let stub = occurrenceStub(itemBytes, decoder: decoder) {
                     return (stub.id, stub.item)
@@ -72,10 +91,14 @@ enum GraphMapping {
     /// Decodes a series master read on its own (a `$batch` answer's body).
     /// - Throws: `.transport` when the body is not JSON at all (``ResponseBody``); a JSON
     ///   body that is not a readable event quarantines the series instead.
-    static func master(_ bytes: ArraySlice<UInt8>, fallbackZone: String?) throws -> Item {
+    /// - Parameter singlePass: false reads it with `JSONDecoder` only, the path
+    ///   ``GraphEventReader`` must agree with (GraphEventReaderEquivalenceTests).
+    static func master(_ bytes: ArraySlice<UInt8>, fallbackZone: String?, singlePass: Bool = true) throws -> Item {
         let raw = String(decoding: JSONItemScanner.compact(bytes), as: UTF8.self)
-        guard StrictJSON.isValid(bytes),
-            let wire = try? JSONDecoder().decode(GraphWire.Event.self, from: Data(bytes))
+        guard
+            let wire = (singlePass ? GraphEventReader.event(bytes) : nil)
+                ?? (StrictJSON.isValid(bytes)
+                    ? try? JSONDecoder().decode(GraphWire.Event.self, from: Data(bytes)) : nil)
         else {
             let unreadable = CalSyncError(.decoding, "the series master is not a readable event object")
             let classified = ResponseBody.classify(unreadable, body: Array(bytes))
@@ -91,8 +114,8 @@ enum GraphMapping {
         return read
     }
 
-    static func master(_ bytes: [UInt8], fallbackZone: String?) throws -> Item {
-        try master(bytes[...], fallbackZone: fallbackZone)
+    static func master(_ bytes: [UInt8], fallbackZone: String?, singlePass: Bool = true) throws -> Item {
+        try master(bytes[...], fallbackZone: fallbackZone, singlePass: singlePass)
     }
 
     /// An occurrence stub (`type: occurrence`).

@@ -50,38 +50,38 @@ enum GraphWire {
         }
     }
 
-    struct Body: Decodable {
+    struct Body: Decodable, Equatable {
         var contentType: String?
         var content: String?
     }
 
-    struct EmailAddress: Decodable {
+    struct EmailAddress: Decodable, Equatable {
         var name: String?
         var address: String?
     }
 
     /// `recipient`: organizer.
-    struct Recipient: Decodable {
+    struct Recipient: Decodable, Equatable {
         var emailAddress: EmailAddress?
     }
 
-    struct ResponseStatus: Decodable {
+    struct ResponseStatus: Decodable, Equatable {
         var response: String?
         var time: String?
     }
 
-    struct Attendee: Decodable {
+    struct Attendee: Decodable, Equatable {
         /// `required`, `optional` or `resource`.
         var type: String?
         var status: ResponseStatus?
         var emailAddress: EmailAddress?
     }
 
-    struct Location: Decodable {
+    struct Location: Decodable, Equatable {
         var displayName: String?
     }
 
-    struct OnlineMeeting: Decodable {
+    struct OnlineMeeting: Decodable, Equatable {
         var joinUrl: String?
     }
 
@@ -90,7 +90,7 @@ enum GraphWire {
     }
 
     /// `recurrencePattern`.
-    struct Pattern: Decodable {
+    struct Pattern: Decodable, Equatable {
         var type: String?
         var interval: Int?
         var month: Int?
@@ -101,7 +101,7 @@ enum GraphWire {
     }
 
     /// `recurrenceRange`. Dates stay text: `0000-01-01` is a real server default.
-    struct Range: Decodable {
+    struct Range: Decodable, Equatable {
         var type: String?
         var startDate: String?
         var endDate: String?
@@ -110,12 +110,12 @@ enum GraphWire {
     }
 
     /// `patternedRecurrence`.
-    struct Recurrence: Decodable {
+    struct Recurrence: Decodable, Equatable {
         var pattern: Pattern?
         var range: Range?
     }
 
-    struct Event: Decodable {
+    struct Event: Decodable, Equatable {
         var id: String?
         var etag: String?
         var removed: Removed?

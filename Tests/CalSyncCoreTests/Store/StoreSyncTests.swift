@@ -107,6 +107,42 @@ struct StoreSyncTests {
         #expect(try await Self.count(store, "SELECT quarantined_count FROM sync_state") == 0)
     }
 
+    /// The middle pages of a listing add what they inserted and deleted to `events_count`
+    /// instead of counting the calendar's events again; the count stays what a count says
+    /// after every page: a first listing, then a re-sync that updates, deletes (known and
+    /// unknown ids) and deletes and brings back one id on the same page.
+    @Test func eventsCountStaysExactThroughEveryPageOfAListing() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
+        func expectExact(_ label: String) async throws {
+            let counted = try await Self.count(store, "SELECT COUNT(*) FROM events")
+            #expect(try await Self.count(store, "SELECT events_count FROM sync_state") == counted, "\(label)")
+        }
+        func event(_ id: String) -> CalendarEvent { StoreFixtures.timed(id, "2026-03-05T10:00:00Z") }
+        try await store.beginFullSync(accountID: "a", calendarID: "c", now: StoreFixtures.now)
+        _ = try await StoreFixtures.apply(store, upserts: ["a1", "a2", "a3"].map(event), mode: .fullSync)
+        try await expectExact("first page")
+        _ = try await StoreFixtures.apply(
+            store, upserts: ["a3", "a4"].map(event), deletions: ["a1", "never-stored"], mode: .fullSync)
+        try await expectExact("second page")
+        _ = try await StoreFixtures.apply(
+            store, upserts: [event("a5")], cursor: .delta("d"), mode: .fullSyncEnd(maxDeleteRatio: 1, force: true))
+        try await expectExact("last page")
+        #expect(try await Self.count(store, "SELECT events_count FROM sync_state") == 4)
+
+        try await store.beginFullSync(accountID: "a", calendarID: "c", now: StoreFixtures.now)
+        _ = try await StoreFixtures.apply(
+            store, upserts: ["a2", "a6"].map(event), deletions: ["a3"], mode: .fullSync)
+        try await expectExact("a re-sync's first page")
+        _ = try await StoreFixtures.apply(store, upserts: [event("a2")], deletions: ["a2"], mode: .fullSync)
+        try await expectExact("an id deleted and written on one page")
+        _ = try await StoreFixtures.apply(store, deletions: ["a2", "a6"], mode: .fullSync)
+        try await expectExact("deletions only")
+        _ = try await StoreFixtures.apply(
+            store, upserts: [event("a7")], cursor: .delta("e"), mode: .fullSyncEnd(maxDeleteRatio: 1, force: true))
+        try await expectExact("the re-sync's last page, after its sweep")
+    }
+
     @Test func fullResyncSweepsWhatIsGoneWithoutShowingAnEmptyCalendar() async throws {
         let directory = try TemporaryDirectory()
         let store = try await StoreFixtures.prepared(directory.path("calsync.db"))

@@ -139,22 +139,20 @@ struct ListedPageRows {
     /// id (a single's, an exception's); Graph's ids of a series' instances are neither, and
     /// need no look-up as derived ids.
     static func hasStampSuffix(_ id: String) -> Bool {
-        let bytes = id.utf8
-        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-        func stamp(_ suffix: Substring.UTF8View) -> Bool {
-            let stamp = Array(suffix)
-            switch stamp.count {
-            case 8: return stamp.allSatisfy(isDigit)
-            case 16:
-                return stamp[0..<8].allSatisfy(isDigit) && stamp[8] == UInt8(ascii: "T")
-                    && stamp[9..<15].allSatisfy(isDigit) && stamp[15] == UInt8(ascii: "Z")
-            default: return false
+        // Only the id's last 9 or 17 bytes can say: a stamp holds no `_`, so the one before
+        // it is the id's last. (Searching the id backwards for its last `_` cost 1.3 % of a
+        // 100,000-event Graph first sync: every stub's id, some 150 bytes without one.)
+        var id = id
+        return id.withUTF8 { bytes in
+            let count = bytes.count
+            func digits(_ range: Range<Int>) -> Bool {
+                range.allSatisfy { bytes[$0] >= UInt8(ascii: "0") && bytes[$0] <= UInt8(ascii: "9") }
             }
+            if count >= 10, bytes[count - 9] == UInt8(ascii: "_"), digits(count - 8..<count) { return true }
+            return count >= 18 && bytes[count - 17] == UInt8(ascii: "_") && digits(count - 16..<count - 8)
+                && bytes[count - 8] == UInt8(ascii: "T") && digits(count - 7..<count - 1)
+                && bytes[count - 1] == UInt8(ascii: "Z")
         }
-        guard let underscore = bytes.lastIndex(of: UInt8(ascii: "_")), underscore != bytes.startIndex else {
-            return false
-        }
-        return stamp(Substring(id)[id.index(after: underscore)...].utf8)
     }
 }
 

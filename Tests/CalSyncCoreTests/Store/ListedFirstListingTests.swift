@@ -230,5 +230,9 @@ struct ListedFirstListingTests {
         #expect(!ListedPageRows.hasStampSuffix("m_20260302T0800Z"))
         #expect(!ListedPageRows.hasStampSuffix("m_20260302X080000Z"))
         #expect(!ListedPageRows.hasStampSuffix("m_2026030a"))
+        #expect(!ListedPageRows.hasStampSuffix("_20260302T080000Z") && !ListedPageRows.hasStampSuffix("m_20260302_x"))
+        #expect(ListedPageRows.hasStampSuffix("réunion_20260302") && !ListedPageRows.hasStampSuffix(""))
+        #expect(
+            ListedPageRows.hasStampSuffix("x_1_20260302T080000Z") && !ListedPageRows.hasStampSuffix("20260302T080000Z"))
     }
 }

@@ -21,6 +21,9 @@ struct GraphMergedPages {
     /// the change key their occurrences carry (absent for a series named only by
     /// exceptions). Kept as pages come: the provider weighs the masters to read after each.
     private(set) var namedSeries: (ids: [String], changeKeys: [String: String]) = ([], [:])
+    /// How often ``namedSeries`` was named afresh (a page listed an id again): between
+    /// two, its ids only grow.
+    private(set) var seriesResets = 0
     private var seriesSeen: Set<String> = []
     /// The hash of every id the pages name (listed, removed, unreadable), to find a later
     /// page's repeats without walking the earlier pages. Hashes, not the ids: each id of a
@@ -67,6 +70,7 @@ struct GraphMergedPages {
             changes.quarantined.removeAll { $0.eventID.map(named.contains) ?? false }
             stubs.removeAll { named.contains($0.id) }
             namedSeries = ([], [:])
+            seriesResets += 1
             seriesSeen = []
             nameSeries(stubs: stubs, upserts: changes.upserts)
         }

@@ -151,10 +151,19 @@ public struct GraphProvider: CalendarProvider {
         let first = try await deltaPage(url, storedLink: cursor != .initial, calendarID: calendarID, zone: zone)
         var merged = GraphMergedPages(first.decoded, next: first.next)
         // The masters to read weigh as events: a round's first pages name most of its series.
+        // Only the series a page adds are looked at after it (asking again for every series
+        // named so far after each page was 2.4 % of a 100,000-event first sync): a later
+        // stub's new change key for a series already weighed is missed here, and only here;
+        // the masters read below are decided over all of them.
+        var weighed = (series: 0, masters: 0, resets: 0)
         func weight(_ merged: GraphMergedPages) -> Int {
             let series = merged.namedSeries
-            let masters = mailbox.mastersToRead(series.ids, changeKeys: series.changeKeys, calendarID: calendarID)
-            return merged.weight + GraphMergedPages.eventWeight * masters.count
+            if merged.seriesResets != weighed.resets { weighed = (0, 0, merged.seriesResets) }
+            let added = Array(series.ids[weighed.series...])
+            weighed.masters +=
+                mailbox.mastersToRead(added, changeKeys: series.changeKeys, calendarID: calendarID).count
+            weighed.series = series.ids.count
+            return merged.weight + GraphMergedPages.eventWeight * weighed.masters
         }
         while case .page(let link) = merged.next, merged.pages < configuration.pagesPerStorePage,
             weight(merged) < configuration.itemsPerStorePage

@@ -91,6 +91,8 @@ struct GraphMergedPagesTests {
         #expect(merged.changes.upserts.map(\.summary) == ["second"])
         #expect(merged.next == .delta("d"))
         #expect(merged.pages == 2)
+        // The series were named afresh: the provider weighs their masters again from the first.
+        #expect(merged.seriesResets == 1)
     }
 
     @Test func pagesThatNameDifferentIdsAreMergedAsTheyCame() throws {
@@ -103,5 +105,6 @@ struct GraphMergedPagesTests {
         #expect(merged.changes.upserts.map(\.id) == ["s1", "s2"])
         #expect(merged.changes.deletions == ["o30"])
         #expect(merged.weight == 2 + 3 * GraphMergedPages.eventWeight)
+        #expect(merged.seriesResets == 0)
     }
 }

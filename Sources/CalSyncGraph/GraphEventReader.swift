@@ -70,105 +70,41 @@ enum GraphEventReader {
         }
     }
 
-    /// `body`: `contentType`, `content`.
-    enum BodyMember: UInt8, KeptMember {
-        case contentType, content
-        init?(_ key: UnsafeBufferPointer<UInt8>) {
-            if key.spells("contentType") {
-                self = .contentType
-            } else if key.spells("content") {
-                self = .content
-            } else {
-                return nil
-            }
-        }
-    }
+    /// The members of the objects inside an event calsync reads, in one set: each object
+    /// reads its own and skips the others (`body`: `contentType`, `content`; an
+    /// `emailAddress`: `name`, `address`; an attendee: `type`, `status`, `emailAddress`, the
+    /// organizer only the last; its `status`: `response`, `time`; `@removed`: `reason`;
+    /// `location`: `displayName`; `onlineMeeting`: `joinUrl`; `recurrence`: `pattern`,
+    /// `range`, and theirs).
+    enum NestedMember: UInt8, KeptMember {
+        case contentType, content, name, address, type, status, emailAddress, response, time, reason
+        case displayName, joinUrl, pattern, range, interval, month, dayOfMonth, daysOfWeek, firstDayOfWeek
+        case index, startDate, endDate, recurrenceTimeZone, numberOfOccurrences
 
-    /// `emailAddress`: `name`, `address`.
-    enum EmailMember: UInt8, KeptMember {
-        case name, address
-        init?(_ key: UnsafeBufferPointer<UInt8>) {
-            if key.spells("name") {
-                self = .name
-            } else if key.spells("address") {
-                self = .address
-            } else {
-                return nil
-            }
-        }
-    }
-
-    /// An attendee: `type`, `status`, `emailAddress`; a recipient (the organizer) has only
-    /// the last, which it shares.
-    enum PersonMember: UInt8, KeptMember {
-        case type, status, emailAddress
         init?(_ key: UnsafeBufferPointer<UInt8>) {
             switch key.count {
+            case 4 where key.spells("name"): self = .name
             case 4 where key.spells("type"): self = .type
-            case 6 where key.spells("status"): self = .status
-            case 12 where key.spells("emailAddress"): self = .emailAddress
-            default: return nil
-            }
-        }
-    }
-
-    /// `status` of an attendee: `response`, `time`.
-    enum StatusMember: UInt8, KeptMember {
-        case response, time
-        init?(_ key: UnsafeBufferPointer<UInt8>) {
-            if key.spells("response") {
-                self = .response
-            } else if key.spells("time") {
-                self = .time
-            } else {
-                return nil
-            }
-        }
-    }
-
-    /// One-member objects: `@removed` (`reason`), `location` (`displayName`),
-    /// `onlineMeeting` (`joinUrl`).
-    enum OnlyMember: UInt8, KeptMember {
-        case reason, displayName, joinUrl
-        init?(_ key: UnsafeBufferPointer<UInt8>) {
-            switch key.count {
-            case 6 where key.spells("reason"): self = .reason
-            case 11 where key.spells("displayName"): self = .displayName
-            case 7 where key.spells("joinUrl"): self = .joinUrl
-            default: return nil
-            }
-        }
-    }
-
-    /// `patternedRecurrence`: `pattern`, `range`.
-    enum RecurrenceMember: UInt8, KeptMember {
-        case pattern, range
-        init?(_ key: UnsafeBufferPointer<UInt8>) {
-            if key.spells("pattern") {
-                self = .pattern
-            } else if key.spells("range") {
-                self = .range
-            } else {
-                return nil
-            }
-        }
-    }
-
-    /// `recurrencePattern` and `recurrenceRange` together (they share `type`).
-    enum RuleMember: UInt8, KeptMember {
-        case type, interval, month, dayOfMonth, daysOfWeek, firstDayOfWeek, index
-        case startDate, endDate, recurrenceTimeZone, numberOfOccurrences
-        init?(_ key: UnsafeBufferPointer<UInt8>) {
-            switch key.count {
-            case 4 where key.spells("type"): self = .type
-            case 8 where key.spells("interval"): self = .interval
+            case 4 where key.spells("time"): self = .time
+            case 5 where key.spells("range"): self = .range
             case 5 where key.spells("month"): self = .month
+            case 5 where key.spells("index"): self = .index
+            case 6 where key.spells("status"): self = .status
+            case 6 where key.spells("reason"): self = .reason
+            case 7 where key.spells("content"): self = .content
+            case 7 where key.spells("address"): self = .address
+            case 7 where key.spells("joinUrl"): self = .joinUrl
+            case 7 where key.spells("pattern"): self = .pattern
+            case 7 where key.spells("endDate"): self = .endDate
+            case 8 where key.spells("response"): self = .response
+            case 8 where key.spells("interval"): self = .interval
+            case 9 where key.spells("startDate"): self = .startDate
             case 10 where key.spells("dayOfMonth"): self = .dayOfMonth
             case 10 where key.spells("daysOfWeek"): self = .daysOfWeek
+            case 11 where key.spells("contentType"): self = .contentType
+            case 11 where key.spells("displayName"): self = .displayName
+            case 12 where key.spells("emailAddress"): self = .emailAddress
             case 14 where key.spells("firstDayOfWeek"): self = .firstDayOfWeek
-            case 5 where key.spells("index"): self = .index
-            case 9 where key.spells("startDate"): self = .startDate
-            case 7 where key.spells("endDate"): self = .endDate
             case 18 where key.spells("recurrenceTimeZone"): self = .recurrenceTimeZone
             case 19 where key.spells("numberOfOccurrences"): self = .numberOfOccurrences
             default: return nil
@@ -204,30 +140,31 @@ extension JSONWalk {
         case .end: return optionalTimes(into: &event.end)
         case .removed:
             return optionalObject(&event.removed, depth: 2, empty: GraphWire.Removed()) {
-                (member: GraphEventReader.OnlyMember, removed, walk) in
+                (member: GraphEventReader.NestedMember, removed, walk) in
                 member == .reason ? walk.string(into: &removed.reason) : walk.skipValue(depth: 2)
             }
         case .location:
             return optionalObject(&event.location, depth: 2, empty: GraphWire.Location()) {
-                (member: GraphEventReader.OnlyMember, location, walk) in
+                (member: GraphEventReader.NestedMember, location, walk) in
                 member == .displayName ? walk.string(into: &location.displayName) : walk.skipValue(depth: 2)
             }
         case .onlineMeeting:
             return optionalObject(&event.onlineMeeting, depth: 2, empty: GraphWire.OnlineMeeting()) {
-                (member: GraphEventReader.OnlyMember, meeting, walk) in
+                (member: GraphEventReader.NestedMember, meeting, walk) in
                 member == .joinUrl ? walk.string(into: &meeting.joinUrl) : walk.skipValue(depth: 2)
             }
         case .body:
             return optionalObject(&event.body, depth: 2, empty: GraphWire.Body()) {
-                (member: GraphEventReader.BodyMember, body, walk) in
+                (member: GraphEventReader.NestedMember, body, walk) in
                 switch member {
                 case .contentType: walk.string(into: &body.contentType)
                 case .content: walk.string(into: &body.content)
+                default: walk.skipValue(depth: 2)
                 }
             }
         case .organizer:
             return optionalObject(&event.organizer, depth: 2, empty: GraphWire.Recipient()) {
-                (member: GraphEventReader.PersonMember, recipient, walk) in
+                (member: GraphEventReader.NestedMember, recipient, walk) in
                 member == .emailAddress
                     ? walk.emailAddress(into: &recipient.emailAddress, depth: 3) : walk.skipValue(depth: 2)
             }
@@ -251,10 +188,11 @@ extension JSONWalk {
     /// `emailAddress` at `depth`: `name`, `address`, or null.
     fileprivate mutating func emailAddress(into target: inout GraphWire.EmailAddress?, depth: Int) -> Bool {
         optionalObject(&target, depth: depth, empty: GraphWire.EmailAddress()) {
-            (member: GraphEventReader.EmailMember, email, walk) in
+            (member: GraphEventReader.NestedMember, email, walk) in
             switch member {
             case .name: walk.string(into: &email.name)
             case .address: walk.string(into: &email.address)
+            default: walk.skipValue(depth: depth)
             }
         }
     }
@@ -269,18 +207,20 @@ extension JSONWalk {
         var attendees: [GraphWire.Attendee] = []
         let read = elements { walk in
             var attendee = GraphWire.Attendee()
-            let complete = walk.members(depth: 3) { (member: GraphEventReader.PersonMember, walk) in
+            let complete = walk.members(depth: 3) { (member: GraphEventReader.NestedMember, walk) in
                 switch member {
                 case .type: return walk.string(into: &attendee.type)
                 case .emailAddress: return walk.emailAddress(into: &attendee.emailAddress, depth: 4)
                 case .status:
                     return walk.optionalObject(&attendee.status, depth: 4, empty: GraphWire.ResponseStatus()) {
-                        (member: GraphEventReader.StatusMember, status, walk) in
+                        (member: GraphEventReader.NestedMember, status, walk) in
                         switch member {
                         case .response: walk.string(into: &status.response)
                         case .time: walk.string(into: &status.time)
+                        default: walk.skipValue(depth: 4)
                         }
                     }
+                default: return walk.skipValue(depth: 3)
                 }
             }
             attendees.append(attendee)
@@ -294,11 +234,11 @@ extension JSONWalk {
     /// `recurrence`: a `patternedRecurrence` (`pattern`, `range`), or null.
     fileprivate mutating func recurrence(into target: inout GraphWire.Recurrence?) -> Bool {
         optionalObject(&target, depth: 2, empty: GraphWire.Recurrence()) {
-            (member: GraphEventReader.RecurrenceMember, recurrence, walk) in
+            (member: GraphEventReader.NestedMember, recurrence, walk) in
             switch member {
             case .pattern:
                 return walk.optionalObject(&recurrence.pattern, depth: 3, empty: GraphWire.Pattern()) {
-                    (member: GraphEventReader.RuleMember, pattern, walk) in
+                    (member: GraphEventReader.NestedMember, pattern, walk) in
                     switch member {
                     case .type: return walk.string(into: &pattern.type)
                     case .interval: return walk.integer(into: &pattern.interval)
@@ -312,7 +252,7 @@ extension JSONWalk {
                 }
             case .range:
                 return walk.optionalObject(&recurrence.range, depth: 3, empty: GraphWire.Range()) {
-                    (member: GraphEventReader.RuleMember, range, walk) in
+                    (member: GraphEventReader.NestedMember, range, walk) in
                     switch member {
                     case .type: return walk.string(into: &range.type)
                     case .startDate: return walk.string(into: &range.startDate)
@@ -322,6 +262,7 @@ extension JSONWalk {
                     default: return walk.skipValue(depth: 3)
                     }
                 }
+            default: return walk.skipValue(depth: 2)
             }
         }
     }

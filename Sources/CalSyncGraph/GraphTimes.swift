@@ -63,7 +63,7 @@ enum GraphTimes {
         let key = ZoneKey(name: name, fallbackZone: fallbackZone)
         if let known = resolvedZones.withLock({ $0[key] }) { return known.zone }
         let zone = TimeZone(identifier: ianaName(name) ?? fallbackZone ?? "UTC") ?? TimeZone(identifier: "UTC")!
-        let resolved = ResolvedZone(zone: Timestamp.utcIdentifiers.contains(zone.identifier) ? nil : zone)
+        let resolved = ResolvedZone(zone: Timestamp.wallClockZone(zone))
         // Zone names are few (a mailbox's and what its events name); the bound is for a
         // server that makes them up.
         resolvedZones.withLock { if $0.count < 256 { $0[key] = resolved } }

@@ -35,9 +35,18 @@ public enum Timestamp {
 
     /// The IANA names of UTC (Graph's `"UTC"` maps to `Etc/UTC`, and calsync asks Graph for
     /// UTC: every occurrence's two times come in it).
-    package static let utcIdentifiers: Set<String> = [
+    static let utcIdentifiers: Set<String> = [
         "UTC", "Etc/UTC", "GMT", "Etc/GMT", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu",
     ]
+
+    /// The zone ``parse(_:assumingTimeZone:)`` reads a text without an offset in: `zone`, or
+    /// nil for UTC under any of its names, which is read without Foundation's calendar (that
+    /// would cost a microsecond a time for nothing). A caller that parses many times in one
+    /// zone asks once and passes the answer.
+    package static func wallClockZone(_ zone: TimeZone?) -> TimeZone? {
+        guard let zone, !utcIdentifiers.contains(zone.identifier) else { return nil }
+        return zone
+    }
 
     /// Parses RFC 3339 date-times as providers send them: `Z` or a numeric offset, any number
     /// of fractional digits (Graph sends seven). Without an offset the text is read in
@@ -83,11 +92,8 @@ public enum Timestamp {
         let date = CalendarDate(year: year, month: month, day: day)
         let wallSeconds = Double(date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second) + fraction
         if index == bytes.count {
-            // No offset: wall-clock time in the given zone (UTC when none, or one of UTC's
-            // names: Foundation's calendar would cost every time a microsecond for nothing).
-            guard let zone, !utcIdentifiers.contains(zone.identifier) else {
-                return Date(timeIntervalSince1970: wallSeconds)
-            }
+            // No offset: wall-clock time in the given zone (UTC when none).
+            guard let zone = wallClockZone(zone) else { return Date(timeIntervalSince1970: wallSeconds) }
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
             let components = DateComponents(

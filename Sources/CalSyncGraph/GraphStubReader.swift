@@ -14,8 +14,9 @@ import CalSyncRecurrence
 enum GraphStubReader {
     static func read(_ bytes: ArraySlice<UInt8>) -> GraphWire.InstanceStub? {
         bytes.withUnsafeBufferPointer { buffer in
-            // JSONDecoder refuses a document with bytes that are not UTF-8 anywhere, even in
-            // members the stub skips; stubs are ASCII, so anything else is left to it.
+            // Stubs are ASCII: an item with any other byte is left to JSONDecoder whole,
+            // rather than settling here which bytes it would take (it refuses invalid UTF-8
+            // in what it reads, takes it in members it skips).
             var high: UInt8 = 0
             for byte in buffer { high |= byte }
             guard high < 0x80 else { return nil }

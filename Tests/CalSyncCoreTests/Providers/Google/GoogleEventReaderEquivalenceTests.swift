@@ -48,22 +48,10 @@ struct GoogleEventReaderEquivalenceTests {
         }
     }
 
-    /// Per item: when the reader answers, the item is strict JSON and `JSONDecoder` reads
-    /// the same wire event. Returns how many items the reader answered for, of how many.
+    /// Per item: when the reader answers, `JSONDecoder` agrees (``SinglePassAgreement``).
     static func wireAgreement(_ bytes: [UInt8], _ label: String) -> (answered: Int, items: Int, issues: [String]) {
         guard let scanned = try? JSONItemScanner(page: bytes, arrayKey: "items") else { return (0, 0, []) }
-        var answered = 0
-        var issues: [String] = []
-        for (index, item) in scanned.items.enumerated() {
-            guard let fast = GoogleEventReader.event(item) else { continue }
-            answered += 1
-            let slow = try? JSONDecoder().decode(GoogleWire.Event.self, from: Data(item))
-            if !StrictJSON.isValid(item) || slow != fast {
-                issues.append(
-                    "\(label) item \(index): the reader says \(fast), the Codable path \(String(describing: slow))")
-            }
-        }
-        return (answered, scanned.items.count, issues)
+        return SinglePassAgreement.check(scanned.items, label, read: GoogleEventReader.event)
     }
 
     static func check(_ bytes: [UInt8], _ label: String) -> (answered: Int, items: Int) {

@@ -36,27 +36,6 @@ struct GraphEventReaderEquivalenceTests {
         }
     }
 
-    /// Per item: when the reader answers, the item is strict JSON and `JSONDecoder` reads
-    /// the same wire event. Returns how many items the reader answered for, of how many.
-    static func wireAgreement(
-        _ items: [ArraySlice<UInt8>], _ label: String
-    ) -> (
-        answered: Int, items: Int, issues: [String]
-    ) {
-        var answered = 0
-        var issues: [String] = []
-        for (index, item) in items.enumerated() {
-            guard let fast = GraphEventReader.event(item) else { continue }
-            answered += 1
-            let slow = try? JSONDecoder().decode(GraphWire.Event.self, from: Data(item))
-            if !StrictJSON.isValid(item) || slow != fast {
-                issues.append(
-                    "\(label) item \(index): the reader says \(fast), the Codable path \(String(describing: slow))")
-            }
-        }
-        return (answered, items.count, issues)
-    }
-
     static func items(_ page: [UInt8]) -> [ArraySlice<UInt8>] {
         (try? JSONItemScanner(page: page, arrayKey: "value", compacting: false).items) ?? []
     }
@@ -64,7 +43,7 @@ struct GraphEventReaderEquivalenceTests {
     @discardableResult
     static func check(_ bytes: [UInt8], _ label: String) -> (answered: Int, items: Int) {
         for difference in differences(bytes, label) { Issue.record(Comment(rawValue: difference)) }
-        let wire = wireAgreement(items(bytes), label)
+        let wire = SinglePassAgreement.check(items(bytes), label, read: GraphEventReader.event)
         for issue in wire.issues { Issue.record(Comment(rawValue: issue)) }
         return (wire.answered, wire.items)
     }

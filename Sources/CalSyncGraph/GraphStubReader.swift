@@ -9,7 +9,6 @@
 /// nil, and the caller decodes the item with `JSONDecoder`. Whole events take
 /// ``GraphEventReader``, on the same walk.
 import CalSyncModel
-import CalSyncRecurrence
 
 enum GraphStubReader {
     static func read(_ bytes: ArraySlice<UInt8>) -> GraphWire.InstanceStub? {

@@ -15,7 +15,10 @@ daemon with 10 accounts / 50 calendars: RSS after 60 s, CPU in 60 s), reader (th
 canonical agenda query for one week and "what changed since seq N", timed in a reader
 process on the largest calendar, idle and while calsyncd writes), writes (write-back
 latency: 20 adds queued while calsyncd runs, half through calsyncctl event add, half by an
-SQL insert; the time from the request to its arrival at the emulator and to the row done).
+SQL insert; the time from the request to its arrival at the emulator and to the row done),
+occurrence-writes (one occurrence of a series deleted with calsyncctl event delete in the
+largest Google and Graph calendars: the command's own time, which checks the id and reads
+its etag, and the time to the request's arrival and to the row done).
 """
 
 import argparse
@@ -34,7 +37,7 @@ import tempfile
 import time
 import urllib.request
 
-ALL = ["google", "graph", "peer", "limit", "noop", "changes", "slide", "idle", "reader", "writes"]
+ALL = ["google", "graph", "peer", "limit", "noop", "changes", "slide", "idle", "reader", "writes", "occurrence-writes"]
 GOOGLE_USER = "user@example.com"
 CLIENT = "bench-client"
 MS_CLIENT = "bench-public-client"
@@ -722,6 +725,97 @@ class Bench:
             result[name] = figures([s for s in samples if s["account"] == account])
         self.report("write_latency", result)
 
+    def occurrence_writes(self, wanted):
+        """One occurrence of a series deleted at a time (`calsyncctl event delete`), in
+        calendars of the largest size, Google and Graph in turn: the command's own wall time
+        (it checks that the store holds the id and fills `if_etag` from it), then from its
+        start to the request's arrival at the emulator and to the row read back `done`. Both
+        the command and calsyncd find the occurrence by its id (docs/store.md, "Finding one
+        occurrence by its id")."""
+        if "occurrence-writes" not in wanted:
+            return
+        size = self.sizes[-1]
+        count = 2 if self.options.quick else 6
+        directory = os.path.join(self.work, "occurrence-writes")
+        os.makedirs(directory)
+        emulator = Emulator(self.emulator_bin, directory, size)
+        accounts = [{"name": "g", "provider": "google", "write": True},
+                    {"name": "m", "provider": "microsoft", "write": True}]
+        calsync = Calsync(self.bin, os.path.join(directory, "store"), emulator, accounts, interval="1h")
+        store = os.path.join(calsync.dir, "calsync.db")
+        daemon = subprocess.Popen([os.path.join(self.bin, "calsyncd"), "--config", calsync.config],
+                                  env=calsync.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples = []
+        try:
+            ctl = os.path.join(self.bin, "calsyncctl")
+            deadline = time.monotonic() + 900
+            while subprocess.run([ctl, "sync", "--wait", "--config", calsync.config], env=calsync.env,
+                                 capture_output=True, timeout=900).returncode != 0:
+                if time.monotonic() > deadline or daemon.poll() is not None:
+                    raise RuntimeError("calsyncd did not answer sync --wait")
+                time.sleep(0.2)
+            connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
+            # An instance of each of a few series drawn at random, in the coming week (the
+            # time a look-up through the whole view takes depends on where its event's id
+            # sorts: a search stops at the first match).
+            now = int(time.time())
+            rng = random.Random(8)
+            chosen = {}
+            for account in ("g", "m"):
+                first_instance = {}
+                for calendar_id, instance_id, event_id in connection.execute(
+                        "SELECT calendar_id, instance_id, event_id FROM occurrences WHERE account_id = ? "
+                        "AND series_id IS NOT NULL AND instance_id != event_id AND start_ts BETWEEN ? AND ? "
+                        "ORDER BY start_ts", (account, now + 86400, now + 8 * 86400)):
+                    first_instance.setdefault(event_id, (calendar_id, instance_id))
+                chosen[account] = [first_instance[e] for e in rng.sample(sorted(first_instance), count // 2)]
+            for account in ("g", "m"):
+                held = connection.execute("SELECT count(*) FROM occurrences WHERE account_id = ?", (account,))
+                log(f"   account {account}: {held.fetchone()[0]} occurrences; deleting {chosen[account]}")
+            connection.close()
+            for number in range(count):
+                account = "g" if number % 2 == 0 else "m"
+                calendar_id, instance_id = chosen[account][number // 2]
+                time.sleep(0.5)
+                emulator.forget_requests()
+                started = time.time()
+                command = measure([ctl, "event", "delete", f"{account}/{calendar_id}", instance_id,
+                                   "--config", calsync.config], env=calsync.env, timeout=120)
+                if command["rc"] != 0:
+                    raise RuntimeError(f"bench: calsyncctl event delete {instance_id} exited {command['rc']}")
+                connection = sqlite3.connect(store, timeout=30)
+                row = connection.execute("SELECT max(id) FROM outbox").fetchone()[0]
+                state = None
+                give_up = time.monotonic() + 120
+                while time.monotonic() < give_up:
+                    state = connection.execute("SELECT state FROM outbox WHERE id = ?", (row,)).fetchone()[0]
+                    if state in ("done", "conflict", "failed"):
+                        break
+                    time.sleep(0.005)
+                done = time.time()
+                connection.close()
+                if state != "done":
+                    raise RuntimeError(f"bench: outbox row {row} ended {state}")
+                writes = [r for r in provider_requests(emulator) if r["method"] != "GET"
+                          and "$batch" not in r["path"] and "token" not in r["path"]]
+                if not writes:
+                    raise RuntimeError(f"bench: the emulator saw no write for outbox row {row}")
+                sample = {"account": account, "command_s": command["wall"],
+                          "to_provider_s": iso_seconds(writes[0]["receivedAt"]) - started, "to_done_s": done - started}
+                log(f"   occurrence write {number + 1} ({writes[0]['method']}): {sample}")
+                samples.append(sample)
+        finally:
+            stop(daemon)
+            emulator.stop()
+            shutil.rmtree(directory, ignore_errors=True)
+        result = {"events": size, "writes": len(samples)}
+        for account, name in (("g", "google"), ("m", "graph")):
+            chosen_samples = [s for s in samples if s["account"] == account]
+            result[name] = {key: {"median": statistics.median(s[key] for s in chosen_samples),
+                                  "max": max(s[key] for s in chosen_samples)}
+                            for key in ("command_s", "to_provider_s", "to_done_s")}
+        self.report("occurrence_write_latency", result)
+
     def run(self):
         wanted = set(self.options.only.split(",")) if self.options.only else set(ALL)
         unknown = wanted - set(ALL)
@@ -730,6 +824,7 @@ class Bench:
         try:
             self.noop_and_idle(wanted)
             self.writes(wanted)
+            self.occurrence_writes(wanted)
             self.full_syncs(wanted)
             self.reader(wanted)
         finally:

@@ -148,13 +148,7 @@ extension CalendarStore {
                 WHERE account_id = ? AND calendar_id = ? AND id = ?
                 """,
             arguments: key)
-        let occurrence = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT series_id, start, "end" FROM occurrences
-                WHERE account_id = ? AND calendar_id = ? AND instance_id = ?
-                """,
-            arguments: key)
+        let occurrence = try Row.fetchOne(db, sql: OccurrenceByInstanceID.occurrence, arguments: key)
         switch occurrenceSource {
         case .listed:
             if event != nil { page.deletions = [id] }

@@ -80,13 +80,7 @@ enum OutboxTable {
             return .some(row["etag"])
         }
         if let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT e.etag FROM occurrences o
-                JOIN events e ON e.account_id = o.account_id AND e.calendar_id = o.calendar_id AND e.id = o.event_id
-                WHERE o.account_id = ? AND o.calendar_id = ? AND o.instance_id = ?
-                """,
-            arguments: [accountID, calendarID, id])
+            db, sql: OccurrenceByInstanceID.etag, arguments: [accountID, calendarID, id])
         {
             return .some(row["etag"])
         }

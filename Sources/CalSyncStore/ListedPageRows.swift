@@ -51,7 +51,7 @@ struct ListedPageRows {
             deleteByStoredID = try HeldStatement(
                 db,
                 sql: """
-                    DELETE FROM internal_occurrences WHERE instance_id = ?1
+                    DELETE FROM internal_occurrences WHERE listed_key = ?4 AND instance_id = ?1
                     AND (SELECT account_id = ?2 AND calendar_id = ?3 FROM events WHERE rowid = event)
                     """)
             deleteAtStart = try HeldStatement(
@@ -118,7 +118,9 @@ struct ListedPageRows {
     /// Deletes the rows whose stored instance id is `instanceID`; returns how many went.
     func deleteStored(_ instanceID: String) throws -> Int {
         switch target {
-        case .live: try deleteByStoredID.execute(.text(instanceID), .text(accountID), .text(calendarID))
+        case .live:
+            try deleteByStoredID.execute(
+                .text(instanceID), .text(accountID), .text(calendarID), .integer(ListedKey.of(instanceID)))
         case .staged: try deleteByStoredID.execute(.text(instanceID))
         }
     }

@@ -7,7 +7,8 @@ import GRDBSQLite
 /// Writes occurrences of one calendar inside a window as rows of integers
 /// (`internal_occurrences`, StoreSchema v6): the `events` rowid of the row holding the
 /// details, `start_ts`, `end_ts` (all-day values at midnight in the calendar's zone, else
-/// the event's own), and the instance id only when the view cannot derive it.
+/// the event's own), and the instance id only when the view cannot derive it, with its
+/// key (``ListedKey``).
 ///
 /// A calendar's first sync writes ~15 rows per event, 1.5 million for 100,000 events, so
 /// the row is bound with SQLite's own calls rather than GRDB's `StatementArguments`
@@ -62,7 +63,10 @@ struct OccurrenceSink {
         case .live:
             insert = try writer.db.cachedStatement(
                 sql:
-                    "INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id) VALUES (?, ?, ?, ?)"
+                    """
+                    INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id, listed_key)
+                    VALUES (?, ?, ?, ?, ?)
+                    """
             )
             sqlite3_reset(insert.sqliteStatement)
             first = 1
@@ -70,8 +74,8 @@ struct OccurrenceSink {
             // Appended in order of arrival (StoreSchema v8): no lookup, no random insert.
             insert = try writer.db.cachedStatement(
                 sql: """
-                    INSERT INTO internal_listed_staged(calendar, seq, event, start_ts, end_ts, instance_id)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO internal_listed_staged(calendar, seq, event, start_ts, end_ts, instance_id, listed_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
             sqlite3_reset(insert.sqliteStatement)
             sqlite3_bind_int64(insert.sqliteStatement, 1, calendar)
@@ -83,8 +87,9 @@ struct OccurrenceSink {
         case .staged(let calendar):
             insert = try writer.db.cachedStatement(
                 sql: """
-                    INSERT OR IGNORE INTO internal_occurrences_staged(calendar, event, start_ts, end_ts, instance_id)
-                    VALUES (?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO internal_occurrences_staged(
+                        calendar, event, start_ts, end_ts, instance_id, listed_key)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     """)
             sqlite3_reset(insert.sqliteStatement)
             sqlite3_bind_int64(insert.sqliteStatement, 1, calendar)
@@ -120,8 +125,10 @@ struct OccurrenceSink {
         sqlite3_bind_int64(statement, first + 2, end)
         if derivedID {
             sqlite3_bind_null(statement, first + 3)
+            sqlite3_bind_null(statement, first + 4)
         } else {
             Self.bind(occurrence.instanceID, at: first + 3, of: statement)
+            sqlite3_bind_int64(statement, first + 4, ListedKey.of(occurrence.instanceID))
         }
         let code = sqlite3_step(statement)
         defer { sqlite3_reset(statement) }

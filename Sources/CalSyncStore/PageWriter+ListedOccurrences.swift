@@ -204,15 +204,16 @@ extension PageWriter {
         var row: Row?
         for target in [OccurrenceSink.Target.live, .staged(calendar: calendarKey)] where row == nil {
             let rows = ListedPageRows.rows(of: target)
-            // A stored id, by the partial index of stored ids.
+            // A stored id, by the partial index of stored ids' keys.
             row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
                         SELECT \(Self.seriesOfRow) AS series_id FROM \(rows.table) o JOIN events e ON e.rowid = o.event
-                        WHERE \(rows.ofCalendar("o.")) o.instance_id = ?1 AND e.account_id = ?2 AND e.calendar_id = ?3
+                        WHERE \(rows.ofCalendar("o.")) o.listed_key = ?4 AND o.instance_id = ?1
+                        AND e.account_id = ?2 AND e.calendar_id = ?3
                         LIMIT 1
                         """),
-                arguments: arguments)
+                arguments: arguments + [ListedKey.of(instanceID)])
             if row == nil {
                 // A derived id: the single or exception of that id, or a series' `<master>_<stamp>`.
                 row = try Row.fetchOne(

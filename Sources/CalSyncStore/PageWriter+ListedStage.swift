@@ -46,8 +46,8 @@ extension PageWriter {
         try sortingOnDisk(cacheKiB: 1024) {
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id)
-                    SELECT s.event, s.start_ts, s.end_ts, s.instance_id
+                    INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id, listed_key)
+                    SELECT s.event, s.start_ts, s.end_ts, s.instance_id, s.listed_key
                     FROM internal_listed_staged s
                     LEFT JOIN (
                         SELECT event, MAX(seq) AS dropped FROM internal_listed_staged
@@ -67,25 +67,35 @@ extension PageWriter {
     /// one). Returns how many rows went.
     func deleteSupersededListedRows() throws -> Int {
         var deleted = 0
-        // Stored ids: one walk of the partial index of stored ids.
-        let ids = try String.fetchAll(
+        // Stored ids: one walk of the partial index of their keys finds the keys of more
+        // than one row; among those rows, the ids of more than one (two ids may share a key).
+        let keys = try Int64.fetchAll(
             db,
             sql: """
-                SELECT instance_id FROM internal_occurrences WHERE instance_id IS NOT NULL
-                GROUP BY instance_id HAVING COUNT(*) > 1
+                SELECT listed_key FROM internal_occurrences WHERE listed_key IS NOT NULL
+                GROUP BY listed_key HAVING COUNT(*) > 1
                 """)
-        for id in ids {
-            try db.execute(
+        for key in keys {
+            let ids = try String.fetchAll(
+                db,
                 sql: """
-                    DELETE FROM internal_occurrences
-                    WHERE instance_id = ?1
-                    AND event IN (SELECT rowid FROM events WHERE account_id = ?3 AND calendar_id = ?4)
-                    AND (event, start_ts) != (
-                        SELECT event, start_ts FROM internal_listed_staged
-                        WHERE calendar = ?2 AND drops_event = 0 AND instance_id = ?1 ORDER BY seq DESC LIMIT 1)
+                    SELECT instance_id FROM internal_occurrences WHERE listed_key = ?
+                    GROUP BY instance_id HAVING COUNT(*) > 1
                     """,
-                arguments: [id, calendarKey, accountID, calendarID])
-            deleted += db.changesCount
+                arguments: [key])
+            for id in ids {
+                try db.execute(
+                    sql: """
+                        DELETE FROM internal_occurrences
+                        WHERE listed_key = ?5 AND instance_id = ?1
+                        AND event IN (SELECT rowid FROM events WHERE account_id = ?3 AND calendar_id = ?4)
+                        AND (event, start_ts) != (
+                            SELECT event, start_ts FROM internal_listed_staged
+                            WHERE calendar = ?2 AND drops_event = 0 AND instance_id = ?1 ORDER BY seq DESC LIMIT 1)
+                        """,
+                    arguments: [id, calendarKey, accountID, calendarID, key])
+                deleted += db.changesCount
+            }
         }
         // Own occurrences (no stored id): a single or an exception has exactly one.
         let events = try Int64.fetchAll(

@@ -127,8 +127,9 @@ extension PageWriter {
         } else {
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id)
-                    SELECT event, start_ts, end_ts, instance_id FROM internal_occurrences_staged WHERE calendar = ?
+                    INSERT OR IGNORE INTO internal_occurrences(event, start_ts, end_ts, instance_id, listed_key)
+                    SELECT event, start_ts, end_ts, instance_id, listed_key FROM internal_occurrences_staged
+                    WHERE calendar = ?
                     ORDER BY event, start_ts
                     """,
                 arguments: [calendarKey])

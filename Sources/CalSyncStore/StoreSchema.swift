@@ -7,7 +7,7 @@ import GRDB
 /// (docs/store.md: raise the schema version and document the migration under "Schema versions").
 enum StoreSchema {
     /// The schema version readers see in `PRAGMA user_version` and `meta.schema_version`.
-    static let version = 8
+    static let version = 9
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -41,6 +41,11 @@ enum StoreSchema {
         migrator.registerMigration("v8") { db in
             try db.execute(sql: v8)
             try db.execute(sql: "PRAGMA user_version = 8")
+        }
+        migrator.registerMigration("v9") { db in
+            try ListedKey.addSQLFunction(to: db)
+            try db.execute(sql: v9)
+            try db.execute(sql: "PRAGMA user_version = 9")
         }
         return migrator
     }
@@ -528,6 +533,25 @@ enum StoreSchema {
         END;
         """
 
+    /// Version 9: a stored occurrence id (a provider's own, Graph's) is found by an index of
+    /// its integer key (``ListedKey``, a column beside it in each table of occurrences), no
+    /// longer by an index of the ids themselves: Graph's ids are some 80 to 150 bytes, and
+    /// their index was 164 MB of a 100,000-event Microsoft calendar's store
+    /// (docs/benchmarks.md). Every stored id is keyed by `calsync_listed_key`, a function
+    /// the migration's connection has; NULL ids keep a NULL key.
+    static let v9 = """
+        ALTER TABLE internal_occurrences ADD COLUMN listed_key INTEGER;
+        ALTER TABLE internal_occurrences_staged ADD COLUMN listed_key INTEGER;
+        ALTER TABLE internal_listed_staged ADD COLUMN listed_key INTEGER;
+        UPDATE internal_occurrences SET listed_key = calsync_listed_key(instance_id) WHERE instance_id IS NOT NULL;
+        UPDATE internal_occurrences_staged SET listed_key = calsync_listed_key(instance_id) WHERE instance_id IS NOT NULL;
+        UPDATE internal_listed_staged SET listed_key = calsync_listed_key(instance_id) WHERE instance_id IS NOT NULL;
+
+        DROP INDEX internal_occurrences_by_listed_id;
+        CREATE INDEX internal_occurrences_by_listed_key ON internal_occurrences(listed_key)
+            WHERE listed_key IS NOT NULL;
+        """
+
     /// Every table whose rows belong to one calendar (`account_id`, `calendar_id`), and
     /// whether a foreign key removes them with the calendar's row (`cascades`) or the writer
     /// deletes them itself (`sync_state`, a public table whose definition the contract
@@ -543,7 +567,7 @@ enum StoreSchema {
     /// The indexes of `internal_occurrences` as the migrations leave them, exactly as
     /// `sqlite_master` records them. A bulk load drops and re-creates them by sorting
     /// (``PageWriter``); StoreContractTests checks that they are the migrations' own. The
-    /// partial index of provider-listed ids is rebuilt too: Graph's ids are random, and
+    /// partial index of provider-listed ids' keys is rebuilt too: Graph's ids are random, and
     /// filled one by one at a listed first listing's publish they cost a second of CPU at
     /// 10,000 Graph events. (Built after the stage was emptied, it held its pages in the
     /// in-memory statement journal; publish builds the indexes first: docs/benchmarks.md.)
@@ -553,8 +577,8 @@ enum StoreSchema {
             "CREATE INDEX internal_occurrences_by_time ON internal_occurrences(start_ts, end_ts)"
         ),
         (
-            "internal_occurrences_by_listed_id",
-            "CREATE INDEX internal_occurrences_by_listed_id ON internal_occurrences(instance_id)\n    WHERE instance_id IS NOT NULL"
+            "internal_occurrences_by_listed_key",
+            "CREATE INDEX internal_occurrences_by_listed_key ON internal_occurrences(listed_key)\n    WHERE listed_key IS NOT NULL"
         ),
     ]
 }

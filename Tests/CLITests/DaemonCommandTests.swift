@@ -60,7 +60,7 @@ struct DaemonCommandTests {
         python.waitUntilExit()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(python.terminationStatus == 0, "\(text)")
-        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "8")
+        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "9")
     }
 
     /// Issue 16: a value out of range stops calsyncd before its first poll with exit 78

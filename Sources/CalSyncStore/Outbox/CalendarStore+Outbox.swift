@@ -148,7 +148,10 @@ extension CalendarStore {
                 WHERE account_id = ? AND calendar_id = ? AND id = ?
                 """,
             arguments: key)
-        let occurrence = try Row.fetchOne(db, sql: OccurrenceByInstanceID.occurrence, arguments: key)
+        let occurrence = try Row.fetchOne(
+            db, sql: OccurrenceByInstanceID.occurrence,
+            arguments: OccurrenceByInstanceID.arguments(
+                accountID: row.accountID, calendarID: row.calendarID, instanceID: id))
         switch occurrenceSource {
         case .listed:
             if event != nil { page.deletions = [id] }

@@ -1,3 +1,5 @@
+import GRDB
+
 /// The outbox's look-ups of one row of the `occurrences` view by its `instance_id`, made
 /// without reading the whole calendar.
 ///
@@ -12,11 +14,16 @@
 /// - the id without its `_<stamp>`: the master of a series' derived `<master>_<stamp>`
 ///   (the writer finds derived ids the same way, ``ListedPageRows``);
 /// - the event of a stored id (a provider's own occurrence id, Graph's), by the partial
-///   index of stored ids.
+///   index of stored ids' keys (``ListedKey``).
 ///
 /// The view's own `instance_id = ?3` still decides which occurrence of those events it is.
-/// Each statement takes `?1` (the account), `?2` (the calendar) and `?3` (the instance id).
+/// Each statement takes the ``arguments(accountID:calendarID:instanceID:)``.
 enum OccurrenceByInstanceID {
+    /// `?1` the account, `?2` the calendar, `?3` the instance id, `?4` its ``ListedKey``.
+    static func arguments(accountID: String, calendarID: String, instanceID: String) -> StatementArguments {
+        [accountID, calendarID, instanceID, ListedKey.of(instanceID)]
+    }
+
     /// The occurrence's `series_id`, `start` and `end`.
     static let occurrence = """
         SELECT series_id, start, "end" FROM occurrences
@@ -37,7 +44,7 @@ enum OccurrenceByInstanceID {
         """
         \(alias)event_id IN (?3, rtrim(rtrim(?3, '0123456789TZ'), '_'), (
             SELECT e.id FROM internal_occurrences io CROSS JOIN events e ON e.rowid = io.event
-            WHERE io.instance_id = ?3 AND e.account_id = ?1 AND e.calendar_id = ?2 LIMIT 1))
+            WHERE io.listed_key = ?4 AND io.instance_id = ?3 AND e.account_id = ?1 AND e.calendar_id = ?2 LIMIT 1))
         """
     }
 }

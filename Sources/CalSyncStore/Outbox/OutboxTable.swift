@@ -80,7 +80,8 @@ enum OutboxTable {
             return .some(row["etag"])
         }
         if let row = try Row.fetchOne(
-            db, sql: OccurrenceByInstanceID.etag, arguments: [accountID, calendarID, id])
+            db, sql: OccurrenceByInstanceID.etag,
+            arguments: OccurrenceByInstanceID.arguments(accountID: accountID, calendarID: calendarID, instanceID: id))
         {
             return .some(row["etag"])
         }

@@ -73,17 +73,20 @@ struct OccurrenceByInstanceIDTests {
                 ("g", "s1", false), ("g", "AAgm", false), ("c", "nope", false), ("c", "_", false), ("c", "", false),
             ]
             for (calendar, id, found) in asked {
-                let arguments: StatementArguments = ["a", calendar, id]
+                let arguments = OccurrenceByInstanceID.arguments(accountID: "a", calendarID: calendar, instanceID: id)
+                let searchedArguments: StatementArguments = ["a", calendar, id]
                 let narrowed = try Row.fetchAll(db, sql: OccurrenceByInstanceID.occurrence, arguments: arguments)
-                let searched = try Row.fetchAll(db, sql: Self.searchedOccurrence, arguments: arguments)
+                let searched = try Row.fetchAll(db, sql: Self.searchedOccurrence, arguments: searchedArguments)
                 #expect(narrowed == searched, "\(calendar)/\(id)")
                 #expect(narrowed.count == (found ? 1 : 0), "\(calendar)/\(id)")
                 #expect(
                     try Row.fetchAll(db, sql: OccurrenceByInstanceID.etag, arguments: arguments)
-                        == Row.fetchAll(db, sql: Self.searchedEtag, arguments: arguments), "\(calendar)/\(id)")
+                        == Row.fetchAll(db, sql: Self.searchedEtag, arguments: searchedArguments), "\(calendar)/\(id)")
             }
             #expect(
-                try String.fetchOne(db, sql: OccurrenceByInstanceID.etag, arguments: ["a", "g", "AAgm_1"])
+                try String.fetchOne(
+                    db, sql: OccurrenceByInstanceID.etag,
+                    arguments: OccurrenceByInstanceID.arguments(accountID: "a", calendarID: "g", instanceID: "AAgm_1"))
                     == "master-etag")
         }
         // Queued through the outbox: the occurrence's event's etag.
@@ -96,13 +99,18 @@ struct OccurrenceByInstanceIDTests {
     @Test func noLookUpWalksACalendar() async throws {
         let directory = try TemporaryDirectory()
         let store = try await Self.store(directory.path("calsync.db"))
-        let statements = [
-            OccurrenceByInstanceID.occurrence, OccurrenceByInstanceID.etag, Self.searchedOccurrence, Self.searchedEtag,
+        let narrowed = OccurrenceByInstanceID.arguments(
+            accountID: "a", calendarID: "c", instanceID: "w_20260302T140000Z")
+        let statements: [(String, StatementArguments)] = [
+            (OccurrenceByInstanceID.occurrence, narrowed), (OccurrenceByInstanceID.etag, narrowed),
+            (Self.searchedOccurrence, ["a", "c", "w_20260302T140000Z"]),
+            (Self.searchedEtag, ["a", "c", "w_20260302T140000Z"]),
         ]
         let plans = try await DatabaseQueue(path: store.path).read { db in
-            try statements.map { sql in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: ["a", "c", "w_20260302T140000Z"])
-                    .map { $0["detail"] as String }
+            try statements.map { sql, arguments in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: arguments).map {
+                    $0["detail"] as String
+                }
             }
         }
         /// Whether each step of a plan reaches its rows by a whole key: an event by its id
@@ -114,7 +122,7 @@ struct OccurrenceByInstanceIDTests {
                 && plan.allSatisfy { step in
                     step.hasPrefix("SCALAR SUBQUERY") || step.hasPrefix("REUSE SUBQUERY")
                         || (step.hasPrefix("SEARCH")
-                            && [" AND id=?)", "(rowid=?)", "(event=?)", "(instance_id=?)"].contains {
+                            && [" AND id=?)", "(rowid=?)", "(event=?)", "(listed_key=?)"].contains {
                                 step.hasSuffix($0)
                             })
                 }

@@ -536,7 +536,7 @@ enum StoreSchema {
     /// Version 9: a stored occurrence id (a provider's own, Graph's) is found by an index of
     /// its integer key (``ListedKey``, a column beside it in each table of occurrences), no
     /// longer by an index of the ids themselves: Graph's ids are some 80 to 150 bytes, and
-    /// their index was 164 MB of a 100,000-event Microsoft calendar's store
+    /// their index was 172 MB of a 100,000-event Microsoft calendar's store
     /// (docs/benchmarks.md). Every stored id is keyed by `calsync_listed_key`, a function
     /// the migration's connection has; NULL ids keep a NULL key.
     static let v9 = """

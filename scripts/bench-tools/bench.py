@@ -120,6 +120,33 @@ def http(method, url, body=None, timeout=600):
     return json.loads(raw) if raw else None
 
 
+def synced(ctl, calsync, daemon, seconds):
+    """Waits for the running calsyncd to finish a sync of every calendar (`calsyncctl sync
+    --wait`, asked again until the daemon answers), at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while subprocess.run([ctl, "sync", "--wait", "--config", calsync.config], env=calsync.env,
+                         capture_output=True, timeout=seconds).returncode != 0:
+        if time.monotonic() > deadline or daemon.poll() is not None:
+            raise RuntimeError("calsyncd did not answer sync --wait")
+        time.sleep(0.2)
+
+
+def settled(connection, row, seconds):
+    """Polls the outbox row every 5 ms until it is done, conflicting or failed (at most
+    `seconds`); returns the time it was seen done. Anything else fails the benchmark."""
+    state = None
+    give_up = time.monotonic() + seconds
+    while time.monotonic() < give_up:
+        state = connection.execute("SELECT state FROM outbox WHERE id = ?", (row,)).fetchone()[0]
+        if state in ("done", "conflict", "failed"):
+            break
+        time.sleep(0.005)
+    done = time.time()
+    if state != "done":
+        raise RuntimeError(f"bench: outbox row {row} ended {state}")
+    return done
+
+
 class Emulator:
     def __init__(self, binary, workdir, generate, extra=()):
         self.portfile = os.path.join(workdir, "emulator.port")
@@ -659,12 +686,7 @@ class Bench:
         samples = []
         try:
             ctl = os.path.join(self.bin, "calsyncctl")
-            deadline = time.monotonic() + 300
-            while subprocess.run([ctl, "sync", "--wait", "--config", calsync.config], env=calsync.env,
-                                 capture_output=True, timeout=300).returncode != 0:
-                if time.monotonic() > deadline or daemon.poll() is not None:
-                    raise RuntimeError("calsyncd did not answer sync --wait")
-                time.sleep(0.2)
+            synced(ctl, calsync, daemon, 300)
             graph_calendar = calsync.query("SELECT id FROM calendars WHERE account_id = 'm' AND is_primary = 1")
             targets["m"] = ("m/" + graph_calendar, graph_calendar, "/v1.0/me/calendars/")
             for number in range(count):
@@ -690,17 +712,8 @@ class Bench:
                             "INSERT INTO outbox(account_id, calendar_id, op, payload) VALUES (?, ?, 'create', ?)",
                             (account, calendar_id, json.dumps(payload))).lastrowid
                     requested = time.time()
-                state = None
-                give_up = time.monotonic() + 60
-                while time.monotonic() < give_up:
-                    state = connection.execute("SELECT state FROM outbox WHERE id = ?", (row,)).fetchone()[0]
-                    if state in ("done", "conflict", "failed"):
-                        break
-                    time.sleep(0.005)
-                done = time.time()
+                done = settled(connection, row, 60)
                 connection.close()
-                if state != "done":
-                    raise RuntimeError(f"bench: outbox row {row} ended {state}")
                 posts = [r for r in emulator.requests() if r["method"] == "POST" and r["path"].startswith(path)]
                 if not posts:
                     raise RuntimeError(f"bench: the emulator saw no POST for outbox row {row}")
@@ -748,12 +761,7 @@ class Bench:
         samples = []
         try:
             ctl = os.path.join(self.bin, "calsyncctl")
-            deadline = time.monotonic() + 900
-            while subprocess.run([ctl, "sync", "--wait", "--config", calsync.config], env=calsync.env,
-                                 capture_output=True, timeout=900).returncode != 0:
-                if time.monotonic() > deadline or daemon.poll() is not None:
-                    raise RuntimeError("calsyncd did not answer sync --wait")
-                time.sleep(0.2)
+            synced(ctl, calsync, daemon, 900)
             connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
             # An instance of each of a few series drawn at random, in the coming week (the
             # time a look-up through the whole view takes depends on where its event's id
@@ -785,17 +793,8 @@ class Bench:
                     raise RuntimeError(f"bench: calsyncctl event delete {instance_id} exited {command['rc']}")
                 connection = sqlite3.connect(store, timeout=30)
                 row = connection.execute("SELECT max(id) FROM outbox").fetchone()[0]
-                state = None
-                give_up = time.monotonic() + 120
-                while time.monotonic() < give_up:
-                    state = connection.execute("SELECT state FROM outbox WHERE id = ?", (row,)).fetchone()[0]
-                    if state in ("done", "conflict", "failed"):
-                        break
-                    time.sleep(0.005)
-                done = time.time()
+                done = settled(connection, row, 120)
                 connection.close()
-                if state != "done":
-                    raise RuntimeError(f"bench: outbox row {row} ended {state}")
                 writes = [r for r in provider_requests(emulator) if r["method"] != "GET"
                           and "$batch" not in r["path"] and "token" not in r["path"]]
                 if not writes:

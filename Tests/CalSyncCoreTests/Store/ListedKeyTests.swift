@@ -124,4 +124,31 @@ struct ListedKeyTests {
                 "\(second) 2026-03-03T08:00:00Z", "\(first) 2026-03-06T08:00:00Z",
             ])
     }
+
+    @Test func removalsFindTheirRowsByKeys() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
+        let statements: [(sql: String, arguments: StatementArguments)] = [
+            (PageWriter.seriesOfStoredID(in: .live), ["a", "c", "AAo1", ListedKey.of("AAo1")]),
+            (PageWriter.eventsNamingEvent, ["a", "c", "m"]),
+        ]
+        let plans: [[String]] = try await DatabaseQueue(path: store.path).read { db in
+            try statements.map { statement in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(statement.sql)", arguments: statement.arguments)
+                    .map { $0["detail"] as String }
+            }
+        }
+        // A stored id: its key's index first, then its event by rowid.
+        #expect(
+            plans[0].first?.contains("USING INDEX internal_occurrences_by_listed_key (listed_key=?)") == true,
+            "\(plans[0])")
+        #expect(plans[0].contains { $0.contains("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)") }, "\(plans[0])")
+        // A removed series: the event by its key, its exceptions by the series index;
+        // never the calendar's events one by one.
+        #expect(plans[1].contains { $0.contains("(account_id=? AND calendar_id=? AND id=?)") }, "\(plans[1])")
+        #expect(
+            plans[1].contains { $0.contains("events_by_series (account_id=? AND calendar_id=? AND series_id=?)") },
+            "\(plans[1])")
+        #expect(!plans[1].contains { $0.hasSuffix("(account_id=? AND calendar_id=?)") }, "\(plans[1])")
+    }
 }

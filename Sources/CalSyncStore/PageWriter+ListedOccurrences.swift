@@ -257,16 +257,15 @@ extension PageWriter {
     private mutating func deleteOccurrences(namingEvent id: String) throws {
         let named = try Int64.fetchAll(
             db.cachedStatement(sql: Self.eventsNamingEvent), arguments: [accountID, calendarID, id])
-        for event in named { try dropStagedListed(event: event, calendar: calendarKey) }
-        try db.cachedStatement(
-            sql: """
-                DELETE FROM internal_occurrences WHERE event IN (
-                    SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND id = ?3
-                    UNION ALL
-                    SELECT rowid FROM events WHERE account_id = ?1 AND calendar_id = ?2 AND series_id = ?3)
-                """
-        ).execute(arguments: [accountID, calendarID, id])
-        let deleted = db.changesCount
+        // The live rows of the events just found, by the table's key: not by finding the
+        // events a second time.
+        let deleteLive = try db.cachedStatement(sql: "DELETE FROM internal_occurrences WHERE event = ?")
+        var deleted = 0
+        for event in named {
+            try dropStagedListed(event: event, calendar: calendarKey)
+            try deleteLive.execute(arguments: [event])
+            deleted += db.changesCount
+        }
         if deleted > 0 { setOccurrenceCount(try occurrenceCount(of: .live) - deleted, of: .live) }
     }
 

@@ -13,6 +13,13 @@ import GRDBSQLite
 /// key (about one chance in a hundred among two million ids) cost one more comparison,
 /// never a wrong row.
 enum ListedKey {
+    /// The condition that a row (of `alias`, with its dot, or none) stores the id `id`, an
+    /// SQL parameter whose key is the parameter `key`: by the key, for the index, and by the
+    /// id, for ids that share a key. Every look-up of a stored id says it this way.
+    static func storesID(_ alias: String = "", id: String, key: String) -> String {
+        "\(alias)listed_key = \(key) AND \(alias)instance_id = \(id)"
+    }
+
     static func of(_ id: String) -> Int64 {
         var id = id
         return id.withUTF8 { of(bytes: $0) }

@@ -51,7 +51,7 @@ struct ListedPageRows {
             deleteByStoredID = try HeldStatement(
                 db,
                 sql: """
-                    DELETE FROM internal_occurrences WHERE listed_key = ?4 AND instance_id = ?1
+                    DELETE FROM internal_occurrences WHERE \(ListedKey.storesID(id: "?1", key: "?4"))
                     AND (SELECT account_id = ?2 AND calendar_id = ?3 FROM events WHERE rowid = event)
                     """)
             deleteAtStart = try HeldStatement(

@@ -217,7 +217,7 @@ extension PageWriter {
         let rows = ListedPageRows.rows(of: target)
         return """
             SELECT \(seriesOfRow) AS series_id FROM \(rows.table) o CROSS JOIN events e ON e.rowid = o.event
-            WHERE \(rows.ofCalendar("o.")) o.listed_key = ?4 AND o.instance_id = ?1
+            WHERE \(rows.ofCalendar("o.")) \(ListedKey.storesID("o.", id: "?1", key: "?4"))
             AND e.account_id = ?2 AND e.calendar_id = ?3
             LIMIT 1
             """

@@ -87,7 +87,7 @@ extension PageWriter {
                 try db.execute(
                     sql: """
                         DELETE FROM internal_occurrences
-                        WHERE listed_key = ?5 AND instance_id = ?1
+                        WHERE \(ListedKey.storesID(id: "?1", key: "?5"))
                         AND event IN (SELECT rowid FROM events WHERE account_id = ?3 AND calendar_id = ?4)
                         AND (event, start_ts) != (
                             SELECT event, start_ts FROM internal_listed_staged

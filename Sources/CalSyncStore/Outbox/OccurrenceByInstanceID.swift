@@ -44,7 +44,8 @@ enum OccurrenceByInstanceID {
         """
         \(alias)event_id IN (?3, rtrim(rtrim(?3, '0123456789TZ'), '_'), (
             SELECT e.id FROM internal_occurrences io CROSS JOIN events e ON e.rowid = io.event
-            WHERE io.listed_key = ?4 AND io.instance_id = ?3 AND e.account_id = ?1 AND e.calendar_id = ?2 LIMIT 1))
+            WHERE \(ListedKey.storesID("io.", id: "?3", key: "?4")) AND e.account_id = ?1 AND e.calendar_id = ?2
+            LIMIT 1))
         """
     }
 }

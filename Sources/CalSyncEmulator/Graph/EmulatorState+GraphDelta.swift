@@ -2,17 +2,17 @@ import CalSyncEmulatorCalendars
 import CalSyncEmulatorServer
 import Foundation
 
-/// Rendered rounds, keyed by everything that decides their items, so the pages of one
-/// round expand the calendar once. Any write to the calendar changes the key.
+/// Rounds, keyed by everything that decides their items, so the pages of one round
+/// expand the calendar once. Any write to the calendar changes the key.
 struct GraphRoundCache {
-    var entries: [(key: String, items: [(id: String, bytes: [UInt8])])] = []
+    var entries: [(key: String, round: GraphRound)] = []
 
-    func items(for key: String) -> [(id: String, bytes: [UInt8])]? {
-        entries.first { $0.key == key }?.items
+    func round(for key: String) -> GraphRound? {
+        entries.first { $0.key == key }?.round
     }
 
-    mutating func store(_ items: [(id: String, bytes: [UInt8])], for key: String) {
-        entries.append((key, items))
+    mutating func store(_ round: GraphRound, for key: String) {
+        entries.append((key, round))
         if entries.count > 8 { entries.removeFirst() }
     }
 }
@@ -35,7 +35,8 @@ extension EmulatorState {
 
         let (output, applied) = graphOutputZone(request)
         let pageSize = graphPageSize(request)
-        let items = graphRoundItems(calendarID: calendarID, token: token, output: output)
+        let round = graphRound(calendarID: calendarID, token: token, output: output)
+        let items = round.items
         var index = 0
         if !token.position.isEmpty {
             // Items are in id order: continue after the last id delivered.
@@ -64,14 +65,15 @@ extension EmulatorState {
                 ",\"@odata.deltaLink\":"
                 + String(decoding: JSONValue.string("\(linkBase)?$deltatoken=\(delta.encoded)").bytes, as: UTF8.self)
         }
-        var writer = JSONWriter(reservingCapacity: page.reduce(512) { $0 + $1.bytes.count + 1 })
+        let rendered = page.map { round.bytes(of: $0) }
+        var writer = JSONWriter(reservingCapacity: rendered.reduce(512) { $0 + $1.count + 1 })
         writer.append("{\"@odata.context\":")
         writer.writeString("\(graphRoot)/$metadata#Collection(event)")
         writer.append(link)
         writer.append(",\"value\":[")
-        for (offset, item) in page.enumerated() {
+        for (offset, bytes) in rendered.enumerated() {
             if offset > 0 { writer.append(",") }
-            writer.writeRaw(item.bytes)
+            writer.writeRaw(bytes)
         }
         writer.append("]}")
         var headers: [(name: String, value: String)] = [(name: "Cache-Control", value: "private")]
@@ -152,29 +154,31 @@ extension EmulatorState {
 
     /// Every item of a round in id order: the whole window (full round) or what changed
     /// after the token's base (increment). Cached until the calendar changes.
-    func graphRoundItems(
+    func graphRound(
         calendarID: String, token: GraphDeltaToken, output: GraphEventResource.OutputZone
-    ) -> [(id: String, bytes: [UInt8])] {
+    ) -> GraphRound {
         let calendar = graph.calendars[calendarID]!
         let key = [
             calendarID, String(token.generation), String(token.windowStart.timeIntervalSince1970),
             String(token.windowEnd.timeIntervalSince1970), String(token.base), output.name,
             String(calendar.lastChangeNumber),
         ].joined(separator: "|")
-        if let cached = graph.roundCache.items(for: key) { return cached }
+        if let cached = graph.roundCache.round(for: key) { return cached }
         let window = (start: token.windowStart, end: token.windowEnd)
-        let rendered: [(id: String, bytes: [UInt8])]
+        let round: GraphRound
         if token.base < 0 {
-            rendered = graphFullRoundItems(of: calendar, window: window, output: output)
+            round = graphFullRound(of: calendar, window: window, output: output)
         } else {
             var items: [String: JSONValue] = [:]
             for id in calendar.changedIDs(after: token.base) {
                 graphViewItems(of: id, in: calendar, window: window, output: output, since: token.base, into: &items)
             }
-            rendered = items.keys.sorted().map { (id: $0, bytes: items[$0]!.bytes) }
+            round = GraphRound(
+                items: items.keys.sorted().map { GraphRound.Item(id: $0, content: .rendered(items[$0]!.bytes)) },
+                stubs: [], output: output, floatingZone: calendar.zone)
         }
-        graph.roundCache.store(rendered, for: key)
-        return rendered
+        graph.roundCache.store(round, for: key)
+        return round
     }
 
     /// Whether a single instance or exception is in a round over `window`: not deleted,

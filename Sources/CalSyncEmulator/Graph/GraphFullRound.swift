@@ -2,8 +2,8 @@ import CalSyncEmulatorCalendars
 import CalSyncEmulatorServer
 package import Foundation
 
-/// The items of a full calendarView delta round (no `$deltatoken`), rendered straight
-/// into bytes.
+/// The items of a full calendarView delta round (no `$deltatoken`), each kept as what it
+/// is made of (``GraphRound``) and rendered straight into bytes page by page.
 ///
 /// A full round of a big calendar is mostly occurrence stubs (a 100,000-event mailbox
 /// has about two million in a year's window). Building each as a `JSONValue` tree, then
@@ -12,11 +12,12 @@ package import Foundation
 /// items equal the general path's (`graphViewItems`, which increments still take); a
 /// test compares the two for a generated calendar.
 extension EmulatorState {
-    func graphFullRoundItems(
+    func graphFullRound(
         of calendar: GraphCalendarRecord, window: (start: Date, end: Date), output: GraphEventResource.OutputZone
-    ) -> [(id: String, bytes: [UInt8])] {
-        var items: [(id: String, bytes: [UInt8])] = []
+    ) -> GraphRound {
+        var items: [GraphRound.Item] = []
         items.reserveCapacity(calendar.records.count * 4)
+        var stubWriters: [GraphOccurrenceStubWriter] = []
         let floatingZone = calendar.zone
         // Records are read in place: looking each id up copied the record (and retained
         // its members) once per event.
@@ -24,6 +25,8 @@ extension EmulatorState {
             let id = record.id
             if record.isSeriesMaster {
                 let stubs = GraphOccurrenceStubWriter(master: record, output: output)
+                let series = stubWriters.count
+                stubWriters.append(stubs)
                 let exceptions = calendar.exceptionIDs(of: id)
                 for occurrence in GraphEventResource.occurrences(
                     of: record, floatingZone: floatingZone, from: window.start, to: window.end)
@@ -32,16 +35,16 @@ extension EmulatorState {
                     // An exception (or cancellation) stands for its occurrence.
                     if !exceptions.isEmpty, exceptions.contains(occurrenceID) { continue }
                     items.append(
-                        (occurrenceID, stubs.stub(occurrence, id: occurrenceID, floatingZone: floatingZone)))
+                        GraphRound.Item(id: occurrenceID, content: .occurrence(series: series, occurrence: occurrence)))
                 }
             } else if graphIsLive(record, in: calendar, window: window) {
-                items.append((id, GraphEventResource.deltaItemBytes(record.resource, in: output)))
+                items.append(GraphRound.Item(id: id, content: .event(record.resource)))
             }
         }
         // Ids are unique here (an occurrence with an exception was skipped), so any sort
         // gives the general path's id order.
         GraphRoundOrder.sortByID(&items)
-        return items
+        return GraphRound(items: items, stubs: stubWriters, output: output, floatingZone: floatingZone)
     }
 
     /// Both renderings of a full round of `calendarID` over `[start, end)` in UTC, for the
@@ -56,7 +59,8 @@ extension EmulatorState {
             graphViewItems(of: id, in: calendar, window: window, output: .utc, since: nil, into: &items)
         }
         let general = items.keys.sorted().map { (id: $0, bytes: items[$0]!.bytes) }
-        return (graphFullRoundItems(of: calendar, window: window, output: .utc), general)
+        let round = graphFullRound(of: calendar, window: window, output: .utc)
+        return (round.items.map { (id: $0.id, bytes: round.bytes(of: $0)) }, general)
     }
 }
 

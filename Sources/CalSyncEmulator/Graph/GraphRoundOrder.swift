@@ -2,7 +2,7 @@ import Foundation
 
 /// The id order of a round's items, for a million of them.
 ///
-/// `String <` on `(id, bytes)` pairs cost more than rendering the items: pairs are
+/// `String <` on `(id, item)` pairs cost more than rendering the items: pairs are
 /// retained and released at every move, and ids share long prefixes (`AAMkAGOc…` and the
 /// base64 of the same day). Ids made of ASCII without NUL (all the emulator makes) are
 /// ordered here by their first 40 bytes as five big-endian integers, then the rest byte
@@ -15,7 +15,7 @@ enum GraphRoundOrder {
         var index: Int
     }
 
-    static func sortByID(_ items: inout [(id: String, bytes: [UInt8])]) {
+    static func sortByID(_ items: inout [GraphRound.Item]) {
         var text: [UInt8] = []
         var keys: [Key] = []
         keys.reserveCapacity(items.count)

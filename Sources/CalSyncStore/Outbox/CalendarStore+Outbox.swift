@@ -144,7 +144,7 @@ extension CalendarStore {
         let event = try Row.fetchOne(
             db,
             sql: """
-                SELECT kind, series_id, original_start, start, "end" FROM events
+                SELECT kind, series_id, original_start, start, "end", status FROM events
                 WHERE account_id = ? AND calendar_id = ? AND id = ?
                 """,
             arguments: key)
@@ -160,6 +160,11 @@ extension CalendarStore {
             if let event, event["kind"] as String? == CalendarEvent.Kind.exception.rawValue,
                 let series = event["series_id"] as String?
             {
+                // Cancelled already: a poll stored the provider's own cancelled instance (the
+                // request got through once before, its answer lost, and this attempt found
+                // it gone). That row, with its etag, is what the provider holds; one made up
+                // here would replace it with no etag, and no later poll would bring it back.
+                if event["status"] as String? == CalendarEvent.Status.cancelled.rawValue { return page }
                 // A deleted exception leaves its instance cancelled, not back as the series had it.
                 let start = (event["original_start"] as String?).flatMap(EventTime.init(storeText:))
                 page.upserts = [

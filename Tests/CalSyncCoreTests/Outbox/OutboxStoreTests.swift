@@ -192,6 +192,46 @@ struct OutboxStoreTests {
         #expect(try Self.count(store, "SELECT COUNT(*) FROM changes WHERE op = 'delete' AND event_id = 'x'") == 1)
     }
 
+    /// Found by `scripts/chaos` (write): the first DELETE of an occurrence got through but
+    /// its answer was lost, a poll stored the provider's cancelled instance, and the retry
+    /// ended done. The provider's row stays as the poll stored it, etag and all: a cancelled
+    /// instance made up over it would keep a stale etag for good, since the provider has no
+    /// further change to send.
+    @Test func aDeleteRetriedAfterThePollStoredTheCancelledInstanceKeepsTheProvidersRow() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
+        var series = StoreFixtures.timed("m", "2026-03-02T08:00:00Z")
+        series.kind = .series
+        series.recurrence = ["RRULE:FREQ=DAILY;COUNT=5"]
+        _ = try await StoreFixtures.apply(store, upserts: [series])
+        _ = try await store.enqueueWrite(
+            OutboxRequest(accountID: "a", calendarID: "c", op: .delete, eventID: "m_20260304T080000Z"),
+            now: StoreFixtures.now)
+        let row = try #require(try await store.takeNextWrite(accountID: "a", now: StoreFixtures.now))
+
+        var cancelled = StoreFixtures.timed("m_20260304T080000Z", "2026-03-04T08:00:00Z", etag: "provider-2")
+        cancelled.kind = .exception
+        cancelled.seriesID = "m"
+        cancelled.originalStart = cancelled.start
+        cancelled.status = .cancelled
+        cancelled.raw = #"{"id":"m_20260304T080000Z","status":"cancelled","etag":"provider-2"}"#
+        _ = try await StoreFixtures.apply(store, upserts: [cancelled])
+        let changes = try Self.count(store, "SELECT COUNT(*) FROM changes")
+
+        try await store.finishWriteDone(
+            row, written: nil, occurrenceSource: .expanded, window: StoreFixtures.window, now: StoreFixtures.now)
+        #expect(try Self.count(store, "SELECT COUNT(*) FROM outbox WHERE state = 'done'") == 1)
+        #expect(
+            try Self.count(
+                store,
+                """
+                SELECT COUNT(*) FROM events WHERE id = 'm_20260304T080000Z' AND status = 'cancelled'
+                    AND etag = 'provider-2' AND raw LIKE '%provider-2%'
+                """) == 1)
+        #expect(try Self.count(store, "SELECT COUNT(*) FROM changes") == changes)
+        #expect(try Self.count(store, "SELECT COUNT(*) FROM agenda WHERE event_id = 'm'") == 4)
+    }
+
     @Test func aSeriesWrittenWhereTheProviderListsOccurrencesIsNotExpandedByTheStore() async throws {
         let directory = try TemporaryDirectory()
         let store = try await StoreFixtures.prepared(directory.path("calsync.db"))

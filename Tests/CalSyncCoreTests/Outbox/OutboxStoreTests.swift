@@ -170,9 +170,7 @@ struct OutboxStoreTests {
     @Test func deletingOneOccurrenceCancelsThatInstanceOnly() async throws {
         let directory = try TemporaryDirectory()
         let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
-        var series = StoreFixtures.timed("m", "2026-03-02T08:00:00Z")
-        series.kind = .series
-        series.recurrence = ["RRULE:FREQ=DAILY;COUNT=5"]
+        let series = StoreFixtures.dailySeries("m", "2026-03-02T08:00:00Z", count: 5)
         _ = try await StoreFixtures.apply(store, upserts: [series, StoreFixtures.timed("x", "2026-03-05T10:00:00Z")])
         #expect(try Self.count(store, "SELECT COUNT(*) FROM agenda") == 6)
 
@@ -200,10 +198,8 @@ struct OutboxStoreTests {
     @Test func aDeleteRetriedAfterThePollStoredTheCancelledInstanceKeepsTheProvidersRow() async throws {
         let directory = try TemporaryDirectory()
         let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
-        var series = StoreFixtures.timed("m", "2026-03-02T08:00:00Z")
-        series.kind = .series
-        series.recurrence = ["RRULE:FREQ=DAILY;COUNT=5"]
-        _ = try await StoreFixtures.apply(store, upserts: [series])
+        _ = try await StoreFixtures.apply(
+            store, upserts: [StoreFixtures.dailySeries("m", "2026-03-02T08:00:00Z", count: 5)])
         _ = try await store.enqueueWrite(
             OutboxRequest(accountID: "a", calendarID: "c", op: .delete, eventID: "m_20260304T080000Z"),
             now: StoreFixtures.now)

@@ -40,9 +40,7 @@ struct StoreSyncTests {
     @Test func exceptionsReplaceAndCancelInstancesAndGoWithTheirMaster() async throws {
         let directory = try TemporaryDirectory()
         let store = try await StoreFixtures.prepared(directory.path("calsync.db"))
-        var master = StoreFixtures.timed("m", "2026-03-02T08:00:00Z")
-        master.kind = .series
-        master.recurrence = ["RRULE:FREQ=DAILY;COUNT=5"]
+        let master = StoreFixtures.dailySeries("m", "2026-03-02T08:00:00Z", count: 5)
         _ = try await StoreFixtures.apply(store, upserts: [master])
         #expect(try await Self.count(store, "SELECT COUNT(*) FROM agenda WHERE event_id = 'm'") == 5)
 

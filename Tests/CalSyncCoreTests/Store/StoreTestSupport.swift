@@ -86,6 +86,14 @@ enum StoreFixtures {
             end: .instant(begin.addingTimeInterval(minutes * 60)), raw: #"{"id":"\#(id)"}"#)
     }
 
+    /// A daily series of `count` instances, 30 minutes each from `start`.
+    static func dailySeries(_ id: String, _ start: String, count: Int, etag: String = "e1") -> CalendarEvent {
+        var series = timed(id, start, etag: etag)
+        series.kind = .series
+        series.recurrence = ["RRULE:FREQ=DAILY;COUNT=\(count)"]
+        return series
+    }
+
     static func apply(
         _ store: CalendarStore, upserts: [CalendarEvent] = [], deletions: [String] = [],
         cursor: SyncCursor = .page("p"),

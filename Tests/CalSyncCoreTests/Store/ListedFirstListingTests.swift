@@ -189,26 +189,17 @@ struct ListedFirstListingTests {
     @Test func aVersionSevenStoreMovesAMicrosoftCalendarsStagedRows() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("calsync.db")
-        let queue = try DatabaseQueue(path: path)
-        try StoreSchema.migrator.migrate(queue, upTo: "v7")
-        try await queue.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO accounts(id, provider, auth, updated_at) VALUES ('a', 'microsoft', 'oauth', 'now');
-                    INSERT INTO accounts(id, provider, auth, updated_at) VALUES ('g', 'google', 'oauth', 'now');
-                    INSERT INTO calendars(account_id, id, name, access, updated_at) VALUES ('a', 'c', 'Work', 'owner', 'now');
-                    INSERT INTO calendars(account_id, id, name, access, updated_at) VALUES ('g', 'c', 'Home', 'owner', 'now');
-                    INSERT INTO events(account_id, calendar_id, id, kind, status, all_day, start, "end",
-                        start_ts, end_ts, transparency, visibility, raw, synced_at)
-                    VALUES ('a', 'c', 'm', 'series', 'confirmed', 0, '2026-03-02T08:00:00Z', '2026-03-02T08:30:00Z',
-                        1772438400, 1772440200, 'opaque', 'default', '{}', 'now');
-                    INSERT INTO internal_full_syncs(account_id, calendar_id, started_at, existing_events,
-                        occurrences_deferred, staged_occurrences) VALUES ('a', 'c', 'now', 0, 1, 2);
-                    INSERT INTO internal_occurrences_staged(calendar, event, start_ts, end_ts, instance_id) VALUES
-                        (1, 1, 1772438400, 1772440200, 'AAo1'), (1, 1, 1772524800, 1772526600, 'AAo2'),
-                        (2, 9, 1772438400, 1772440200, NULL);
-                    """)
-        }
+        try await StoreFixtures.olderStore(
+            path, upTo: "v7",
+            sql: """
+                INSERT INTO accounts(id, provider, auth, updated_at) VALUES ('g', 'google', 'oauth', 'now');
+                INSERT INTO calendars(account_id, id, name, access, updated_at) VALUES ('g', 'c', 'Home', 'owner', 'now');
+                INSERT INTO internal_full_syncs(account_id, calendar_id, started_at, existing_events,
+                    occurrences_deferred, staged_occurrences) VALUES ('a', 'c', 'now', 0, 1, 2);
+                INSERT INTO internal_occurrences_staged(calendar, event, start_ts, end_ts, instance_id) VALUES
+                    (1, 1, 1772438400, 1772440200, 'AAo1'), (1, 1, 1772524800, 1772526600, 'AAo2'),
+                    (2, 9, 1772438400, 1772440200, NULL);
+                """)
         let store = try StoreFixtures.openStore(path)
         #expect(
             try await Listed.rows(

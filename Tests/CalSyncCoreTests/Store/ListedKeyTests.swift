@@ -24,24 +24,15 @@ struct ListedKeyTests {
     @Test func aVersionEightStoreKeysEveryStoredIDAndKeepsFindingThem() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("calsync.db")
-        let queue = try DatabaseQueue(path: path)
-        try StoreSchema.migrator.migrate(queue, upTo: "v8")
-        try await queue.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO accounts(id, provider, auth, updated_at) VALUES ('a', 'microsoft', 'oauth', 'now');
-                    INSERT INTO calendars(account_id, id, name, access, updated_at) VALUES ('a', 'c', 'Work', 'owner', 'now');
-                    INSERT INTO events(account_id, calendar_id, id, kind, status, all_day, start, "end",
-                        start_ts, end_ts, transparency, visibility, raw, synced_at)
-                    VALUES ('a', 'c', 'm', 'series', 'confirmed', 0, '2026-03-02T08:00:00Z', '2026-03-02T08:30:00Z',
-                        1772438400, 1772440200, 'opaque', 'default', '{}', 'now');
-                    INSERT INTO internal_occurrences(event, start_ts, end_ts, instance_id) VALUES
-                        (1, 1772438400, 1772440200, 'AAo1'), (1, 1772524800, 1772526600, 'AAo2'),
-                        (1, 1772611200, 1772613000, NULL);
-                    INSERT INTO internal_listed_staged(calendar, seq, event, start_ts, end_ts, instance_id) VALUES
-                        (1, 1, 1, 1772697600, 1772699400, 'AAo4');
-                    """)
-        }
+        try await StoreFixtures.olderStore(
+            path, upTo: "v8",
+            sql: """
+                INSERT INTO internal_occurrences(event, start_ts, end_ts, instance_id) VALUES
+                    (1, 1772438400, 1772440200, 'AAo1'), (1, 1772524800, 1772526600, 'AAo2'),
+                    (1, 1772611200, 1772613000, NULL);
+                INSERT INTO internal_listed_staged(calendar, seq, event, start_ts, end_ts, instance_id) VALUES
+                    (1, 1, 1, 1772697600, 1772699400, 'AAo4');
+                """)
         let store = try StoreFixtures.openStore(path)
         let keys = try await DatabaseQueue(path: path).read { db in
             (

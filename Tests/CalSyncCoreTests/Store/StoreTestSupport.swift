@@ -3,9 +3,11 @@ import CalSyncGoogle
 import CalSyncGraph
 import CalSyncModel
 import CalSyncRecurrence
-import CalSyncStore
 import Foundation
+import GRDB
 import Logging
+
+@testable import CalSyncStore
 
 /// A temporary directory for one test's store, removed at the end.
 final class TemporaryDirectory {
@@ -84,6 +86,26 @@ enum StoreFixtures {
         return CalendarEvent(
             id: id, etag: etag, summary: "Event \(id)", start: .instant(begin),
             end: .instant(begin.addingTimeInterval(minutes * 60)), raw: #"{"id":"\#(id)"}"#)
+    }
+
+    /// A store migrated only up to `version` (as an older calsyncd left it) holding the
+    /// Microsoft account `a`, its calendar `c` (the `calendars` rowid 1) and the series `m`
+    /// (the `events` rowid 1, from 2026-03-02T08:00Z), then whatever `sql` adds, in that
+    /// version's schema (v6 or later).
+    static func olderStore(_ path: String, upTo version: String, sql: String) async throws {
+        let queue = try DatabaseQueue(path: path)
+        try StoreSchema.migrator.migrate(queue, upTo: version)
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO accounts(id, provider, auth, updated_at) VALUES ('a', 'microsoft', 'oauth', 'now');
+                    INSERT INTO calendars(account_id, id, name, access, updated_at) VALUES ('a', 'c', 'Work', 'owner', 'now');
+                    INSERT INTO events(account_id, calendar_id, id, kind, status, all_day, start, "end",
+                        start_ts, end_ts, transparency, visibility, raw, synced_at)
+                    VALUES ('a', 'c', 'm', 'series', 'confirmed', 0, '2026-03-02T08:00:00Z', '2026-03-02T08:30:00Z',
+                        1772438400, 1772440200, 'opaque', 'default', '{}', 'now');
+                    """ + sql)
+        }
     }
 
     /// A daily series of `count` instances, 30 minutes each from `start`.

@@ -69,33 +69,26 @@ extension PageWriter {
         var deleted = 0
         // Stored ids: one walk of the partial index of their keys finds the keys of more
         // than one row; among those rows, the ids of more than one (two ids may share a key).
-        let keys = try Int64.fetchAll(
+        let ids = try String.fetchAll(
             db,
             sql: """
-                SELECT listed_key FROM internal_occurrences WHERE listed_key IS NOT NULL
-                GROUP BY listed_key HAVING COUNT(*) > 1
+                SELECT instance_id FROM internal_occurrences WHERE listed_key IN (
+                    SELECT listed_key FROM internal_occurrences WHERE listed_key IS NOT NULL
+                    GROUP BY listed_key HAVING COUNT(*) > 1)
+                GROUP BY instance_id HAVING COUNT(*) > 1
                 """)
-        for key in keys {
-            let ids = try String.fetchAll(
-                db,
+        for id in ids {
+            try db.execute(
                 sql: """
-                    SELECT instance_id FROM internal_occurrences WHERE listed_key = ?
-                    GROUP BY instance_id HAVING COUNT(*) > 1
+                    DELETE FROM internal_occurrences
+                    WHERE \(ListedKey.storesID(id: "?1", key: "?5"))
+                    AND event IN (SELECT rowid FROM events WHERE account_id = ?3 AND calendar_id = ?4)
+                    AND (event, start_ts) != (
+                        SELECT event, start_ts FROM internal_listed_staged
+                        WHERE calendar = ?2 AND drops_event = 0 AND instance_id = ?1 ORDER BY seq DESC LIMIT 1)
                     """,
-                arguments: [key])
-            for id in ids {
-                try db.execute(
-                    sql: """
-                        DELETE FROM internal_occurrences
-                        WHERE \(ListedKey.storesID(id: "?1", key: "?5"))
-                        AND event IN (SELECT rowid FROM events WHERE account_id = ?3 AND calendar_id = ?4)
-                        AND (event, start_ts) != (
-                            SELECT event, start_ts FROM internal_listed_staged
-                            WHERE calendar = ?2 AND drops_event = 0 AND instance_id = ?1 ORDER BY seq DESC LIMIT 1)
-                        """,
-                    arguments: [id, calendarKey, accountID, calendarID, key])
-                deleted += db.changesCount
-            }
+                arguments: [id, calendarKey, accountID, calendarID, ListedKey.of(id)])
+            deleted += db.changesCount
         }
         // Own occurrences (no stored id): a single or an exception has exactly one.
         let events = try Int64.fetchAll(

@@ -26,7 +26,7 @@ struct GraphRound {
         let content: Content
     }
 
-    var items: [Item]
+    let items: [Item]
     /// One writer per series master of the round.
     let stubs: [GraphOccurrenceStubWriter]
     let output: GraphEventResource.OutputZone

@@ -81,6 +81,7 @@ def main():
     source_path = os.path.join(out, "source.db")
     source = sqlite3.connect("file:{}?mode=ro".format(store), uri=True)
     events_ddl = schema(source, ["events"])
+    event_columns = ", ".join(column[1] for column in source.execute("PRAGMA table_info(events)"))
     occurrences_ddl = schema(source, ["internal_occurrences"])
     # The rows, copied once into a file of their own so that every step reads the same.
     copy = sqlite3.connect(source_path, isolation_level=None)
@@ -97,9 +98,7 @@ def main():
     table_only = ";".join(sql for sql in occurrences_ddl.split(";") if "CREATE TABLE" in sql) + ";"
     scenarios = [
         ("events as stored, with their changes rows", events_ddl + CHANGES, [
-            ("events", "INSERT INTO events SELECT {} FROM source.events ORDER BY key".format(
-                ", ".join(c[1] for c in sqlite3.connect(source_path).execute("PRAGMA table_info(events)")
-                          if c[1] != "key"))),
+            ("events", "INSERT INTO events SELECT {} FROM source.events ORDER BY key".format(event_columns)),
             ("changes", "INSERT INTO changes(account_id, calendar_id, event_id, op, at)"
                         " SELECT account_id, calendar_id, id, 'upsert', synced_at FROM source.events ORDER BY key"),
         ]),

@@ -145,6 +145,56 @@ import Testing
         }
     }
 
+    /// Graph returns bodies as HTML unless `Prefer: outlook.body-content-type="text"` asks
+    /// for text, and says so in `Preference-Applied`; `bodyPreview` stays cut at 255
+    /// characters either way. calsyncd asks for text, so its descriptions are whole.
+    @Test func bodiesComeAsTextWhenAskedAndAsHTMLOtherwise() async throws {
+        try await withGraphClient { client in
+            try await client.state.addGraphCalendar(id: "team", timeZone: "UTC")
+            let long = String(repeating: "Roadmap, budget and hiring. ", count: 12)
+            let html: JSONValue = .object([
+                ("contentType", "html"), ("content", .string("<p><b>Agenda:</b> \(long)</p>")),
+            ])
+            let text = "Agenda: " + long.trimmingCharacters(in: .whitespaces)
+            let single = try await client.state.addGraphEvent(
+                calendarID: "team",
+                graphEvent("Planning", "2026-03-10T09:00:00", "2026-03-10T10:00:00", extra: [("body", html)]))
+            var weekly = graphWeeklySeries(
+                "Review", start: "2026-03-02T16:00:00", end: "2026-03-02T17:00:00", zone: "UTC", day: "monday", count: 2
+            )
+            weekly.set("body", html)
+            let series = try await client.state.addGraphEvent(calendarID: "team", weekly)
+            let singleID = try #require(single["id"]?.stringValue)
+            let seriesID = try #require(series["id"]?.stringValue)
+            let asText = ["outlook.body-content-type=\"text\""]
+            let textBody: JSONValue = .object([("contentType", "text"), ("content", .string(text))])
+
+            // A single GET.
+            let plain = try await client.get("me/calendars/team/events/\(singleID)")
+            #expect(plain.json["body"] == html)
+            #expect(plain.header("Preference-Applied") == nil)
+            let got = try await client.get("me/calendars/team/events/\(singleID)", prefer: asText)
+            #expect(got.json["body"] == textBody)
+            #expect(got.header("Preference-Applied")?.contains("outlook.body-content-type=\"text\"") == true)
+            #expect(got.json["bodyPreview"]?.stringValue?.count == 255)
+
+            // A delta round (the single event in full; occurrence stubs carry no body).
+            let start = client.deltaURL(calendar: "team", from: Self.march.from, to: Self.march.to)
+            let round = try await client.round(start, prefer: asText)
+            #expect(round.items.first { $0["id"]?.stringValue == singleID }?["body"] == textBody)
+            let htmlRound = try await client.round(start)
+            #expect(htmlRound.items.first { $0["id"]?.stringValue == singleID }?["body"] == html)
+
+            // A series' instances take the master's body.
+            let instances = try await client.get(
+                "me/calendars/team/events/\(seriesID)/instances?startDateTime=\(Self.march.from)&endDateTime=\(Self.march.to)",
+                prefer: asText)
+            let values = instances.json["value"]?.arrayValue ?? []
+            #expect(values.count == 2)
+            #expect(values.allSatisfy { $0["body"] == textBody })
+        }
+    }
+
     @Test func seriesMastersInstancesAndMailbox() async throws {
         try await withGraphClient { client in
             try await client.state.addGraphCalendar(id: "team", timeZone: "W. Europe Standard Time")

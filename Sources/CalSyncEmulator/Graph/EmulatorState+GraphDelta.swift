@@ -33,7 +33,7 @@ extension EmulatorState {
             return error.response
         }
 
-        let (output, applied) = graphOutputZone(request)
+        let (output, applied) = graphOutput(request)
         let pageSize = graphPageSize(request)
         let round = graphRound(calendarID: calendarID, token: token, output: output)
         let items = round.items
@@ -155,12 +155,12 @@ extension EmulatorState {
     /// Every item of a round in id order: the whole window (full round) or what changed
     /// after the token's base (increment). Cached until the calendar changes.
     func graphRound(
-        calendarID: String, token: GraphDeltaToken, output: GraphEventResource.OutputZone
+        calendarID: String, token: GraphDeltaToken, output: GraphEventResource.Output
     ) -> GraphRound {
         let calendar = graph.calendars[calendarID]!
         let key = [
             calendarID, String(token.generation), String(token.windowStart.timeIntervalSince1970),
-            String(token.windowEnd.timeIntervalSince1970), String(token.base), output.name,
+            String(token.windowEnd.timeIntervalSince1970), String(token.base), output.name, String(output.textBodies),
             String(calendar.lastChangeNumber),
         ].joined(separator: "|")
         if let cached = graph.roundCache.round(for: key) { return cached }
@@ -202,7 +202,7 @@ extension EmulatorState {
     /// plus `@removed` for occurrences it no longer has.
     func graphViewItems(
         of id: String, in calendar: GraphCalendarRecord, window: (start: Date, end: Date),
-        output: GraphEventResource.OutputZone, since: Int?, into items: inout [String: JSONValue]
+        output: GraphEventResource.Output, since: Int?, into items: inout [String: JSONValue]
     ) {
         guard let record = calendar.event(id) else { return }
         if !record.isSeriesMaster {

@@ -13,7 +13,7 @@ extension EmulatorState {
         }
         let selection = GraphSelect.selection(request)
         if case .unknown(let name) = selection { return GraphSelect.unknownPropertyResponse(name) }
-        let (output, applied) = graphOutputZone(request)
+        let (output, applied) = graphOutput(request)
         var rendered = GraphEventResource.render(resource, in: output)
         if case .only(let names) = selection { rendered = GraphSelect.apply(rendered, keeping: names) }
         return graphEntity(200, rendered, calendarID: calendarID, user: user, applied: applied)
@@ -81,7 +81,7 @@ extension EmulatorState {
         }
         let selection = GraphSelect.selection(request)
         if case .unknown(let name) = selection { return GraphSelect.unknownPropertyResponse(name) }
-        let (output, applied) = graphOutputZone(request)
+        let (output, applied) = graphOutput(request)
         let exceptions = calendar.exceptions(of: masterID)
         var values: [JSONValue] = []
         for occurrence in GraphEventResource.occurrences(of: master, floatingZone: calendar.zone, from: start, to: end)
@@ -121,13 +121,13 @@ extension EmulatorState {
         {
             // A retried create: the event the first request made, not a second one.
             return graphEntity(
-                201, GraphEventResource.render(existing, in: graphOutputZone(request).zone),
+                201, GraphEventResource.render(existing, in: graphOutput(request).output),
                 calendarID: earlier.calendarID, user: user)
         }
         do {
             let stored = try storeNewGraphEvent(body, calendarID: calendarID)
             return graphEntity(
-                201, GraphEventResource.render(stored, in: graphOutputZone(request).zone), calendarID: calendarID,
+                201, GraphEventResource.render(stored, in: graphOutput(request).output), calendarID: calendarID,
                 user: user)
         } catch {
             return GraphErrorBody.badRequest(error.description)
@@ -153,7 +153,7 @@ extension EmulatorState {
         }
         let stored = updateGraphEvent(calendarID: calendarID, current: current, changes: body)
         return graphEntity(
-            200, GraphEventResource.render(stored, in: graphOutputZone(request).zone), calendarID: calendarID,
+            200, GraphEventResource.render(stored, in: graphOutput(request).output), calendarID: calendarID,
             user: user)
     }
 

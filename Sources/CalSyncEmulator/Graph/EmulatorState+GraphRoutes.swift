@@ -82,19 +82,33 @@ extension EmulatorState {
         return baseURL + base
     }
 
-    /// `Prefer: outlook.timezone="…"`, when it names a zone the emulator knows.
-    func graphOutputZone(_ request: EmulatorRequest) -> (zone: GraphEventResource.OutputZone, applied: String?) {
+    /// How the request's `Prefer` headers want events rendered, and the preferences applied
+    /// (for `Preference-Applied`): `outlook.timezone="…"` when it names a zone the emulator
+    /// knows, `outlook.body-content-type="text"` (or `"html"`, the default).
+    func graphOutput(_ request: EmulatorRequest) -> (output: GraphEventResource.Output, applied: String?) {
+        var output = GraphEventResource.Output.utc
+        var applied: [String] = []
         for preference in request.headerValues("Prefer") {
             let parts = preference.splitting("=", maxSplits: 1).map {
                 $0.trimmingSpacesAndTabs
             }
-            guard parts.count == 2, parts[0].lowercased() == "outlook.timezone" else { continue }
-            let name = parts[1].trimming(CharacterSet(charactersIn: "\""))
-            if let zone = GraphTime.zone(named: name) {
-                return (GraphEventResource.OutputZone(zone: zone, name: name), "outlook.timezone=\"\(name)\"")
+            guard parts.count == 2 else { continue }
+            let value = parts[1].trimming(CharacterSet(charactersIn: "\""))
+            switch parts[0].lowercased() {
+            case "outlook.timezone":
+                guard let zone = GraphTime.zone(named: value) else { continue }
+                output.zone = zone
+                output.name = value
+                applied.append("outlook.timezone=\"\(value)\"")
+            case "outlook.body-content-type":
+                guard ["text", "html"].contains(value.lowercased()) else { continue }
+                output.textBodies = value.lowercased() == "text"
+                applied.append("outlook.body-content-type=\"\(value.lowercased())\"")
+            default:
+                continue
             }
         }
-        return (.utc, nil)
+        return (output, applied.isEmpty ? nil : applied.joined(separator: ", "))
     }
 
     static func percentEncodedSegment(_ segment: String) -> String {

@@ -6,11 +6,23 @@ import Foundation
 /// with the server-set fields (in the order of the recorded fixtures), and rendering
 /// stored events, occurrence stubs and full occurrences in the zone a request asks for.
 enum GraphEventResource {
-    /// The zone times are returned in: UTC, or `Prefer: outlook.timezone="…"`.
-    struct OutputZone {
+    /// How a request wants events rendered: the zone times are returned in (UTC, or
+    /// `Prefer: outlook.timezone="…"`), and whether bodies come as text
+    /// (`Prefer: outlook.body-content-type="text"`; HTML otherwise, as Graph does).
+    struct Output {
         var zone: TimeZone
         var name: String
-        static let utc = OutputZone(zone: TimeZone(identifier: "UTC")!, name: "UTC")
+        var textBodies = false
+        static let utc = Output(zone: TimeZone(identifier: "UTC")!, name: "UTC")
+    }
+
+    /// `body` as `output` asks for it: an HTML body turned into text when text is asked
+    /// for (the tags dropped, as `bodyPreview` is made); nil when it stays as stored.
+    static func body(_ body: JSONValue?, in output: Output) -> JSONValue? {
+        guard output.textBodies, let body, body["contentType"]?.stringValue?.lowercased() == "html" else { return nil }
+        return .object([
+            ("contentType", "text"), ("content", .string(plainText(body["content"]?.stringValue ?? ""))),
+        ])
     }
 
     /// Server-set and defaulted fields, in Graph's order; anything else the input has
@@ -119,8 +131,9 @@ enum GraphEventResource {
 
     /// A stored event as a request sees it: times converted to `output` (all-day events
     /// stay midnight to midnight).
-    static func render(_ resource: JSONValue, in output: OutputZone) -> JSONValue {
+    static func render(_ resource: JSONValue, in output: Output) -> JSONValue {
         var rendered = resource
+        if let body = body(resource["body"], in: output) { rendered.set("body", body) }
         for key in ["start", "end"] {
             if resource["isAllDay"]?.boolValue == true {
                 rendered.set(key, GraphTime.floating(resource[key], named: output.name))
@@ -133,7 +146,7 @@ enum GraphEventResource {
 
     /// A single instance or exception as a delta item: `@odata.type` first, then the
     /// event rendered in `output`.
-    static func deltaItem(_ resource: JSONValue, in output: OutputZone) -> JSONValue {
+    static func deltaItem(_ resource: JSONValue, in output: Output) -> JSONValue {
         guard case .object(let members) = render(resource, in: output) else { return .null }
         return .object([("@odata.type", "#microsoft.graph.event")] + members)
     }
@@ -141,7 +154,7 @@ enum GraphEventResource {
     /// The start and end values of an occurrence in `output`.
     static func times(
         _ occurrence: GraphRecurrence.Occurrence, master: GraphEventRecord, floatingZone: TimeZone,
-        output: OutputZone
+        output: Output
     ) -> (start: JSONValue, end: JSONValue) {
         if master.isAllDay {
             let calendar = Calendar.gregorian(in: floatingZone)
@@ -162,7 +175,7 @@ enum GraphEventResource {
     /// `seriesMasterId`, `type`, `start`, `end` and nothing else.
     static func stub(
         _ occurrence: GraphRecurrence.Occurrence, master: GraphEventRecord, floatingZone: TimeZone,
-        output: OutputZone
+        output: Output
     ) -> JSONValue {
         let times = times(occurrence, master: master, floatingZone: floatingZone, output: output)
         return .object([
@@ -177,7 +190,7 @@ enum GraphEventResource {
     /// exception): the master's fields with the occurrence's id, type and times.
     static func occurrence(
         _ occurrence: GraphRecurrence.Occurrence, master: GraphEventRecord, floatingZone: TimeZone,
-        output: OutputZone
+        output: Output
     ) -> JSONValue {
         let times = times(occurrence, master: master, floatingZone: floatingZone, output: output)
         var resource = master.resource
@@ -187,6 +200,7 @@ enum GraphEventResource {
         resource.set("recurrence", .null)
         resource.set("start", times.start)
         resource.set("end", times.end)
+        if let body = body(resource["body"], in: output) { resource.set("body", body) }
         let utc = TimeZone(identifier: "UTC")!
         resource.set(
             "originalStart",

@@ -13,7 +13,7 @@ package import Foundation
 /// test compares the two for a generated calendar.
 extension EmulatorState {
     func graphFullRound(
-        of calendar: GraphCalendarRecord, window: (start: Date, end: Date), output: GraphEventResource.OutputZone
+        of calendar: GraphCalendarRecord, window: (start: Date, end: Date), output: GraphEventResource.Output
     ) -> GraphRound {
         var items: [GraphRound.Item] = []
         items.reserveCapacity(calendar.records.count * 4)
@@ -69,7 +69,7 @@ extension EmulatorState {
 /// and order of ``GraphEventResource/stub(_:master:floatingZone:output:)``.
 struct GraphOccurrenceStubWriter {
     let master: GraphEventRecord
-    let output: GraphEventResource.OutputZone
+    let output: GraphEventResource.Output
     /// The master's id, all-day flag and duration, read once: each is a member lookup.
     private let masterID: String
     private let isAllDay: Bool
@@ -85,7 +85,7 @@ struct GraphOccurrenceStubWriter {
     /// `","timeZone":…}}` after the end's time.
     private let tail: [UInt8]
 
-    init(master: GraphEventRecord, output: GraphEventResource.OutputZone) {
+    init(master: GraphEventRecord, output: GraphEventResource.Output) {
         self.master = master
         self.output = output
         masterID = master.id
@@ -148,7 +148,7 @@ extension GraphEventResource {
     /// `deltaItem(resource, in: output).bytes`, written member by member: the resource's
     /// members are not copied twice over for `start` and `end` (`render`) and once more
     /// for `@odata.type`, which made a single event cost as much as a hundred stubs.
-    static func deltaItemBytes(_ resource: JSONValue, in output: OutputZone) -> [UInt8] {
+    static func deltaItemBytes(_ resource: JSONValue, in output: Output) -> [UInt8] {
         guard case .object(let members) = resource else { return deltaItem(resource, in: output).bytes }
         let isAllDay = resource["isAllDay"]?.boolValue == true
         /// The value `render` gives `key`, or nil where it keeps the stored one.
@@ -166,6 +166,8 @@ extension GraphEventResource {
             if key == "start" || key == "end" {
                 if key == "start" { seen.start = true } else { seen.end = true }
                 writer.write(rendered(key, value) ?? value)
+            } else if key == "body" {
+                writer.write(body(value, in: output) ?? value)
             } else {
                 writer.write(value)
             }

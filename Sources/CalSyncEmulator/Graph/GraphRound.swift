@@ -29,7 +29,7 @@ struct GraphRound {
     let items: [Item]
     /// One writer per series master of the round.
     let stubs: [GraphOccurrenceStubWriter]
-    let output: GraphEventResource.OutputZone
+    let output: GraphEventResource.Output
     /// The calendar's zone, which a floating series' occurrences are read in.
     let floatingZone: TimeZone
 

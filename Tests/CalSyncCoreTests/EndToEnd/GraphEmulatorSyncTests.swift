@@ -80,6 +80,16 @@ import Testing
                 ),
             ]))
         let seriesID = try #require(series["id"]?.stringValue)
+        // A body over Graph's 255-character bodyPreview, in HTML: calsyncd asks for text
+        // bodies, so the description is the whole text, on the event and on a master read
+        // in a $batch alike.
+        let agenda = String(repeating: "Roadmap, budget and hiring. ", count: 12)
+        let htmlBody: JSONValue = .object([("contentType", "html"), ("content", .string("<p>\(agenda)</p>"))])
+        var briefing = Self.single("Briefing", day(2, "14:00:00"), day(2, "15:00:00"))
+        briefing.set("body", htmlBody)
+        let briefingID = try #require(
+            try await account.state.addGraphEvent(calendarID: calendar, briefing)["id"]?.stringValue)
+        try await account.state.editGraphEvent(calendarID: calendar, eventID: seriesID, .object([("body", htmlBody)]))
         let allDay = try await account.state.addGraphEvent(
             calendarID: calendar,
             .object([
@@ -101,6 +111,11 @@ import Testing
             await account.state.requests(pathPrefix: "/v1.0/me/calendars").filter { $0.path.hasSuffix("/delta") }.count
                 >= 3)
         #expect(try Self.liveIDs(account) == (try await Self.truthIDs(account, calendar)))
+        for id in [briefingID, seriesID] {
+            #expect(
+                try account.scalarText("SELECT description FROM events WHERE id = '\(id)'")
+                    == agenda.trimmingCharacters(in: .whitespaces))
+        }
         #expect(try account.scalar("SELECT count(*) FROM occurrences WHERE series_id = '\(seriesID)'") == 6)
         // Every occurrence under the id Graph lists it with (the edited one is its exception).
         #expect(

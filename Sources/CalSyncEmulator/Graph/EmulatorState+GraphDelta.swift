@@ -160,7 +160,7 @@ extension EmulatorState {
         let calendar = graph.calendars[calendarID]!
         let key = [
             calendarID, String(token.generation), String(token.windowStart.timeIntervalSince1970),
-            String(token.windowEnd.timeIntervalSince1970), String(token.base), output.name, String(output.textBodies),
+            String(token.windowEnd.timeIntervalSince1970), String(token.base), output.key,
             String(calendar.lastChangeNumber),
         ].joined(separator: "|")
         if let cached = graph.roundCache.round(for: key) { return cached }

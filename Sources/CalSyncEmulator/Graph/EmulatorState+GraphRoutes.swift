@@ -101,9 +101,10 @@ extension EmulatorState {
                 output.name = value
                 applied.append("outlook.timezone=\"\(value)\"")
             case "outlook.body-content-type":
-                guard ["text", "html"].contains(value.lowercased()) else { continue }
-                output.textBodies = value.lowercased() == "text"
-                applied.append("outlook.body-content-type=\"\(value.lowercased())\"")
+                let type = value.lowercased()
+                guard type == "text" || type == "html" else { continue }
+                output.textBodies = type == "text"
+                applied.append("outlook.body-content-type=\"\(type)\"")
             default:
                 continue
             }

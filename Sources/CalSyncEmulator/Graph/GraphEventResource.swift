@@ -14,6 +14,9 @@ enum GraphEventResource {
         var name: String
         var textBodies = false
         static let utc = Output(zone: TimeZone(identifier: "UTC")!, name: "UTC")
+
+        /// Everything above that changes what is rendered, for keys of rendered rounds.
+        var key: String { "\(name)|\(textBodies ? "text" : "html")" }
     }
 
     /// `body` as `output` asks for it: an HTML body turned into text when text is asked

@@ -48,6 +48,15 @@ def schema(source, names):
     return ";\n".join(sql for _, sql in rows) + ";"
 
 
+def statement(ddl, kind, name=""):
+    """The statement of `ddl` that creates `kind` (TABLE or INDEX) and names `name`."""
+    return next(sql for sql in ddl.split(";") if "CREATE " + kind in sql and name in sql) + ";"
+
+
+# The publish builds its indexes by sorting with temporary files on disk and 2 MiB of memory.
+SORTING = "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048; "
+
+
 def timed(path, setup, steps):
     """Creates `path` with `setup`, then runs `steps` (label, sql) each in its own
     transaction; returns {label: seconds} and the file's size."""
@@ -97,13 +106,11 @@ def main():
         counts[0], counts[1] / 1e6, counts[2], counts[3]))
 
     occurrence_columns = "event, start_ts, end_ts, instance_id, listed_key"
-    time_index = [sql for sql in occurrences_ddl.split(";") if "CREATE INDEX" in sql and "by_time" in sql][0]
-    key_index = [sql for sql in occurrences_ddl.split(";") if "CREATE INDEX" in sql and "by_listed_key" in sql][0]
-    table_only = ";".join(sql for sql in occurrences_ddl.split(";") if "CREATE TABLE" in sql) + ";"
-    index_steps = [("time index", "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048; " + time_index + ";")]
+    table_only = statement(occurrences_ddl, "TABLE")
+    index_steps = [("time index", SORTING + statement(occurrences_ddl, "INDEX", "by_time"))]
     if counts[3]:
         # A Microsoft calendar's occurrences keep Graph's ids, found by the partial index of their keys.
-        index_steps.append(("id key index", "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048; " + key_index + ";"))
+        index_steps.append(("id key index", SORTING + statement(occurrences_ddl, "INDEX", "by_listed_key")))
     scenarios = [
         ("events as stored, with their changes rows", events_ddl + CHANGES, [
             ("events", "INSERT INTO events SELECT {} FROM source.events ORDER BY key".format(event_columns)),

@@ -103,32 +103,34 @@ public final class GraphMailbox: Sendable {
         }
     }
 
-    /// The series of `seriesIDs` whose masters this page must read: in a full round those
-    /// not read yet in it; in an incremental one those not read yet in it that are unknown
-    /// or whose occurrences on the page carry another change key (`changeKeys`, by series;
-    /// absent when the page has only exceptions of it). A round the mailbox did not see
-    /// start (a full re-sync resumed by a new process) counts as full.
-    func mastersToRead(_ seriesIDs: [String], changeKeys: [String: String], calendarID: String) -> [String] {
+    /// The series of `seriesIDs` whose masters this page must read, by their index there:
+    /// in a full round those not read yet in it; in an incremental one those not read yet
+    /// in it that are unknown or whose occurrences on the page carry another change key
+    /// (`changeKeys`, by the same index; nil when the page has only exceptions of it). A
+    /// round the mailbox did not see start (a full re-sync resumed by a new process) counts
+    /// as full.
+    func mastersToRead(
+        _ seriesIDs: ArraySlice<String>, changeKeys: ArraySlice<String?>, calendarID: String
+    ) -> [Int] {
         state.withLock { state in
             let round = state.rounds[calendarID] ?? Round(full: true)
             let known = state.masters[calendarID] ?? [:]
-            return seriesIDs.filter { id in
+            return seriesIDs.indices.filter { index in
+                let id = seriesIDs[index]
                 if round.read.contains(id) { return false }
                 if round.full { return true }
                 guard let master = known[id] else { return true }
-                guard let key = changeKeys[id] else { return false }
+                guard let key = changeKeys[index] else { return false }
                 return master.changeKey != key
             }
         }
     }
 
-    /// What the mailbox knows of these masters (those it never read are absent).
-    func masters(_ ids: [String], calendarID: String) -> [String: KnownMaster] {
+    /// What the mailbox knows of these masters, by their index in `ids` (nil: never read).
+    func masters(_ ids: [String], calendarID: String) -> [KnownMaster?] {
         state.withLock { state in
-            guard let known = state.masters[calendarID] else { return [:] }
-            var found: [String: KnownMaster] = [:]
-            for id in ids { found[id] = known[id] }
-            return found
+            guard let known = state.masters[calendarID] else { return Array(repeating: nil, count: ids.count) }
+            return ids.map { known[$0] }
         }
     }
 }

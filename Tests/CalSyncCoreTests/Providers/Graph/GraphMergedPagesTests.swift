@@ -86,7 +86,7 @@ struct GraphMergedPagesTests {
             next: .delta("d"))
         #expect(merged.stubs.map(\.id) == ["o09", "o16"])
         #expect(
-            merged.namedSeries.ids == ["seriesMasterId"] && merged.namedSeries.changeKeys == ["seriesMasterId": "m1"])
+            merged.namedSeries.ids == ["seriesMasterId"] && merged.namedSeries.changeKeys == ["m1"])
         #expect(merged.changes.deletions == ["o02", "gone"])
         #expect(merged.changes.upserts.map(\.summary) == ["second"])
         #expect(merged.next == .delta("d"))

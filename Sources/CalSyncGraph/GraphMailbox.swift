@@ -14,20 +14,62 @@ public final class GraphMailbox: Sendable {
         var timeZone: String?
         /// Graph asked the mailbox to wait (429/503/504 `Retry-After`) until then.
         var pausedUntil: Date?
-        /// What the mailbox knows of the series masters read, by calendar and id: a few
-        /// bytes each (not the event), so that 100,000 events stay cheap.
-        var masters: [String: [String: KnownMaster]] = [:]
+        /// What the mailbox knows of the series masters read, by calendar and series: a few
+        /// bytes each (not the event, not even its id), so that 100,000 events stay cheap.
+        var masters: [String: [SeriesKey: KnownMaster]] = [:]
         /// The rounds in progress, by calendar.
         var rounds: [String: Round] = [:]
     }
 
-    /// A series master as last read: its change key (an incremental poll whose
-    /// occurrences carry the same one does not read it again), whether it is all-day (how
-    /// its occurrence stubs' times are read), or that it is gone (404).
+    /// A series master's id as the mailbox keeps it: two 64-bit hashes of it (the process's
+    /// own random seed: nothing outlives the process).
+    ///
+    /// A 100,000-event mailbox has some 18,000 series, and Graph's ids run to a hundred
+    /// bytes: kept as strings, in the masters known and in each round's set of masters
+    /// read, they held some 4 MiB through the whole of a first sync, where its peak memory
+    /// is measured against its goal (docs/benchmarks.md). Two ids that agree on 128 bits
+    /// of hash are not expected in the life of a process.
+    struct SeriesKey: Hashable, Sendable {
+        let first: Int
+        let second: Int
+
+        init(_ id: String) {
+            var first = Hasher()
+            first.combine(0 as UInt8)
+            first.combine(id)
+            var second = Hasher()
+            second.combine(1 as UInt8)
+            second.combine(id)
+            self.first = first.finalize()
+            self.second = second.finalize()
+        }
+    }
+
+    /// A series master as last read: a hash of its change key (an incremental poll whose
+    /// occurrences carry the same one does not read it again; only equality is asked of
+    /// it), whether it is all-day (how its occurrence stubs' times are read), or that it
+    /// is gone (404).
     struct KnownMaster: Sendable, Equatable {
-        var changeKey: String?
+        var changeKey: Int?
         var allDay: Bool
         var gone = false
+
+        init(changeKey: String?, allDay: Bool, gone: Bool = false) {
+            self.changeKey = changeKey.map(Self.hash)
+            self.allDay = allDay
+            self.gone = gone
+        }
+
+        /// Whether the master was read with another change key than `key`.
+        func changed(from key: String) -> Bool {
+            changeKey != Self.hash(key)
+        }
+
+        private static func hash(_ key: String) -> Int {
+            var hasher = Hasher()
+            hasher.combine(key)
+            return hasher.finalize()
+        }
     }
 
     /// A round of a calendar: full (every master read once) or incremental (only masters
@@ -39,8 +81,8 @@ public final class GraphMailbox: Sendable {
     /// without them.
     struct Round: Sendable {
         var full: Bool
-        var read: Set<String> = []
-        var pending: [String: KnownMaster] = [:]
+        var read: Set<SeriesKey> = []
+        var pending: [SeriesKey: KnownMaster] = [:]
         var handedOut: SyncCursor?
     }
 
@@ -96,41 +138,41 @@ public final class GraphMailbox: Sendable {
     }
 
     /// The masters a page read, and the cursor handed out after it (``beginPage(calendarID:cursor:)``).
-    func endPage(calendarID: String, read: [String: KnownMaster], next: SyncCursor) {
+    func endPage(calendarID: String, read: [SeriesKey: KnownMaster], next: SyncCursor) {
         state.withLock { state in
             state.rounds[calendarID, default: Round(full: true)].pending = read
             state.rounds[calendarID, default: Round(full: true)].handedOut = next
         }
     }
 
-    /// The series of `seriesIDs` whose masters this page must read, by their index there:
-    /// in a full round those not read yet in it; in an incremental one those not read yet
-    /// in it that are unknown or whose occurrences on the page carry another change key
+    /// The series of `series` whose masters this page must read, by their index there: in
+    /// a full round those not read yet in it; in an incremental one those not read yet in
+    /// it that are unknown or whose occurrences on the page carry another change key
     /// (`changeKeys`, by the same index; nil when the page has only exceptions of it). A
     /// round the mailbox did not see start (a full re-sync resumed by a new process) counts
     /// as full.
     func mastersToRead(
-        _ seriesIDs: ArraySlice<String>, changeKeys: ArraySlice<String?>, calendarID: String
+        _ series: ArraySlice<SeriesKey>, changeKeys: ArraySlice<String?>, calendarID: String
     ) -> [Int] {
         state.withLock { state in
             let round = state.rounds[calendarID] ?? Round(full: true)
             let known = state.masters[calendarID] ?? [:]
-            return seriesIDs.indices.filter { index in
-                let id = seriesIDs[index]
-                if round.read.contains(id) { return false }
+            return series.indices.filter { index in
+                let key = series[index]
+                if round.read.contains(key) { return false }
                 if round.full { return true }
-                guard let master = known[id] else { return true }
-                guard let key = changeKeys[index] else { return false }
-                return master.changeKey != key
+                guard let master = known[key] else { return true }
+                guard let changeKey = changeKeys[index] else { return false }
+                return master.changed(from: changeKey)
             }
         }
     }
 
-    /// What the mailbox knows of these masters, by their index in `ids` (nil: never read).
-    func masters(_ ids: [String], calendarID: String) -> [KnownMaster?] {
+    /// What the mailbox knows of these masters, by their index in `series` (nil: never read).
+    func masters(_ series: [SeriesKey], calendarID: String) -> [KnownMaster?] {
         state.withLock { state in
-            guard let known = state.masters[calendarID] else { return Array(repeating: nil, count: ids.count) }
-            return ids.map { known[$0] }
+            guard let known = state.masters[calendarID] else { return Array(repeating: nil, count: series.count) }
+            return series.map { known[$0] }
         }
     }
 }

@@ -28,6 +28,9 @@ struct GraphMergedPages {
     /// only by exceptions). Kept as pages come: the provider weighs the masters to read
     /// after each.
     private(set) var namedSeries: (ids: [String], changeKeys: [String?]) = ([], [])
+    /// The mailbox's key of each series of ``namedSeries``, by the same index: worked out
+    /// once a store page, where the provider asks the mailbox of each series three times.
+    private(set) var seriesKeys: [GraphMailbox.SeriesKey] = []
     /// How often ``namedSeries`` was named afresh (a page listed an id again): between
     /// two, its ids only grow.
     private(set) var seriesResets = 0
@@ -86,6 +89,7 @@ struct GraphMergedPages {
             stubSeries = []
             stubCount = 0
             namedSeries = ([], [])
+            seriesKeys = []
             seriesIndexes = [:]
             seriesResets += 1
             nameSeries(stubs: kept, upserts: changes.upserts)
@@ -128,6 +132,7 @@ struct GraphMergedPages {
         seriesIndexes[id] = index
         namedSeries.ids.append(id)
         namedSeries.changeKeys.append(nil)
+        seriesKeys.append(GraphMailbox.SeriesKey(id))
         return index
     }
 

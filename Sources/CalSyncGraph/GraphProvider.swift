@@ -160,14 +160,14 @@ public struct GraphProvider: CalendarProvider {
         // the masters read below are decided over all of them.
         var weighed = (series: 0, masters: 0, resets: 0)
         func weight(_ merged: GraphMergedPages) -> Int {
-            let series = merged.namedSeries
+            let keys = merged.seriesKeys
             if merged.seriesResets != weighed.resets { weighed = (0, 0, merged.seriesResets) }
             weighed.masters +=
                 mailbox.mastersToRead(
-                    series.ids[weighed.series...], changeKeys: series.changeKeys[weighed.series...],
+                    keys[weighed.series...], changeKeys: merged.namedSeries.changeKeys[weighed.series...],
                     calendarID: calendarID
                 ).count
-            weighed.series = series.ids.count
+            weighed.series = keys.count
             return merged.weight + GraphMergedPages.eventWeight * weighed.masters
         }
         while case .page(let link) = merged.next, merged.pages < configuration.pagesPerStorePage,
@@ -180,11 +180,12 @@ public struct GraphProvider: CalendarProvider {
         let next = merged.next
         var changes = merged.changes
         let (seriesIDs, changeKeys) = merged.namedSeries
-        let wanted = mailbox.mastersToRead(seriesIDs[...], changeKeys: changeKeys[...], calendarID: calendarID)
+        let seriesKeys = merged.seriesKeys
+        let wanted = mailbox.mastersToRead(seriesKeys[...], changeKeys: changeKeys[...], calendarID: calendarID)
         let read = try await masters(wanted.map { seriesIDs[$0] }, calendarID: calendarID, logger: logger)
         // What is known of each series named, by its index in `seriesIDs`.
-        var known = mailbox.masters(seriesIDs, calendarID: calendarID)
-        var learned: [String: GraphMailbox.KnownMaster] = [:]
+        var known = mailbox.masters(seriesKeys, calendarID: calendarID)
+        var learned: [GraphMailbox.SeriesKey: GraphMailbox.KnownMaster] = [:]
         var readMasters: [CalendarEvent] = []
         for index in wanted {
             let id = seriesIDs[index]
@@ -208,7 +209,7 @@ public struct GraphProvider: CalendarProvider {
             case .extra:
                 known[index] = gone
             }
-            learned[id] = known[index]
+            learned[seriesKeys[index]] = known[index]
         }
         mailbox.endPage(calendarID: calendarID, read: learned, next: next)
         var occurrences: [Occurrence] = []

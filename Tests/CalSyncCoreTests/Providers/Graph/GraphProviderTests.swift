@@ -313,6 +313,18 @@ struct GraphProviderTests {
         #expect(transport.requests.count == 6)
     }
 
+    /// The mailbox keeps hashes, not ids or change keys (GraphMailbox.SeriesKey): equal
+    /// texts must give equal keys, and texts that differ by a byte another.
+    @Test func theMailboxKnowsSeriesAndChangeKeysByTheirHashes() {
+        let id = String(repeating: "AAMkAGI2TG93AAA=", count: 6)
+        #expect(GraphMailbox.SeriesKey(id) == GraphMailbox.SeriesKey(String(decoding: Array(id.utf8), as: UTF8.self)))
+        #expect(GraphMailbox.SeriesKey(id) != GraphMailbox.SeriesKey(id.dropLast() + "B"))
+        let master = GraphMailbox.KnownMaster(changeKey: "DwAAABYAAAC9YbapXssvT4RTG13UUr6A", allDay: false)
+        #expect(!master.changed(from: "DwAAABYAAAC9YbapXssvT4RTG13UUr6A"))
+        #expect(master.changed(from: "DwAAABYAAAC9YbapXssvT4RTG13UUr6B"))
+        #expect(GraphMailbox.KnownMaster(changeKey: nil, allDay: false).changed(from: "m1"))
+    }
+
     @Test func aRemovedIDIsRemovedExactlyWithoutAnyRequest() async throws {
         let removed =
             #"{"@odata.deltaLink":"https://graph.microsoft.com/d2","value":[{"id":"id","@removed":{"reason":"deleted"}}]}"#

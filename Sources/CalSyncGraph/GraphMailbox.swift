@@ -8,6 +8,8 @@ import Synchronization
 /// series masters read for occurrence stubs.
 public final class GraphMailbox: Sendable {
     let permits: AsyncSemaphore
+    /// Each calendar's next delta page, asked for while the page before it is processed.
+    let readAhead = GraphReadAhead()
     private let state = Mutex(State())
 
     struct State {

@@ -45,8 +45,11 @@ enum GraphMapping {
     /// Decodes a page (``PageDecoder``); unreadable items are quarantined with their raw
     /// bytes, not fatal. Stubs are read by ``GraphStubReader``, other items by
     /// ``GraphEventReader``; whatever either leaves takes `JSONDecoder`.
-    static func page(_ bytes: [UInt8], fallbackZone: String?) throws -> DecodedPage {
-        try page(bytes, fallbackZone: fallbackZone, singlePass: true)
+    /// - Parameter linksRead: the page's links, once read and before its items are.
+    static func page(
+        _ bytes: [UInt8], fallbackZone: String?, linksRead: (GraphWire.Page) -> Void = { _ in }
+    ) throws -> DecodedPage {
+        try page(bytes, fallbackZone: fallbackZone, singlePass: true, linksRead: linksRead)
     }
 
     /// The same page with every item but a stub decoded by `JSONDecoder`: the path
@@ -55,11 +58,14 @@ enum GraphMapping {
         try page(bytes, fallbackZone: fallbackZone, singlePass: false)
     }
 
-    private static func page(_ bytes: [UInt8], fallbackZone: String?, singlePass: Bool) throws -> DecodedPage {
+    private static func page(
+        _ bytes: [UInt8], fallbackZone: String?, singlePass: Bool, linksRead: (GraphWire.Page) -> Void = { _ in }
+    ) throws -> DecodedPage {
         var stubs: [Stub] = []
         let decoder = JSONDecoder()
         let (links, changes) = try PageDecoder.decode(
             bytes, arrayKey: "value", envelope: GraphWire.Page.self, naming: "a delta page",
+            envelopeRead: linksRead,
             extraRead: { itemBytes in
                 // Only a stub read whole and strictly by GraphStubReader (no JSONDecoder).
                 guard let wire = GraphStubReader.read(itemBytes), let read = occurrenceStub(wire),

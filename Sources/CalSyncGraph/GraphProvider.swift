@@ -34,10 +34,14 @@ public struct GraphProvider: CalendarProvider {
         public var timeZone: String?
         /// `[sync] window_slide`: how long a round's frozen window lasts (see ``deltaWindow(_:)``).
         public var windowSlide: Duration
+        /// Whether a round's next delta page is asked for as soon as the page before it names
+        /// it (``GraphReadAhead``). Off only in tests that script their answers in the order
+        /// of the requests: the page read ahead races the page's `$batch`.
+        public var readsAhead: Bool
 
         public init(
             apiBaseURL: String, pageSize: Int = 1000, itemsPerStorePage: Int = 4000, pagesPerStorePage: Int = 10,
-            timeZone: String? = nil, windowSlide: Duration = .seconds(7 * 86_400)
+            timeZone: String? = nil, windowSlide: Duration = .seconds(7 * 86_400), readsAhead: Bool = true
         ) {
             self.apiBaseURL = apiBaseURL
             self.pageSize = pageSize
@@ -45,6 +49,7 @@ public struct GraphProvider: CalendarProvider {
             self.pagesPerStorePage = pagesPerStorePage
             self.timeZone = timeZone
             self.windowSlide = windowSlide
+            self.readsAhead = readsAhead
         }
     }
 
@@ -137,6 +142,19 @@ public struct GraphProvider: CalendarProvider {
     /// masters of its series read in `$batch`es where the round needs them
     /// (``masters(_:calendarID:logger:)``).
     public func changes(
+        calendarID: String, cursor: SyncCursor, window: SyncWindow, logger: Logger
+    ) async throws -> ProviderPage {
+        do {
+            return try await mergedPage(calendarID: calendarID, cursor: cursor, window: window, logger: logger)
+        } catch {
+            // The engine asks for this page again, or gives up: a page read after it would
+            // only take memory until then.
+            mailbox.readAhead.cancel(calendarID: calendarID)
+            throw error
+        }
+    }
+
+    private func mergedPage(
         calendarID: String, cursor: SyncCursor, window: SyncWindow, logger: Logger
     ) async throws -> ProviderPage {
         let url: String
@@ -254,11 +272,34 @@ public struct GraphProvider: CalendarProvider {
 
     /// One `calendarView/delta` page, decoded, and the cursor its links lead to. The links
     /// are read first: a page that names another origin fails before any request it causes.
+    ///
+    /// The page comes from the mailbox's read-ahead when it was asked for early, and the
+    /// page after it is asked for as soon as its link is read (``GraphReadAhead``): Graph
+    /// prepares it while this one is decoded, its masters read and the store writes it.
+    /// A page read ahead that failed fails here, as its request would have.
     func deltaPage(
         _ url: String, storedLink: Bool, calendarID: String, zone: String
     ) async throws -> (decoded: GraphMapping.DecodedPage, next: SyncCursor) {
-        let response = try await send(url, storedLink: storedLink)
-        let decoded = try GraphMapping.page(Array(response.body), fallbackZone: zone)
+        let response: HTTPResponse
+        if let early = mailbox.readAhead.take(calendarID: calendarID, url: url) {
+            // Cancelling this poll cancels the request it waits on.
+            response = try await withTaskCancellationHandler {
+                try await early.value
+            } onCancel: {
+                early.cancel()
+            }
+        } else {
+            response = try await send(url, storedLink: storedLink)
+        }
+        let decoded = try GraphMapping.page(Array(response.body), fallbackZone: zone) { links in
+            // Checked as the link is below; a link that fails the check is never asked for.
+            guard configuration.readsAhead, let nextLink = links.nextLink,
+                let next = try? follow(nextLink, "the @odata.nextLink")
+            else { return }
+            mailbox.readAhead.start(calendarID: calendarID, url: next) {
+                try await send(next, storedLink: true)
+            }
+        }
         if let nextLink = decoded.links.nextLink {
             return (decoded, .page(try follow(nextLink, "the @odata.nextLink of \(calendarID)'s delta page")))
         }

@@ -32,6 +32,8 @@ package enum PageDecoder {
     ///     below, which then decide alone, so it answers only when it agrees with them.
     ///   - read: the provider's mapping of one strictly valid item (bytes and its text,
     ///     kept as `events.raw`); nil when it is not a readable event object at all.
+    ///   - envelopeRead: the envelope, as soon as it is decoded and before any item is: a
+    ///     provider may act on the page's links early (Graph asks for the next page).
     ///   - seen: every item read, in page order (for what a provider keeps beside the
     ///     changes: Graph's series instances and its occurrence stubs).
     ///   - extraRead: a provider's single pass over an item it keeps beside the changes
@@ -43,6 +45,7 @@ package enum PageDecoder {
     package static func decode<Envelope: Decodable, Extra>(
         _ bytes: [UInt8], arrayKey: String, envelope: Envelope.Type, naming page: String,
         changes: (Envelope) -> ChangePage = { _ in ChangePage() },
+        envelopeRead: (Envelope) -> Void = { _ in },
         extraRead: ((_ item: ArraySlice<UInt8>) -> Extra?)? = nil,
         fastRead: ((_ item: ArraySlice<UInt8>, _ raw: String, _ envelope: Envelope) -> Read<Extra>?)? = nil,
         read: (_ item: ArraySlice<UInt8>, _ raw: String, _ envelope: Envelope) -> Read<Extra>?,
@@ -54,6 +57,7 @@ package enum PageDecoder {
         let compactedByScan = extraRead == nil
         let (envelope, items) = try scan(
             bytes, arrayKey: arrayKey, envelope: envelope, naming: page, compacting: compactedByScan)
+        envelopeRead(envelope)
         var decoded = changes(envelope)
         for item in items {
             // Bounded before anything is decoded (``ItemLimits``): an item over the limit as

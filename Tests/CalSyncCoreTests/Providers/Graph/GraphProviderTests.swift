@@ -31,14 +31,17 @@ struct GraphProviderTests {
     /// A provider over `transport`. The scripts here answer page by page, so by default each
     /// delta page is a page of its own for the store (`pagesPerStorePage` 1); the merging of
     /// pages has its own tests (GraphMergedPagesTests).
+    /// The scripts answer requests in the order they come: the next page is not read ahead
+    /// unless `readsAhead` (GraphReadAheadTests), or it would race each page's `$batch`.
     static func provider(
         _ transport: any HTTPTransport, tokens: any AccessTokenProviding = CountingTokens(),
-        mailbox: GraphMailbox = GraphMailbox(), pagesPerStorePage: Int = 1, itemsPerStorePage: Int = 5000
+        mailbox: GraphMailbox = GraphMailbox(), pagesPerStorePage: Int = 1, itemsPerStorePage: Int = 5000,
+        readsAhead: Bool = false
     ) -> GraphProvider {
         GraphProvider(
             configuration: .init(
                 apiBaseURL: base + "/", pageSize: 50, itemsPerStorePage: itemsPerStorePage,
-                pagesPerStorePage: pagesPerStorePage, timeZone: "Europe/Berlin"),
+                pagesPerStorePage: pagesPerStorePage, timeZone: "Europe/Berlin", readsAhead: readsAhead),
             tokens: tokens, transport: transport, mailbox: mailbox)
     }
 

@@ -74,9 +74,10 @@ struct GraphSyncTests {
             Self.page(
                 "https://graph.test/d?deltatoken=6", [Self.removed("o02"), Self.removed("ex16"), Self.removed("o30")]),
         ])
-        // One delta page per store page: the script puts each page's master batch after it.
+        // One delta page per store page: the script puts each page's master batch after it
+        // (and so reads no page ahead, which would race the batch).
         let provider = GraphProvider(
-            configuration: .init(apiBaseURL: "https://graph.test/v1.0", pagesPerStorePage: 1),
+            configuration: .init(apiBaseURL: "https://graph.test/v1.0", pagesPerStorePage: 1, readsAhead: false),
             tokens: GraphProviderTests.CountingTokens(), transport: transport)
         let synchronizer = CalendarSynchronizer(store: store, logger: Logger(label: "test"), now: { Self.now })
         func poll() async throws -> CalendarSynchronizer.Outcome {

@@ -15,6 +15,8 @@ struct GraphMergedPages {
     /// The occurrence stubs, page by page as they came: appended, not copied one by one
     /// (a stub holds seven strings; copying and releasing them was 3 % of a first sync).
     private(set) var stubPages: [[GraphMapping.Stub]] = []
+    /// How many stubs ``stubPages`` hold.
+    private(set) var stubCount = 0
     /// For each stub of ``stubPages``, in the same order, the index of its series in
     /// ``namedSeries``: each stub's series id is hashed once, when its page is merged, and
     /// the provider finds its master by index (three look-ups by a 100-byte id per stub
@@ -56,9 +58,6 @@ struct GraphMergedPages {
 
     /// Every stub, in page order.
     var stubs: [GraphMapping.Stub] { stubPages.flatMap { $0 } }
-
-    /// How many stubs the pages hold.
-    private(set) var stubCount = 0
 
     /// What the pages merged so far weigh, in occurrence stubs: a stub (an id, a series id
     /// and two times) counts one, any other item ten. An event is held whole until the

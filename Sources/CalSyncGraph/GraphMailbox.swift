@@ -23,29 +23,14 @@ public final class GraphMailbox: Sendable {
         var rounds: [String: Round] = [:]
     }
 
-    /// A series master's id as the mailbox keeps it: two 64-bit hashes of it (the process's
-    /// own random seed: nothing outlives the process).
+    /// A series master's id as the mailbox keeps it: two 64-bit hashes of it.
     ///
     /// A 100,000-event mailbox has some 18,000 series, and Graph's ids run to a hundred
     /// bytes: kept as strings, in the masters known and in each round's set of masters
     /// read, they held some 4 MiB through the whole of a first sync, where its peak memory
     /// is measured against its goal (docs/benchmarks.md). Two ids that agree on 128 bits
     /// of hash are not expected in the life of a process.
-    struct SeriesKey: Hashable, Sendable {
-        let first: Int
-        let second: Int
-
-        init(_ id: String) {
-            var first = Hasher()
-            first.combine(0 as UInt8)
-            first.combine(id)
-            var second = Hasher()
-            second.combine(1 as UInt8)
-            second.combine(id)
-            self.first = first.finalize()
-            self.second = second.finalize()
-        }
-    }
+    typealias SeriesKey = IDHashes
 
     /// A series master as last read: a hash of its change key (an incremental poll whose
     /// occurrences carry the same one does not read it again; only equality is asked of

@@ -29,20 +29,15 @@ final class ListedEventCache: Sendable {
 
     static let capacity = 24_000
 
-    /// An id's two hashes (the process's own random seed: nothing outlives the process).
+    /// An id's two hashes: the key, and 14 bits of the second, which must match too.
     private struct Hashes {
         var key: Int
         var check: UInt64
 
         init(_ id: String) {
-            var first = Hasher()
-            first.combine(0 as UInt8)
-            first.combine(id)
-            var second = Hasher()
-            second.combine(1 as UInt8)
-            second.combine(id)
-            key = first.finalize()
-            check = UInt64(UInt(bitPattern: second.finalize())) & 0x3FFF
+            let hashes = IDHashes(id)
+            key = hashes.first
+            check = UInt64(UInt(bitPattern: hashes.second)) & 0x3FFF
         }
     }
 

@@ -60,6 +60,10 @@ enum GraphTimes {
     /// 10,000 events), nearly all naming the zone calsync asks for, and mapping the name
     /// and looking the zone up each time cost more than parsing the times.
     static func zone(named name: String?, fallbackZone: String?) -> TimeZone? {
+        // The zone calsync asks for (`Prefer: outlook.timezone="UTC"`), named by nearly every
+        // value: UTC without the look-up (hashing the key and taking the lock for each of a
+        // first sync's 400,000 times was 1 % of it).
+        if name == "UTC" { return nil }
         let key = ZoneKey(name: name, fallbackZone: fallbackZone)
         if let known = resolvedZones.withLock({ $0[key] }) { return known.zone }
         let zone = TimeZone(identifier: ianaName(name) ?? fallbackZone ?? "UTC") ?? TimeZone(identifier: "UTC")!

@@ -15,8 +15,6 @@ struct GraphMergedPages {
     /// The occurrence stubs, page by page as they came: appended, not copied one by one
     /// (a stub holds seven strings; copying and releasing them was 3 % of a first sync).
     private(set) var stubPages: [[GraphMapping.Stub]] = []
-    /// How many stubs ``stubPages`` hold.
-    private(set) var stubCount = 0
     /// For each stub of ``stubPages``, in the same order, the index of its series in
     /// ``namedSeries``: each stub's series id is hashed once, when its page is merged, and
     /// the provider finds its master by index (three look-ups by a 100-byte id per stub
@@ -25,19 +23,12 @@ struct GraphMergedPages {
     /// The cursor after the last page merged.
     private(set) var next: SyncCursor
     private(set) var pages = 1
-    /// The series the pages name (by their stubs and exceptions), in first-seen order, and
-    /// the change key their occurrences carry, by the same index (nil for a series named
-    /// only by exceptions). Kept as pages come: the provider weighs the masters to read
-    /// after each.
-    private(set) var namedSeries: (ids: [String], changeKeys: [String?]) = ([], [])
-    /// The mailbox's key of each series of ``namedSeries``, by the same index: worked out
-    /// once a store page, where the provider asks the mailbox of each series three times.
-    private(set) var seriesKeys: [GraphMailbox.SeriesKey] = []
+    /// The series the pages name (by their stubs and exceptions). Kept as pages come: the
+    /// provider weighs the masters to read after each.
+    private(set) var namedSeries = NamedSeries()
     /// How often ``namedSeries`` was named afresh (a page listed an id again): between
     /// two, its ids only grow.
     private(set) var seriesResets = 0
-    /// The index in ``namedSeries`` of each series named.
-    private var seriesIndexes: [String: Int] = [:]
     /// The hash of every id the pages name (listed, removed, unreadable), to find a later
     /// page's repeats without walking the earlier pages. Hashes, not the ids: each id of a
     /// round (Graph's are some 150 bytes) was hashed three times into sets of strings, 4 %
@@ -58,6 +49,31 @@ struct GraphMergedPages {
 
     /// Every stub, in page order.
     var stubs: [GraphMapping.Stub] { stubPages.flatMap { $0 } }
+
+    /// How many stubs the pages hold (each has its series in ``stubSeries``).
+    var stubCount: Int { stubSeries.count }
+
+    /// Series in first-seen order, each under one index: its id, the change key its
+    /// occurrences carry (nil for a series named only by exceptions), and its mailbox key
+    /// (worked out once a store page, where the provider asks the mailbox of each series
+    /// three times).
+    struct NamedSeries {
+        private(set) var ids: [String] = []
+        fileprivate(set) var changeKeys: [String?] = []
+        private(set) var keys: [GraphMailbox.SeriesKey] = []
+        private var indexes: [String: Int] = [:]
+
+        /// The index of `id`, named now if it was not.
+        fileprivate mutating func index(of id: String) -> Int {
+            if let index = indexes[id] { return index }
+            let index = ids.count
+            indexes[id] = index
+            ids.append(id)
+            changeKeys.append(nil)
+            keys.append(GraphMailbox.SeriesKey(id))
+            return index
+        }
+    }
 
     /// What the pages merged so far weigh, in occurrence stubs: a stub (an id, a series id
     /// and two times) counts one, any other item ten. An event is held whole until the
@@ -86,10 +102,7 @@ struct GraphMergedPages {
             let kept = stubs.filter { !named.contains($0.id) }
             stubPages = []
             stubSeries = []
-            stubCount = 0
-            namedSeries = ([], [])
-            seriesKeys = []
-            seriesIndexes = [:]
+            namedSeries = NamedSeries()
             seriesResets += 1
             nameSeries(stubs: kept, upserts: changes.upserts)
             appendStubs(kept)
@@ -107,7 +120,6 @@ struct GraphMergedPages {
     private mutating func appendStubs(_ stubs: [GraphMapping.Stub]) {
         guard !stubs.isEmpty else { return }
         stubPages.append(stubs)
-        stubCount += stubs.count
     }
 
     /// Names the series of `stubs` (in ``stubSeries``, which they are appended to) and of
@@ -115,24 +127,13 @@ struct GraphMergedPages {
     private mutating func nameSeries(stubs: [GraphMapping.Stub], upserts: [CalendarEvent]) {
         stubSeries.reserveCapacity(stubSeries.count + stubs.count)
         for stub in stubs {
-            let index = seriesIndex(stub.seriesID)
+            let index = namedSeries.index(of: stub.seriesID)
             stubSeries.append(index)
             if let key = stub.changeKey { namedSeries.changeKeys[index] = key }
         }
         for event in upserts where event.kind == .exception {
-            if let series = event.seriesID { _ = seriesIndex(series) }
+            if let series = event.seriesID { _ = namedSeries.index(of: series) }
         }
-    }
-
-    /// The index of `id` in ``namedSeries``, named now if it was not.
-    private mutating func seriesIndex(_ id: String) -> Int {
-        if let index = seriesIndexes[id] { return index }
-        let index = namedSeries.ids.count
-        seriesIndexes[id] = index
-        namedSeries.ids.append(id)
-        namedSeries.changeKeys.append(nil)
-        seriesKeys.append(GraphMailbox.SeriesKey(id))
-        return index
     }
 
     /// Calls `body` with each stub and the index of its series in ``namedSeries``, in page order.

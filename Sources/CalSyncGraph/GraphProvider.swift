@@ -178,14 +178,14 @@ public struct GraphProvider: CalendarProvider {
         // the masters read below are decided over all of them.
         var weighed = (series: 0, masters: 0, resets: 0)
         func weight(_ merged: GraphMergedPages) -> Int {
-            let keys = merged.seriesKeys
+            let series = merged.namedSeries
             if merged.seriesResets != weighed.resets { weighed = (0, 0, merged.seriesResets) }
             weighed.masters +=
                 mailbox.mastersToRead(
-                    keys[weighed.series...], changeKeys: merged.namedSeries.changeKeys[weighed.series...],
+                    series.keys[weighed.series...], changeKeys: series.changeKeys[weighed.series...],
                     calendarID: calendarID
                 ).count
-            weighed.series = keys.count
+            weighed.series = series.keys.count
             return merged.weight + GraphMergedPages.eventWeight * weighed.masters
         }
         while case .page(let link) = merged.next, merged.pages < configuration.pagesPerStorePage,
@@ -197,37 +197,35 @@ public struct GraphProvider: CalendarProvider {
         }
         let next = merged.next
         var changes = merged.changes
-        let (seriesIDs, changeKeys) = merged.namedSeries
-        let seriesKeys = merged.seriesKeys
-        let wanted = mailbox.mastersToRead(seriesKeys[...], changeKeys: changeKeys[...], calendarID: calendarID)
-        let read = try await masters(wanted.map { seriesIDs[$0] }, calendarID: calendarID, logger: logger)
-        // What is known of each series named, by its index in `seriesIDs`.
-        var known = mailbox.masters(seriesKeys, calendarID: calendarID)
+        let series = merged.namedSeries
+        let wanted = mailbox.mastersToRead(series.keys[...], changeKeys: series.changeKeys[...], calendarID: calendarID)
+        let read = try await masters(wanted.map { series.ids[$0] }, calendarID: calendarID, logger: logger)
+        // What is known of each series named, by its index in `series`.
+        var known = mailbox.masters(series.keys, calendarID: calendarID)
         var learned: [GraphMailbox.SeriesKey: GraphMailbox.KnownMaster] = [:]
         var readMasters: [CalendarEvent] = []
         for index in wanted {
-            let id = seriesIDs[index]
+            let id = series.ids[index]
             // Not answered at all: taken as gone, as a 404 is.
             guard let item = read[id] else {
                 changes.deletions.append(id)
                 continue
             }
-            let gone = GraphMailbox.KnownMaster(changeKey: nil, allDay: false, gone: true)
             switch item {
-            case .upsert(let event):
-                known[index] = .init(changeKey: event.etag, allDay: event.allDay)
-                readMasters.append(event)
+            case .upsert(let event): readMasters.append(event)
             case .quarantine(let reason):
-                known[index] = gone
                 changes.quarantined.append(QuarantinedItem(eventID: id, reason: reason, raw: "{}"))
             // Gone (404): the series was deleted; what we hold of it goes.
-            case .delete:
-                known[index] = gone
-                changes.deletions.append(id)
-            case .extra:
-                known[index] = gone
+            case .delete: changes.deletions.append(id)
+            case .extra: break
             }
-            learned[seriesKeys[index]] = known[index]
+            // Anything but a master read is gone: its stubs add nothing.
+            if case .upsert(let event) = item {
+                known[index] = .init(changeKey: event.etag, allDay: event.allDay)
+            } else {
+                known[index] = .init(changeKey: nil, allDay: false, gone: true)
+            }
+            learned[series.keys[index]] = known[index]
         }
         mailbox.endPage(calendarID: calendarID, read: learned, next: next)
         var occurrences: [Occurrence] = []

@@ -289,20 +289,28 @@ public struct GraphProvider: CalendarProvider {
         } else {
             response = try await send(url, storedLink: storedLink)
         }
+        // The links are checked once, as soon as they are read: the page after this one is
+        // asked for at once, and a link that fails the check fails the page once decoded.
+        var next: Result<SyncCursor, CalSyncError>?
         let decoded = try GraphMapping.page(Array(response.body), fallbackZone: zone) { links in
-            // Checked as the link is below; a link that fails the check is never asked for.
-            guard configuration.readsAhead, let nextLink = links.nextLink,
-                let next = try? follow(nextLink, "the @odata.nextLink")
-            else { return }
-            mailbox.readAhead.start(calendarID: calendarID, url: next) {
-                try await send(next, storedLink: true)
+            let cursor = Result { () throws(CalSyncError) in try self.cursor(after: links, calendarID: calendarID) }
+            next = cursor
+            if configuration.readsAhead, case .success(.page(let link)) = cursor {
+                mailbox.readAhead.start(calendarID: calendarID, url: link) {
+                    try await send(link, storedLink: true)
+                }
             }
         }
-        if let nextLink = decoded.links.nextLink {
-            return (decoded, .page(try follow(nextLink, "the @odata.nextLink of \(calendarID)'s delta page")))
+        return (decoded, try next?.get() ?? cursor(after: decoded.links, calendarID: calendarID))
+    }
+
+    /// The cursor a delta page's links lead to, each link checked by ``follow(_:_:)``.
+    func cursor(after links: GraphWire.Page, calendarID: String) throws(CalSyncError) -> SyncCursor {
+        if let nextLink = links.nextLink {
+            return .page(try follow(nextLink, "the @odata.nextLink of \(calendarID)'s delta page"))
         }
-        if let deltaLink = decoded.links.deltaLink {
-            return (decoded, .delta(try follow(deltaLink, "the @odata.deltaLink of \(calendarID)'s delta page")))
+        if let deltaLink = links.deltaLink {
+            return .delta(try follow(deltaLink, "the @odata.deltaLink of \(calendarID)'s delta page"))
         }
         throw CalSyncError(
             .decoding, "the delta page of \(calendarID) has neither @odata.nextLink nor @odata.deltaLink")

@@ -429,8 +429,10 @@ def part_kill(arguments, workdir, rng):
         "--graph-max-page-size", "100"])
     setup = None
     try:
-        # Slow: every calendar API request waits, so a full sync takes many seconds.
-        delay = 50
+        # Slow: every calendar API request waits, so a full sync takes many seconds (75 ms:
+        # with Graph's next page asked for early, 50 ms left the short run's syncs so short
+        # that kills now and then came after them; docs/resilience.md).
+        delay = 75
         for path in ["/calendar/v3/calendars/", "/v1.0/me/calendars/"]:
             emulator.fault(path=path, count=10_000_000, delayMs=delay)
         setup = Setup(arguments.bin, workdir, emulator, ["google", "graph"], interval="1h")

@@ -127,12 +127,12 @@ enum GraphMapping {
     /// An occurrence stub (`type: occurrence`).
     static func occurrence(
         id: String, seriesMasterID: String?, start: GraphWire.DateTimeTimeZone?, end: GraphWire.DateTimeTimeZone?,
-        etag: String?
+        changeKey: String?
     ) -> Item {
         guard let seriesID = seriesMasterID, !seriesID.isEmpty else {
             return .quarantine("an occurrence without seriesMasterId")
         }
-        return .extra(Stub(id: id, seriesID: seriesID, start: start, end: end, changeKey: changeKey(etag: etag)))
+        return .extra(Stub(id: id, seriesID: seriesID, start: start, end: end, changeKey: changeKey))
     }
 
     /// `W/"<changeKey>"` → `<changeKey>` (Graph's `@odata.etag` is the change key, quoted).
@@ -173,7 +173,9 @@ enum GraphMapping {
         guard !id.isEmpty else { return nil }
         return (
             wireID,
-            occurrence(id: id, seriesMasterID: stub.seriesMasterId, start: stub.start, end: stub.end, etag: stub.etag)
+            occurrence(
+                id: id, seriesMasterID: stub.seriesMasterId, start: stub.start, end: stub.end,
+                changeKey: stub.changeKey)
         )
     }
 
@@ -184,7 +186,8 @@ enum GraphMapping {
         if wire.removed != nil { return .delete(id) }
         if wire.type == "occurrence" {
             return occurrence(
-                id: id, seriesMasterID: wire.seriesMasterId, start: wire.start, end: wire.end, etag: wire.etag)
+                id: id, seriesMasterID: wire.seriesMasterId, start: wire.start, end: wire.end,
+                changeKey: changeKey(etag: wire.etag))
         }
         let kind: CalendarEvent.Kind
         switch wire.type {

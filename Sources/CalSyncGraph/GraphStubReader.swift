@@ -26,7 +26,7 @@ enum GraphStubReader {
                 case .id: return walk.string(into: &stub.id)
                 case .type: return walk.string(into: &stub.type)
                 case .seriesMasterId: return walk.string(into: &stub.seriesMasterId)
-                case .etag: return walk.string(into: &stub.etag)
+                case .etag: return walk.changeKey(into: &stub.changeKey)
                 case .removed: return walk.null()
                 case .start, .end:
                     if walk.null() { return true }
@@ -57,5 +57,39 @@ enum GraphStubReader {
             default: return nil
             }
         }
+    }
+}
+
+extension JSONWalk {
+    /// The change key of the `@odata.etag` value here, or null into `value`. Graph sends
+    /// `"W/\"<key>\""`: the key is cut from the bytes in one copy. Any other spelling is
+    /// read whole, unescaped, and cut by ``GraphMapping/changeKey(etag:)``, so both ways
+    /// answer alike.
+    mutating func changeKey(into value: inout String?) -> Bool {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let opening = position + 5
+        if opening < buffer.count, buffer[position] == quote, buffer[position + 1] == UInt8(ascii: "W"),
+            buffer[position + 2] == UInt8(ascii: "/"), buffer[position + 3] == backslash, buffer[position + 4] == quote
+        {
+            var index = opening
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == quote || byte < 0x20 || byte >= 0x80 { break }
+                if byte == backslash {
+                    // The key ends at `\""`; any other escape takes the whole path.
+                    guard index > opening, buffer.count - index >= 3, buffer[index + 1] == quote,
+                        buffer[index + 2] == quote
+                    else { break }
+                    value = String(decoding: UnsafeBufferPointer(rebasing: buffer[opening..<index]), as: UTF8.self)
+                    position = index + 3
+                    return true
+                }
+                index += 1
+            }
+        }
+        var etag: String?
+        guard string(into: &etag) else { return false }
+        value = GraphMapping.changeKey(etag: etag)
+        return true
     }
 }

@@ -159,20 +159,18 @@ enum GraphWire {
     /// The few members an occurrence stub of a delta page is read for: decoding the whole event type for its id and start was most of a
     /// Graph first sync's CPU (docs/benchmarks.md). ``GraphStubReader`` fills it straight
     /// from the bytes; JSONDecoder where that reader cannot be sure.
-    struct InstanceStub: Decodable, Equatable {
+    ///
+    /// Of its `@odata.etag` it keeps only the change key (``GraphMapping/changeKey(etag:)``):
+    /// that is all a stub's etag is read for, and the reader cuts it from the bytes in one
+    /// copy instead of unescaping the etag and then cutting it.
+    struct InstanceStub: Equatable {
         var id: String?
-        var etag: String?
+        var changeKey: String?
         var removed: Removed?
         var type: String?
         var seriesMasterId: String?
         var start: DateTimeTimeZone?
         var end: DateTimeTimeZone?
-
-        enum CodingKeys: String, CodingKey {
-            case id, type, seriesMasterId, start, end
-            case etag = "@odata.etag"
-            case removed = "@removed"
-        }
     }
 
     struct CalendarsPage: Decodable {
@@ -207,5 +205,24 @@ enum GraphWire {
             var message: String?
         }
         var error: Inner
+    }
+}
+
+extension GraphWire.InstanceStub: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case id, type, seriesMasterId, start, end
+        case etag = "@odata.etag"
+        case removed = "@removed"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id)
+        changeKey = GraphMapping.changeKey(etag: try container.decodeIfPresent(String.self, forKey: .etag))
+        removed = try container.decodeIfPresent(GraphWire.Removed.self, forKey: .removed)
+        type = try container.decodeIfPresent(String.self, forKey: .type)
+        seriesMasterId = try container.decodeIfPresent(String.self, forKey: .seriesMasterId)
+        start = try container.decodeIfPresent(GraphWire.DateTimeTimeZone.self, forKey: .start)
+        end = try container.decodeIfPresent(GraphWire.DateTimeTimeZone.self, forKey: .end)
     }
 }

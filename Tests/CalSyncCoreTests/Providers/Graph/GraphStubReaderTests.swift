@@ -22,8 +22,8 @@ struct GraphStubReaderTests {
         #expect(stub.id == "id" && stub.type == "occurrence" && stub.seriesMasterId == "seriesMasterId")
         #expect(stub.start == .init(dateTime: "2023-07-23T10:25:00.0000000", timeZone: "UTC"))
         #expect(stub.removed == nil)
-        // The etag's quotes are escaped: read as JSONDecoder reads them.
-        #expect(stub.etag == #"W/"DwAAABYAAAC9YbapXssvT4RTG13UUr6AAAhT48i7""#)
+        // The etag's quotes are escaped; of it the stub keeps the change key.
+        #expect(stub.changeKey == "DwAAABYAAAC9YbapXssvT4RTG13UUr6AAAhT48i7")
         #expect(stub.end == .init(dateTime: "2023-07-23T10:55:00.0000000", timeZone: "UTC"))
         #expect(
             Self.read(#"{"id":"a\/b\\c\"","type":"occurrence"}"#)
@@ -99,6 +99,33 @@ struct GraphStubReaderTests {
         #expect(GraphMapping.changeKey(etag: #""é"#) == #""é"#)
         #expect(GraphMapping.changeKey(etag: #""é""#) == "é")
         #expect(GraphMapping.changeKey(etag: "W/") == nil)
+    }
+
+    /// The change key is cut from the bytes of an etag as Graph spells it; every other
+    /// spelling takes the whole string's path, and both answer as JSONDecoder does.
+    @Test func theChangeKeyIsReadFromTheEtagAsJSONDecoderReadsIt() {
+        let etags: [(json: String, changeKey: String?)] = [
+            (#""W/\"DwAAABYAAAC9\"""#, "DwAAABYAAAC9"),
+            (#""W/\"\"""#, nil),
+            (#""W/\"a\/b\"""#, "a/b"),
+            (#""W/\"a\"b""#, #""a"b"#),
+            (#""W/\"a\u0022""#, "a"),
+            (#""\"m1\"""#, "m1"),
+            (#""W/m1""#, "m1"),
+            (#""W/\"""#, #"""#),
+            (#""""#, nil),
+            ("null", nil),
+        ]
+        for (json, changeKey) in etags {
+            let item = #"{"id":"o1","@odata.etag":"# + json + #","type":"occurrence"}"#
+            let read = Self.read(item)
+            #expect(read != nil, "\(json)")
+            #expect(read?.changeKey == changeKey, "\(json)")
+            #expect(read == Self.decoded(Array(item.utf8)[...]), "\(json)")
+        }
+        // Not a string, or a string not closed: neither reader takes it.
+        #expect(Self.read(#"{"id":"o1","@odata.etag":5}"#) == nil)
+        #expect(Self.read(#"{"id":"o1","@odata.etag":"W/\"k"#) == nil)
     }
 
     /// Every item of the Graph fixtures, and 5,000 damaged copies of them: where the reader

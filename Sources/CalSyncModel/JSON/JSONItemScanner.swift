@@ -117,16 +117,24 @@ public struct JSONItemScanner {
         mutating func skipString() throws -> Range<Int> {
             let start = index
             guard peek == UInt8(ascii: "\"") else { throw Self.malformed("a key is not a string") }
-            index += 1
-            while let byte = peek {
-                index += 1
-                if byte == UInt8(ascii: "\\") {
-                    index += 1
-                } else if byte == UInt8(ascii: "\"") {
-                    return start..<index
+            // Plain runs are skipped a word at a time (``JSONStringRun``); a control
+            // character stops a run too, and is stepped over like any other byte.
+            let end = bytes.withUnsafeBufferPointer { buffer -> Int? in
+                var position = index + 1
+                while true {
+                    position = JSONStringRun.end(in: buffer, from: position).index
+                    guard position < buffer.count else { return nil }
+                    let byte = buffer[position]
+                    position += byte == UInt8(ascii: "\\") ? 2 : 1
+                    if byte == UInt8(ascii: "\"") { return position }
                 }
             }
-            throw Self.malformed("a string is not closed")
+            guard let end else {
+                index = bytes.count
+                throw Self.malformed("a string is not closed")
+            }
+            index = end
+            return start..<index
         }
 
         /// Skips one value of any kind.

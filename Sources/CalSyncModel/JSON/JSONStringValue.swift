@@ -20,21 +20,18 @@ package enum JSONStringValue {
         guard index < bytes.count, bytes[index] == quote else { return nil }
         index += 1
         let start = index
-        var bits: UInt8 = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == quote {
-                let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                // ASCII needs no check; anything else must be valid UTF-8, as JSONDecoder requires.
-                return bits < 0x80 ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
-            }
-            if byte == backslash { return escaped(bytes, from: start, at: &index, bits: bits) }
-            guard byte >= 0x20 else { return nil }
-            bits |= byte
+        let run = JSONStringRun.end(in: bytes, from: start)
+        index = run.index
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case quote:
+            let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
+            // ASCII needs no check; anything else must be valid UTF-8, as JSONDecoder requires.
+            return run.bits < 0x80 ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+        case backslash: return escaped(bytes, from: start, at: &index, bits: run.bits)
+        default: return nil  // a raw control character
         }
-        return nil
     }
 
     /// The rest of a string that holds escapes, from its first byte `start`; `index` is at

@@ -17,6 +17,22 @@ public struct JSONItemScanner {
     ///   compacts only the elements it keeps as text (``PageDecoder``).
     /// - Throws: ``CalSyncError`` `.decoding` when the page is not a JSON object or is cut short.
     public init(page bytes: [UInt8], arrayKey key: String, compacting: Bool = true) throws {
+        // The cursor reads the page through a pointer: indexing the array checked its
+        // bounds and uniqueness at every byte of the page.
+        let found = try bytes.withUnsafeBufferPointer { try Self.find(key, in: $0) }
+        if let found {
+            envelope = Array(bytes[..<found.start]) + Array("[]".utf8) + Array(bytes[found.end...])
+            items = found.elements.map { compacting ? JSONItemScanner.compact(bytes[$0]) : bytes[$0] }
+        } else {
+            envelope = bytes
+            items = []
+        }
+    }
+
+    /// Where the array under `key` is in the page, and its elements.
+    private static func find(
+        _ key: String, in bytes: UnsafeBufferPointer<UInt8>
+    ) throws -> (start: Int, end: Int, elements: [Range<Int>])? {
         var scanner = Cursor(bytes: bytes)
         scanner.skipWhitespace()
         guard scanner.peek == UInt8(ascii: "{") else { throw Cursor.malformed("the page is not a JSON object") }
@@ -39,7 +55,10 @@ public struct JSONItemScanner {
                 scanner.index += 1
                 scanner.skipWhitespace()
                 let valueStart = scanner.index
-                let isWanted = bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)].elementsEqual(wanted)
+                let isWanted = UnsafeBufferPointer(
+                    rebasing: bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)]
+                )
+                .elementsEqual(wanted)
                 if isWanted, scanner.peek == UInt8(ascii: "[") {
                     let elements = try scanner.scanElements(of: key)
                     found = (valueStart, scanner.index, elements)
@@ -59,48 +78,58 @@ public struct JSONItemScanner {
         }
         scanner.skipWhitespace()
         guard scanner.peek == nil else { throw Cursor.malformed("there is more after the page's object") }
-        if let found {
-            envelope = Array(bytes[..<found.start]) + Array("[]".utf8) + Array(bytes[found.end...])
-            items = found.elements.map { compacting ? JSONItemScanner.compact(bytes[$0]) : bytes[$0] }
-        } else {
-            envelope = bytes
-            items = []
-        }
+        return found
     }
 
     /// The JSON text without whitespace outside strings.
     public static func compact(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        // One pass; the copy starts only at the first whitespace outside a string, so an
-        // already compact item (the common case) is returned without allocating.
-        var out: [UInt8]?
-        var inString = false
-        var escaped = false
-        for index in bytes.indices {
-            let byte = bytes[index]
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
+        // One pass, strings skipped by runs (``stringEnd(in:from:)``); the copy starts only
+        // at the first whitespace outside a string, so an already compact item (the common
+        // case) is returned without allocating.
+        let copy = bytes.withUnsafeBufferPointer { buffer -> [UInt8]? in
+            var out: [UInt8]?
+            var index = 0
+            // With a copy under way: the bytes from here to `index` are still to be copied.
+            var pending = 0
+            while index < buffer.count {
+                switch buffer[index] {
+                case UInt8(ascii: "\""):
+                    // A string not closed runs to the end, copied as it is.
+                    index = stringEnd(in: buffer, from: index + 1) ?? buffer.count
+                case 0x20, 0x0A, 0x0D, 0x09:
+                    if out == nil {
+                        out = []
+                        out?.reserveCapacity(buffer.count)
+                    }
+                    out?.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[pending..<index]))
+                    index += 1
+                    pending = index
+                default:
+                    index += 1
                 }
-            } else if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-                if out == nil {
-                    out = Array(bytes[bytes.startIndex..<index])
-                    out?.reserveCapacity(bytes.count)
-                }
-                continue
-            } else if byte == UInt8(ascii: "\"") {
-                inString = true
             }
-            out?.append(byte)
+            out?.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[pending..<buffer.count]))
+            return out
         }
-        return out.map { $0[...] } ?? bytes
+        return copy.map { $0[...] } ?? bytes
+    }
+
+    /// The index past the closing quote of the string whose contents start at `start`;
+    /// nil when it is not closed. Runs without quotes or escapes are skipped a word at a
+    /// time (``JSONStringRun``).
+    static func stringEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var position = start
+        while true {
+            position = JSONStringRun.quoteOrBackslash(in: bytes, from: position)
+            guard position < bytes.count else { return nil }
+            let byte = bytes[position]
+            position += byte == UInt8(ascii: "\\") ? 2 : 1
+            if byte == UInt8(ascii: "\"") { return position }
+        }
     }
 
     private struct Cursor {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
         var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -117,19 +146,7 @@ public struct JSONItemScanner {
         mutating func skipString() throws -> Range<Int> {
             let start = index
             guard peek == UInt8(ascii: "\"") else { throw Self.malformed("a key is not a string") }
-            // Plain runs are skipped a word at a time (``JSONStringRun``); a control
-            // character stops a run too, and is stepped over like any other byte.
-            let end = bytes.withUnsafeBufferPointer { buffer -> Int? in
-                var position = index + 1
-                while true {
-                    position = JSONStringRun.end(in: buffer, from: position).index
-                    guard position < buffer.count else { return nil }
-                    let byte = buffer[position]
-                    position += byte == UInt8(ascii: "\\") ? 2 : 1
-                    if byte == UInt8(ascii: "\"") { return position }
-                }
-            }
-            guard let end else {
+            guard let end = JSONItemScanner.stringEnd(in: bytes, from: index + 1) else {
                 index = bytes.count
                 throw Self.malformed("a string is not closed")
             }

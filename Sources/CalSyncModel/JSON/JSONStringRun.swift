@@ -35,6 +35,27 @@ package enum JSONStringRun {
         return (index, bits)
     }
 
+    /// The index of the first `"` or `\` of `bytes[from...]` (`bytes.count` if none): where
+    /// a scanner that only skips strings must look (a control character is an error for
+    /// the item's reader to find, not for it).
+    @inline(__always)
+    package static func quoteOrBackslash(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        var index = start
+        let raw = UnsafeRawPointer(base)
+        while bytes.count - index >= 8 {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            if ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs != 0 { break }
+            index += 8
+        }
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+            index += 1
+        }
+        return index
+    }
+
     /// Whether any byte of `word` is `"`, `\` or below 0x20. Exact, not merely likely: a
     /// byte's test borrows into the next only when the byte itself matched.
     @inline(__always)

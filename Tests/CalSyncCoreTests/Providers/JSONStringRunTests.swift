@@ -52,6 +52,10 @@ struct JSONStringRunTests {
             let found = bytes.withUnsafeBufferPointer { JSONStringRun.end(in: $0, from: start) }
             let expected = Self.byteByByte(bytes, from: start)
             #expect(found.index == expected.index && found.bits == expected.bits, "\(bytes) from \(start)")
+            let quoteOrBackslash = bytes.withUnsafeBufferPointer { JSONStringRun.quoteOrBackslash(in: $0, from: start) }
+            let expectedQuoteOrBackslash =
+                bytes[start...].firstIndex { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") } ?? bytes.count
+            #expect(quoteOrBackslash == expectedQuoteOrBackslash, "\(bytes) from \(start)")
         }
     }
 }

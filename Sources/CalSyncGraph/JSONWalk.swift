@@ -226,18 +226,23 @@ extension JSONWalk {
     /// `DateTime`, `timeZone` before `TimeZone`, as ``GraphWire/DateTimeTimeZone`` decodes
     /// them; a name met twice is left to JSONDecoder.
     mutating func times(into times: inout GraphWire.DateTimeTimeZone, depth: Int = 1) -> Bool {
-        var found: (dateTime: String?, pascalDateTime: String?, timeZone: String?, pascalTimeZone: String?)
+        // The camelCase members, which Graph sends, are read straight into `times`; only
+        // the PascalCase ones wait aside (moving four strings out of a tuple cost each of
+        // a first sync's 400,000 times some 300 instructions).
+        var read = GraphWire.DateTimeTimeZone(dateTime: nil, timeZone: nil)
+        var pascal = GraphWire.DateTimeTimeZone(dateTime: nil, timeZone: nil)
         let complete = members(depth: depth + 1) { (member: TimeMember, walk) in
             switch member {
-            case .dateTime: return walk.string(into: &found.dateTime)
-            case .pascalDateTime: return walk.string(into: &found.pascalDateTime)
-            case .timeZone: return walk.string(into: &found.timeZone)
-            case .pascalTimeZone: return walk.string(into: &found.pascalTimeZone)
+            case .dateTime: return walk.string(into: &read.dateTime)
+            case .pascalDateTime: return walk.string(into: &pascal.dateTime)
+            case .timeZone: return walk.string(into: &read.timeZone)
+            case .pascalTimeZone: return walk.string(into: &pascal.timeZone)
             }
         }
         guard complete else { return false }
-        times.dateTime = found.dateTime ?? found.pascalDateTime
-        times.timeZone = found.timeZone ?? found.pascalTimeZone
+        if read.dateTime == nil { read.dateTime = pascal.dateTime }
+        if read.timeZone == nil { read.timeZone = pascal.timeZone }
+        times = read
         return true
     }
 }

@@ -183,11 +183,17 @@ extension PageWriter {
 
     /// Runs `body`, whose large sorts spill to temporary files, not to memory, with their
     /// in-memory runs sized from the page cache: 2 MiB (`cacheKiB`) instead of the store's
-    /// 4 keeps the daemon's peak memory where the pages put it.
+    /// 4 keeps the daemon's peak memory where the pages put it. SQLite sorts with one
+    /// worker thread (`PRAGMA threads`) meanwhile: the publish of a 100,000-event Graph
+    /// listing sorts two million rows, and a second core takes a second off its copy for
+    /// about 1.6 MiB (docs/benchmarks.md).
     func sortingOnDisk(cacheKiB: Int = 2048, _ body: () throws -> Void) throws {
-        try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -\(cacheKiB)")
+        try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -\(cacheKiB); PRAGMA threads = 1")
         defer {
-            try? db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(CalendarStore.pageCacheKiB)")
+            try? db.execute(
+                sql:
+                    "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -\(CalendarStore.pageCacheKiB); PRAGMA threads = 0"
+            )
         }
         try body()
     }

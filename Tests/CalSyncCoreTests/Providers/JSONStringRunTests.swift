@@ -4,17 +4,13 @@ import Testing
 
 /// ``JSONStringRun`` stops where a byte-at-a-time loop stops, and or's the same bytes.
 struct JSONStringRunTests {
-    /// The loop the word-at-a-time version replaces.
+    /// What the word-at-a-time version must answer, said plainly: the first stop byte,
+    /// and the bytes before it or'ed together.
     static func byteByByte(_ bytes: [UInt8], from start: Int) -> (index: Int, bits: UInt8) {
-        var index = start
-        var bits: UInt8 = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            bits |= byte
-            index += 1
-        }
-        return (index, bits)
+        let index =
+            bytes[start...].firstIndex { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }
+            ?? bytes.count
+        return (index, bytes[start..<index].reduce(0, |))
     }
 
     /// Every stop byte at every place of a word, and the bytes around them that a word's

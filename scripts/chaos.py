@@ -420,6 +420,17 @@ def converge(setup, emulator, timeout):
 # MARK: kill
 
 
+def first_calendar_answer(emulator, setup, timeout=60):
+    """When the emulator had answered the daemon's first calendar request (monotonic)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if emulator.requests("/calendar/v3/calendars/") or emulator.requests("/v1.0/me/calendars/"):
+            return time.monotonic()
+        check(setup.daemon.poll() is None, f"calsyncd exited by itself with {setup.daemon.returncode}")
+        time.sleep(0.02)
+    raise Failure(f"calsyncd asked for no calendar within {timeout} s of its start")
+
+
 def part_kill(arguments, workdir, rng):
     kills = 8 if arguments.short else 50
     events = 300 if arguments.short else 400
@@ -439,15 +450,23 @@ def part_kill(arguments, workdir, rng):
         editor = Editor(emulator, rng)
         mid_sync = 0
         page_counts = []
-        window = 3.0  # seconds after the start; widened once a whole sync has been timed
+        # Kill moments are drawn after the round's first calendar request, within what is
+        # left of the sync under way: `whole` is how long a whole sync takes (a guess until
+        # one has been timed), `left` what remains of the one the kills keep interrupting
+        # (a resumed full re-sync goes on from its saved page). Drawn over a whole sync's
+        # time after every kill, most kills of the short form came after a resumed sync had
+        # already finished on a fast release build (docs/resilience.md).
+        whole = 3.0
+        left = whole
         restarts_from_page_1 = restarts_seen = 0
         for round in range(kills):
             # Every fifth (short) or tenth round lets a sync finish, then expires the cursors: the next
             # rounds kill full re-syncs (mark and sweep) rather than first syncs.
             if round % every == every - 1:
-                started = time.monotonic()
+                emulator.call("DELETE", "/_emulator/requests")
                 before = setup.last_successes() if os.path.exists(setup.store) else {}
                 setup.start_daemon()
+                started = first_calendar_answer(emulator, setup)
                 setup.wait_for_socket()
                 while time.monotonic() - started < 300:
                     setup.sync_wait(timeout=300)
@@ -456,18 +475,20 @@ def part_kill(arguments, workdir, rng):
                         break
                 else:
                     raise Failure("no whole sync within 300 s between kills")
-                # Later kills spread over the time a whole sync takes here.
-                window = min(15.0, max(window, time.monotonic() - started))
+                # Later kills spread over the time a whole sync takes here. This round
+                # resumed a sync the kills interrupted, so it only ever widens the guess.
+                whole = min(15.0, max(whole, time.monotonic() - started))
                 setup.stop_daemon()
                 emulator.call("POST", "/_emulator/google/expire", {})
                 emulator.call("POST", "/_emulator/graph/expire", {})
+                left = whole
             editor.google(3)
             editor.graph(3)
             before = setup.last_successes() if os.path.exists(setup.store) else {}
             emulator.call("DELETE", "/_emulator/requests")
             setup.start_daemon()
-            started = time.monotonic()
-            kill_at = started + rng.uniform(0.3, window)
+            started = first_calendar_answer(emulator, setup)
+            kill_at = started + rng.uniform(0.0, 0.9 * left)
             finished_after = None
             while time.monotonic() < kill_at:
                 time.sleep(0.05)
@@ -477,10 +498,6 @@ def part_kill(arguments, workdir, rng):
                         finished_after = time.monotonic() - started
             check(setup.daemon.poll() is None, f"calsyncd exited by itself with {setup.daemon.returncode}")
             setup.kill9()
-            if finished_after is not None:
-                # A resumed sync has less left to do than a whole one: aim the next kills
-                # inside the time this one needed.
-                window = max(0.5, 0.9 * finished_after)
             answered = [r for r in emulator.requests()
                         if r["path"].startswith(("/calendar/v3/calendars/", "/v1.0/me/calendars/"))]
             pages = len(answered)
@@ -496,13 +513,20 @@ def part_kill(arguments, workdir, rng):
             unfinished = not after or any(after.get(key) == before.get(key) for key in after)
             if pages > 0 and unfinished:
                 mid_sync += 1
+                # The next start resumes this sync: about this much less of it is left.
+                left = max(0.3, left - (kill_at - started))
             elif not unfinished:
                 # The sync finished before the kill: the next round would be a short
                 # increment, over before most kills. Expiring the cursors makes it a full
                 # re-sync (mark and sweep) again, so every kill meets a long sync.
                 emulator.call("POST", "/_emulator/google/expire", {})
                 emulator.call("POST", "/_emulator/graph/expire", {})
+                left = whole
             page_counts.append(pages)
+            outcome = "mid-sync" if pages > 0 and unfinished else "after the sync finished" if not unfinished else "before any request"
+            log(f"kill: round {round + 1}: {kill_at - started:.2f} s after the first calendar request, "
+                f"{pages} requests answered, {outcome}"
+                + (f" (it finished after {finished_after:.2f} s)" if finished_after is not None else ""))
         log(f"kill: {kills} kills, {mid_sync} mid-sync (calendar requests answered before the kill: "
             f"median {statistics.median(page_counts)}, max {max(page_counts)})")
         emulator.clear_faults()

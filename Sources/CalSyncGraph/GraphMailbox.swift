@@ -42,20 +42,14 @@ public final class GraphMailbox: Sendable {
         var gone = false
 
         init(changeKey: String?, allDay: Bool, gone: Bool = false) {
-            self.changeKey = changeKey.map(Self.hash)
+            self.changeKey = changeKey?.hashValue
             self.allDay = allDay
             self.gone = gone
         }
 
         /// Whether the master was read with another change key than `key`.
         func changed(from key: String) -> Bool {
-            changeKey != Self.hash(key)
-        }
-
-        private static func hash(_ key: String) -> Int {
-            var hasher = Hasher()
-            hasher.combine(key)
-            return hasher.finalize()
+            changeKey != key.hashValue
         }
     }
 

@@ -15,16 +15,8 @@ package enum JSONStringRun {
     /// whether the run was all ASCII).
     @inline(__always)
     package static func end(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (index: Int, bits: UInt8) {
-        guard let base = bytes.baseAddress else { return (start, 0) }
-        var index = start
         var words: UInt64 = 0
-        let raw = UnsafeRawPointer(base)
-        while bytes.count - index >= 8 {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            if hasStop(word) { break }
-            words |= word
-            index += 8
-        }
+        var index = wordsBefore(in: bytes, from: start, or: &words) { quoteOrBackslash($0) | belowSpace($0) }
         var bits = foldedBytes(words)
         while index < bytes.count {
             let byte = bytes[index]
@@ -40,31 +32,51 @@ package enum JSONStringRun {
     /// the item's reader to find, not for it).
     @inline(__always)
     package static func quoteOrBackslash(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        guard let base = bytes.baseAddress else { return start }
-        var index = start
-        let raw = UnsafeRawPointer(base)
-        while bytes.count - index >= 8 {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            if ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs != 0 { break }
-            index += 8
-        }
+        var words: UInt64 = 0
+        var index = wordsBefore(in: bytes, from: start, or: &words) { quoteOrBackslash($0) }
         while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
             index += 1
         }
         return index
     }
 
-    /// Whether any byte of `word` is `"`, `\` or below 0x20. Exact, not merely likely: a
-    /// byte's test borrows into the next only when the byte itself matched.
+    /// Steps over the whole words from `start` in which `marks` finds no byte, or'ing them
+    /// into `words`; the index of the first word it marks (or of the last bytes, fewer
+    /// than eight), for a byte loop to finish.
     @inline(__always)
-    static func hasStop(_ word: UInt64) -> Bool {
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let zeroes =
-            ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-        return zeroes & highs != 0
+    private static func wordsBefore(
+        in bytes: UnsafeBufferPointer<UInt8>, from start: Int, or words: inout UInt64, _ marks: (UInt64) -> UInt64
+    ) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let raw = UnsafeRawPointer(base)
+        var index = start
+        while bytes.count - index >= 8 {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if marks(word) & highs != 0 { break }
+            words |= word
+            index += 8
+        }
+        return index
+    }
+
+    /// The high bit of each byte of `word` that is `"` or `\` set (and, above the first such
+    /// byte, maybe others: only whether any is set is asked, and that answer is exact).
+    @inline(__always)
+    static func quoteOrBackslash(_ word: UInt64) -> UInt64 {
+        zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
+    }
+
+    /// The same for the bytes below 0x20.
+    @inline(__always)
+    static func belowSpace(_ word: UInt64) -> UInt64 {
+        (word &- ones &* 0x20) & ~word
+    }
+
+    /// The high bit of each zero byte of `word` set: a byte's test borrows into the next
+    /// only when the byte itself is zero.
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- ones) & ~word
     }
 
     /// The bytes of `word` or'ed together.

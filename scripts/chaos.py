@@ -420,11 +420,20 @@ def converge(setup, emulator, timeout):
 # MARK: kill
 
 
+# The paths of the calendar APIs (Google's events, Graph's delta pages; not Graph's
+# `$batch`, nor the token endpoints): what the kill part slows down and counts.
+CALENDAR_PATHS = ("/calendar/v3/calendars/", "/v1.0/me/calendars/")
+
+
+def calendar_requests(emulator):
+    return [r for r in emulator.requests() if r["path"].startswith(CALENDAR_PATHS)]
+
+
 def first_calendar_answer(emulator, setup, timeout=60):
     """When the emulator had answered the daemon's first calendar request (monotonic)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if emulator.requests("/calendar/v3/calendars/") or emulator.requests("/v1.0/me/calendars/"):
+        if calendar_requests(emulator):
             return time.monotonic()
         check(setup.daemon.poll() is None, f"calsyncd exited by itself with {setup.daemon.returncode}")
         time.sleep(0.02)
@@ -444,7 +453,7 @@ def part_kill(arguments, workdir, rng):
         # with Graph's next page asked for early, 50 ms left the short run's syncs so short
         # that kills now and then came after them; docs/resilience.md).
         delay = 75
-        for path in ["/calendar/v3/calendars/", "/v1.0/me/calendars/"]:
+        for path in CALENDAR_PATHS:
             emulator.fault(path=path, count=10_000_000, delayMs=delay)
         setup = Setup(arguments.bin, workdir, emulator, ["google", "graph"], interval="1h")
         editor = Editor(emulator, rng)
@@ -498,8 +507,7 @@ def part_kill(arguments, workdir, rng):
                         finished_after = time.monotonic() - started
             check(setup.daemon.poll() is None, f"calsyncd exited by itself with {setup.daemon.returncode}")
             setup.kill9()
-            answered = [r for r in emulator.requests()
-                        if r["path"].startswith(("/calendar/v3/calendars/", "/v1.0/me/calendars/"))]
+            answered = calendar_requests(emulator)
             pages = len(answered)
             # A full re-sync goes on from its saved next page after a restart; an increment
             # starts again from its saved sync token (docs/architecture.md). Counted from the

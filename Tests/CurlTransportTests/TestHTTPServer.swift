@@ -31,6 +31,8 @@ final class TestHTTPServer: Sendable {
     private let listener: Int32
     private let handler: @Sendable (Request) -> Reply
     private let state = Mutex<(connections: Int, clients: [Int32], requests: [Request])>((0, [], []))
+    /// Signalled once the accept loop has closed the listener and ended.
+    private let acceptLoopEnded = DispatchSemaphore(value: 0)
 
     init(handler: @escaping @Sendable (Request) -> Reply) throws {
         self.handler = handler
@@ -60,14 +62,22 @@ final class TestHTTPServer: Sendable {
     var requests: [Request] { state.withLock { $0.requests } }
 
     func stop() {
+        // Shutting the listener down wakes the accept loop, which closes it and ends. Closed
+        // here instead, its descriptor could go to another test's new listener before the
+        // loop called accept again, and this server's handler answered that test's requests
+        // (a hanging server was seen answering 200).
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        acceptLoopEnded.wait()
         // Under the lock, so a client descriptor that `serve` already closed (and the
         // kernel may have handed to another test's socket) is never shut down here.
         state.withLock { for client in $0.clients { shutdown(client, Int32(SHUT_RDWR)) } }
     }
 
     private func acceptLoop() {
+        defer {
+            close(listener)
+            acceptLoopEnded.signal()
+        }
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }
